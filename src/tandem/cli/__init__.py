@@ -1,0 +1,50 @@
+"""The `tandem` command: a click group whose subcommands load lazily.
+
+Each subcommand lives in its own module of this package, so heavy imports (models, the web stack) happen only
+for the command that needs them, and separate features never edit the same file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# name -> "module:attribute" of a click command or group
+SUBCOMMANDS: dict[str, str] = {
+    "demo": "tandem.cli.serve:demo",
+    "serve": "tandem.cli.serve:serve",
+    "migrate": "tandem.cli.serve:migrate",
+    "eval": "tandem.cli.eval:eval_group",
+    "staffing": "tandem.cli.staffing:staffing_group",
+    "forecast": "tandem.cli.forecast:forecast",
+    "simulate": "tandem.cli.simulate:simulate",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return None
+        command: Any = getattr(module, attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tandem")
+def main() -> None:
+    """Tandem: AI-first customer service with a human always one step away."""

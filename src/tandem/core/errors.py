@@ -1,0 +1,55 @@
+"""Errors the domain raises; the API maps each to one HTTP status and a clear JSON body."""
+
+from __future__ import annotations
+
+
+class TandemError(Exception):
+    """Base class: carries a stable machine-readable code."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(TandemError):
+    code = "not_found"
+    status = 404
+
+
+class IllegalTransition(TandemError):
+    code = "illegal_transition"
+    status = 409
+
+
+class Conflict(TandemError):
+    code = "conflict"
+    status = 409
+
+
+class InvalidInput(TandemError):
+    code = "invalid_input"
+    status = 422
+
+
+class Unauthorized(TandemError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(TandemError):
+    code = "forbidden"
+    status = 403
+
+
+class PolicyDenied(TandemError):
+    code = "policy_denied"
+    status = 403
+
+
+class Unavailable(TandemError):
+    code = "unavailable"
+    status = 503
