@@ -1,0 +1,144 @@
+"""The FastAPI application: REST, WebSockets, pages, and the in-process dispatcher loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tandem import __version__
+from tandem.api import routes_agent, routes_customer, routes_ops, ws
+from tandem.core.errors import TandemError
+from tandem.services import dispatch
+from tandem.services.context import Services
+from tandem.services.routing_seam import FifoRouter, Router
+
+log = logging.getLogger(__name__)
+STATIC = resources.files("tandem.web") / "static"
+
+
+def create_app(services: Services, router: Router | None = None, run_dispatcher: bool = True) -> FastAPI:
+    """Build the app around ready services; the dispatcher loop runs inside this process by default."""
+    dispatcher = Dispatcher(services, router or FifoRouter())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await services.bus.start()
+        if run_dispatcher:
+            dispatcher.start()
+        try:
+            yield
+        finally:
+            await dispatcher.stop()
+            await services.bus.stop()
+
+    app = FastAPI(title="Tandem", version=__version__, lifespan=lifespan,
+                  description="AI-first customer service with a human always one step away.")
+    app.state.services = services
+    app.state.dispatcher = dispatcher
+    _install_error_handlers(app)
+    app.include_router(routes_customer.router)
+    app.include_router(routes_agent.router)
+    app.include_router(routes_ops.router)
+    app.include_router(ws.router)
+    _install_pages(app)
+    return app
+
+
+class Dispatcher:
+    """Runs dispatcher passes on a timer and whenever the queue changes."""
+
+    def __init__(self, services: Services, router: Router) -> None:
+        self.services = services
+        self.router = router
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self.services.on_queue_change = self.poke
+        self._task = asyncio.create_task(self._run())
+
+    def poke(self) -> None:
+        """Ask for a pass soon; safe from any thread."""
+        if self._loop is not None and self._wake is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.services.settings.dispatch_interval_s)
+            self._wake.clear()
+            try:
+                await run_in_threadpool(dispatch.tick, self.services, self.router)
+            except Exception:  # a failed pass (database hiccup) is retried on the next tick
+                log.exception("dispatcher pass failed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+def _error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TandemError)
+    async def tandem_error(_: Request, exc: TandemError) -> JSONResponse:
+        return JSONResponse(_error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        if any(e["type"] == "json_invalid" for e in errors):
+            return JSONResponse(_error_body("malformed_json", "the request body is not valid JSON",
+                                            {"errors": errors}), status_code=400)
+        return JSONResponse(_error_body("invalid_input", "the request does not match the schema",
+                                        {"errors": errors}), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(_error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(OperationalError)
+    async def db_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        return JSONResponse(_error_body("unavailable", "the database is unavailable; retry shortly"),
+                            status_code=503, headers={"Retry-After": "2"})
+
+
+def _install_pages(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    pages = {"/chat": "chat.html", "/agent": "agent.html", "/ops": "ops.html"}
+    for path, filename in pages.items():
+        app.add_api_route(path, _page(filename), include_in_schema=False, methods=["GET"])
+    app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
+    app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
+    app.add_api_route("/healthz", lambda: {"ok": True, "version": __version__}, methods=["GET"], tags=["ops"])
+
+
+def _page(filename: str) -> Any:
+    async def serve() -> FileResponse:
+        return FileResponse(str(STATIC / filename), headers={"Cache-Control": "no-cache"})
+
+    return serve

@@ -1,0 +1,177 @@
+"""Agent REST endpoints: sessions, presence, queue, offers and the agent's own conversations only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from tandem.api.deps import AgentDep, BearerDep, ServicesDep
+from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
+from tandem.core.errors import NotFound
+from tandem.domain.conversation import Author, ConversationState
+from tandem.domain.presence import Presence
+from tandem.services import agents as agent_service
+from tandem.services import audit, conversations, dispatch, queue
+from tandem.services.context import Services, Work
+from tandem.services.customer_data import customer_card
+from tandem.storage.models import Agent, Conversation
+
+router = APIRouter(prefix="/api/agent", tags=["agent"])
+C = ConversationState
+
+
+@router.post("/login", summary="Log in; returns a bearer token that expires")
+def login(body: Login, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        agent, token = agent_service.login(work, body.email, body.password, services.settings.agent_token_ttl_s)
+        skills = agent_service.skills_of(work, [agent.id])[agent.id]
+        return {"token": token, "expires_in": services.settings.agent_token_ttl_s,
+                "agent": agent_service.agent_view(agent, skills)}
+
+
+@router.post("/logout", summary="End the session (live sockets of this session close)")
+def logout(token: BearerDep, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        me = agent_service.get(work, agent.id)
+        if me.presence != Presence.OFFLINE.value:
+            dispatch.go_offline(work, me, reason="logout")
+        agent_service.logout(work, token)
+    return {"ok": True}
+
+
+@router.get("/me", summary="The logged-in agent")
+def me(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        return agent_service.agent_view(agent, agent_service.skills_of(work, [agent.id])[agent.id])
+
+
+@router.put("/me/presence", summary="Go available, away or offline")
+def set_presence(body: PresenceUpdate, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    target = Presence(body.presence)
+    with services.work() as work:
+        me = agent_service.get(work, agent.id)
+        if target == Presence.OFFLINE:
+            dispatch.go_offline(work, me, reason="went_offline")
+        else:
+            agent_service.set_presence(work, me, target)
+        return {"presence": me.presence}
+
+
+@router.post("/me/heartbeat", summary="Keep presence alive (the WebSocket does this too)")
+def heartbeat(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        agent_service.heartbeat(work, agent.id)
+    return {"ok": True}
+
+
+@router.get("/queue", summary="Conversations waiting for a human (no transcripts)")
+def waiting_queue(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        entries = queue.waiting(work)
+        convs = {c.id: c for c in work.session.query(Conversation).filter(
+            Conversation.id.in_([e.conversation_id for e in entries]))}
+        return {"waiting": [queue.queue_view(e, convs[e.conversation_id]) for e in entries], "now": work.now}
+
+
+@router.get("/offers", summary="My pending offers")
+def my_offers(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        return {"offers": dispatch.pending_offers_view(work, agent.id)}
+
+
+@router.post("/offers/{offer_id}/accept", summary="Accept an offer (first accept wins)")
+def accept_offer(offer_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        conv = dispatch.accept(work, agent_service.get(work, agent.id), offer_id)
+        return {"conversation_id": conv.id, "state": conv.state}
+
+
+@router.post("/offers/{offer_id}/decline", summary="Decline an offer, with an optional reason")
+def decline_offer(offer_id: str, agent: AgentDep, services: ServicesDep,
+                  body: DeclineBody | None = None) -> dict[str, Any]:
+    with services.work() as work:
+        dispatch.decline(work, agent_service.get(work, agent.id), offer_id, body.reason if body else None)
+    return {"ok": True}
+
+
+@router.post("/conversations/{conversation_id}/claim", summary="Take a waiting conversation from the queue")
+def claim(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        conv = dispatch.claim(work, agent_service.get(work, agent.id), conversation_id)
+        return {"conversation_id": conv.id, "state": conv.state}
+
+
+@router.get("/conversations", summary="My active conversations")
+def my_conversations(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        rows = work.session.query(Conversation).filter(
+            Conversation.assignee_id == agent.id, Conversation.state == C.WITH_HUMAN.value).all()
+        return {"conversations": [_agent_conv_view(c) for c in rows]}
+
+
+def _own_conversation(work: Work, agent: Agent, conversation_id: str) -> Conversation:
+    # object-level authorization: the same answer for "does not exist" and "not yours"
+    conv = work.session.get(Conversation, conversation_id)
+    if conv is None or (conv.assignee_id != agent.id and agent.role != "supervisor"):
+        raise NotFound("no such conversation among yours", conversation_id=conversation_id)
+    return conv
+
+
+@router.get("/conversations/{conversation_id}", summary="Transcript, handoff context and masked account data")
+def read_conversation(conversation_id: str, agent: AgentDep, services: ServicesDep,
+                      after: int = Query(0, ge=0)) -> dict[str, Any]:
+    with services.work() as work:
+        conv = _own_conversation(work, agent, conversation_id)
+        msgs = conversations.messages_after(work, conv.id, after)
+        audit.record(work, actor=agent.id, action="transcript.read", subject=conv.id)
+        entry = queue.open_handoff(work, conv.id)
+        view = _agent_conv_view(conv)
+    view["messages"] = [conversations.message_view(m) for m in msgs]
+    view["handoff"] = {"reason": entry.reason if entry else conv.escalation_reason,
+                       "note": entry.note if entry else None}
+    view["customer"] = customer_card(services, conv.customer_ref)
+    return view
+
+
+def _agent_conv_view(conv: Conversation) -> dict[str, Any]:
+    return {
+        "id": conv.id, "state": conv.state, "language": conv.language, "intent": conv.intent,
+        "topic": conv.topic, "sentiment": conv.sentiment, "summary": conv.summary,
+        "escalation_reason": conv.escalation_reason, "waiting_since": conv.waiting_since,
+        "assigned_at": conv.assigned_at, "last_seq": conv.last_seq, "customer_name": conv.customer_name,
+    }
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=201, summary="Reply to the customer")
+def reply(conversation_id: str, body: AgentMessage, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    text = conversations.clean_body(body.body, services.settings.max_message_chars)
+    with services.work() as work:
+        conv = _own_conversation(work, agent, conversation_id)
+        if conv.state != C.WITH_HUMAN.value or conv.assignee_id != agent.id:
+            raise NotFound("no such conversation among yours", conversation_id=conversation_id)
+        msg, created = conversations.append(work, conv, author=Author.AGENT, body=text, client_id=body.client_id,
+                                            agent_id=agent.id, meta={"agent_name": agent.name})
+        return {"seq": msg.seq, "client_id": msg.client_id, "duplicate": not created}
+
+
+def _release(services: Services, agent: Agent, conversation_id: str, target: C, reason: str) -> dict[str, Any]:
+    with services.work() as work:
+        conv = _own_conversation(work, agent, conversation_id)
+        if conv.assignee_id != agent.id:
+            raise NotFound("no such conversation among yours", conversation_id=conversation_id)
+        dispatch.release(work, conv, target=target, reason=reason)
+        if target == C.AI:
+            conversations.append(work, conv, author=Author.SYSTEM, body="You are back with the assistant.",
+                                 meta={"event": "handed_back"})
+        return {"state": conv.state}
+
+
+@router.post("/conversations/{conversation_id}/resolve", summary="Mark the conversation resolved")
+def resolve(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    return _release(services, agent, conversation_id, C.RESOLVED, "resolved")
+
+
+@router.post("/conversations/{conversation_id}/handback", summary="Hand the conversation back to the assistant")
+def handback(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    return _release(services, agent, conversation_id, C.AI, "handed_back")

@@ -1,0 +1,102 @@
+"""Customer REST endpoints: every call but creation needs the conversation's own token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Query
+
+from tandem.api.deps import CustomerTokenDep, ServicesDep
+from tandem.api.schemas import ConversationCreate, HandoffCreate, MessageCreate, RatingCreate
+from tandem.core.errors import InvalidInput, NotFound, Unauthorized
+from tandem.services import conversations, flows, queue
+from tandem.services.context import Services
+
+router = APIRouter(prefix="/api/conversations", tags=["customer"])
+
+
+def _check_customer_ref(services: Services, ref: str | None, signature: str | None) -> str | None:
+    # the company's site vouches for its logged-in customer with an HMAC; the demo trusts the widget
+    if ref is None:
+        return None
+    if services.settings.demo and signature is None:
+        return ref
+    expected = hmac.new(services.settings.secret_key.encode(), ref.encode(), hashlib.sha256).hexdigest()
+    if not signature or not hmac.compare_digest(expected, signature):
+        raise Unauthorized("customer_ref needs a valid signature")
+    return ref
+
+
+@router.post("", status_code=201, summary="Start a conversation with the assistant")
+def create_conversation(body: ConversationCreate, services: ServicesDep) -> dict[str, Any]:
+    ref = _check_customer_ref(services, body.customer_ref, body.signature)
+    name = None
+    if ref and services.backend is not None:
+        try:
+            name = services.backend.get_customer(ref).name
+        except NotFound:
+            raise InvalidInput("unknown customer_ref") from None
+    with services.work() as work:
+        conv, token = conversations.create(work, language=body.language.split("-")[0].lower(),
+                                           channel=body.channel, customer_ref=ref, customer_name=name)
+        view = conversations.conversation_view(conv)
+    return {**view, "token": token}
+
+
+@router.get("/{conversation_id}", summary="Read the conversation, its queue position and wait")
+def read_conversation(conversation_id: str, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        return {**conversations.conversation_view(conv), "queue": _queue_status(services, work, conv.id)}
+
+
+def _queue_status(services: Services, work: Any, conversation_id: str) -> dict[str, Any] | None:
+    entry = queue.open_handoff(work, conversation_id)
+    if entry is None or entry.status != queue.WAITING:
+        return None
+    est = queue.estimate(work, entry, services.settings.assumed_handle_time_s)
+    return {"position": est.position, "eta_seconds": est.eta_seconds, "agents_online": est.agents_online,
+            "explanation": est.explanation}
+
+
+@router.get("/{conversation_id}/messages", summary="Messages after a sequence number, in order")
+def list_messages(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
+                  after: int = Query(0, ge=0)) -> dict[str, Any]:
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        msgs = conversations.messages_after(work, conv.id, after)
+        return {"messages": [conversations.message_view(m) for m in msgs], "last_seq": conv.last_seq}
+
+
+@router.post("/{conversation_id}/messages", status_code=201, summary="Send a message (idempotent by client_id)")
+def post_message(conversation_id: str, body: MessageCreate, token: CustomerTokenDep, services: ServicesDep,
+                 background: BackgroundTasks) -> dict[str, Any]:
+    ack = flows.customer_message(services, conversation_id, token, body.body, body.client_id)
+    if ack.for_assistant is not None:
+        # the reply arrives as a message (WebSocket or GET messages), after the ack
+        background.add_task(flows.assistant_turn, services, conversation_id, ack.for_assistant)
+    return {"seq": ack.seq, "client_id": ack.client_id, "duplicate": ack.duplicate}
+
+
+@router.post("/{conversation_id}/handoff", status_code=202, summary="Ask for a human (always queues)")
+def request_human(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
+                  body: HandoffCreate | None = None) -> dict[str, Any]:
+    flows.request_human(services, conversation_id, token, (body.reason if body else "customer_button"))
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        return {"state": conv.state, "queue": _queue_status(services, work, conv.id)}
+
+
+@router.post("/{conversation_id}/end", summary="The customer ends the conversation")
+def end_conversation(conversation_id: str, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
+    return {"state": flows.customer_end(services, conversation_id, token)}
+
+
+@router.post("/{conversation_id}/rating", summary="Rate an ended conversation 1-5 with a comment")
+def rate(conversation_id: str, body: RatingCreate, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        conversations.rate(work, conv, body.score, body.comment)
+        return {"rating": conv.rating}

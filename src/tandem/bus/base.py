@@ -1,0 +1,27 @@
+"""The bus interface services depend on."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+Event = dict[str, Any]
+
+
+class Subscription(Protocol):
+    """A live subscription to a set of topics."""
+
+    async def get(self) -> tuple[str, Event]: ...
+
+    def close(self) -> None: ...
+
+
+class Bus(Protocol):
+    """Publish from any thread; subscribe from the event loop."""
+
+    def publish(self, topic: str, event: Event) -> None: ...
+
+    def subscribe(self, *topics: str) -> Subscription: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...

@@ -1,0 +1,46 @@
+"""One validated settings object, read from TANDEM_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; frozen once built so nothing changes under a running server."""
+
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", frozen=True, extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET
+    # demo mode trusts an unsigned customer_ref so the widget can act as a seeded customer
+    demo: bool = False
+    public_url: str = "http://127.0.0.1:8000"
+
+    max_message_chars: int = Field(4000, ge=100, le=100_000)
+    agent_token_ttl_s: int = Field(8 * 3600, ge=60)
+    offer_timeout_s: float = Field(20.0, gt=0)
+    heartbeat_timeout_s: float = Field(30.0, gt=0)
+    dispatch_interval_s: float = Field(0.5, gt=0)
+    assumed_handle_time_s: float = Field(360.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("TANDEM_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The database URL, defaulting to an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tandem.sqlite3').resolve()}"

@@ -1,0 +1,76 @@
+"""The offline assistant: retrieval from the help center, templates, no model download."""
+
+from __future__ import annotations
+
+import re
+
+from tandem.engines.assistant.base import AssistantTurn, Citation, TurnContext
+from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, fold
+from tandem.engines.assistant.phrases import phrase
+
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hej|hallo|bonjour|hola|ciao|hoi|moi|czesc|ola|good (morning|afternoon|evening))\b[\s!.,]*$"
+)
+_THANKS = re.compile(
+    r"^\s*(thanks?( you)?|thx|tack|danke|merci|gracias|grazie|dank je|kiitos|dziekuje|obrigad[oa])\b.{0,30}$"
+)
+
+
+class OfflineAssistant:
+    """Answer from the best help-center article when it covers the question; otherwise say so honestly."""
+
+    def __init__(self, kb: KnowledgeBase, min_score: float = 3.0, min_coverage: float = 0.45) -> None:
+        self.kb = kb
+        self.min_score = min_score
+        self.min_coverage = min_coverage
+
+    def respond(self, ctx: TurnContext) -> AssistantTurn:
+        text = fold(ctx.text)
+        if _GREETING.match(text):
+            return AssistantTurn(text=phrase("greeting", ctx.language), intent="greeting", confidence=1.0)
+        if _THANKS.match(text):
+            return AssistantTurn(text=phrase("thanks", ctx.language), intent="thanks", confidence=1.0)
+        article, confidence = self._best(ctx.text)
+        if article is None:
+            return self._no_answer(ctx, confidence)
+        return AssistantTurn(
+            text=compose_answer(article),
+            citations=(Citation(article.id, article.title),),
+            intent=f"kb:{article.id}",
+            topic=article.topic,
+            confidence=confidence,
+        )
+
+    def _best(self, query: str) -> tuple[KnowledgeArticle | None, float]:
+        hits = self.kb.search(query, limit=1)
+        if not hits:
+            return None, 0.0
+        top = hits[0]
+        coverage = self.kb.coverage(query, top.article)
+        confidence = min(1.0, 0.5 * coverage + 0.5 * min(1.0, top.score / (2 * self.min_score)))
+        if top.score < self.min_score or coverage < self.min_coverage:
+            return None, confidence
+        return top.article, confidence
+
+    def _no_answer(self, ctx: TurnContext, confidence: float) -> AssistantTurn:
+        misses = sum(1 for t in ctx.history if t.author == "ai" and t.no_answer)
+        escalation = "low_confidence" if misses >= 1 else None
+        return AssistantTurn(
+            text=phrase("handoff" if escalation else "no_answer", ctx.language),
+            escalation=escalation,
+            confidence=confidence,
+            no_answer=True,
+        )
+
+
+def compose_answer(article: KnowledgeArticle, max_chars: int = 700) -> str:
+    """Quote the article's opening paragraphs, up to a length a chat bubble can carry."""
+    paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip() and not p.startswith("#")]
+    out: list[str] = []
+    size = 0
+    for para in paragraphs:
+        if out and size + len(para) > max_chars:
+            break
+        out.append(para)
+        size += len(para)
+    return "\n\n".join(out)

@@ -1,0 +1,150 @@
+"""Agents: accounts, sessions (hashed, expiring tokens), presence and heartbeats."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select, update
+
+from tandem.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from tandem.core.ids import new_id, new_token, token_digest
+from tandem.domain.presence import Presence, move_presence
+from tandem.domain.skills import Tier, Topic
+from tandem.services.context import Work
+from tandem.storage.models import Agent, AgentSession, AgentSkill
+
+_HASHER = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+# a fixed hash to verify against when the email is unknown, so timing does not reveal who has an account
+_DUMMY_HASH = _HASHER.hash("not-a-real-password")
+
+
+def create(work: Work, *, email: str, name: str, password: str, languages: Iterable[str],
+           role: str = "agent", capacity: int = 2, country: str | None = None,
+           timezone: str | None = None) -> Agent:
+    """Register an agent; the password is stored only as an Argon2 hash."""
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise InvalidInput("email address is not valid")
+    if not 8 <= len(password) <= 200:
+        raise InvalidInput("password must be 8 to 200 characters")
+    if not name.strip() or len(name) > 200:
+        raise InvalidInput("name is required (at most 200 characters)")
+    langs = sorted({lang.strip().lower() for lang in languages if lang.strip()})
+    if not langs or any(not re.fullmatch(r"[a-z]{2,3}", lang) for lang in langs):
+        raise InvalidInput("languages must be ISO 639 codes such as 'en' or 'sv'")
+    if not 1 <= capacity <= 4:
+        raise InvalidInput("capacity must be 1 to 4 concurrent chats")
+    if work.session.scalars(select(Agent).where(Agent.email == email)).first() is not None:
+        raise Conflict("an agent with this email exists")
+    agent = Agent(
+        id=new_id("agt"), email=email, name=name.strip(), password_hash=_HASHER.hash(password), role=role,
+        languages=langs, capacity=capacity, load=0, presence=Presence.OFFLINE.value, created_at=work.now,
+        country=country, timezone=timezone, active=True,
+    )
+    work.session.add(agent)
+    work.session.flush()
+    return agent
+
+
+def grant_skill(work: Work, agent_id: str, topic: Topic, tier: Tier, granted_by: str) -> None:
+    """Give an agent a topic at a tier (or raise the tier)."""
+    skill = work.session.get(AgentSkill, (agent_id, topic.value))
+    if skill is None:
+        work.session.add(AgentSkill(agent_id=agent_id, topic=topic.value, tier=int(tier), granted_at=work.now,
+                                    granted_by=granted_by))
+    elif skill.tier < tier:
+        skill.tier, skill.granted_at, skill.granted_by = int(tier), work.now, granted_by
+
+
+def skills_of(work: Work, agent_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Map agent id -> {topic: tier}."""
+    ids = list(agent_ids)
+    out: dict[str, dict[str, int]] = {a: {} for a in ids}
+    if ids:
+        for skill in work.session.scalars(select(AgentSkill).where(AgentSkill.agent_id.in_(ids))):
+            out[skill.agent_id][skill.topic] = skill.tier
+    return out
+
+
+def login(work: Work, email: str, password: str, ttl_s: int) -> tuple[Agent, str]:
+    """Check the password and open a session; return the agent and a bearer token."""
+    agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+    try:
+        _HASHER.verify(agent.password_hash if agent else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        agent = None
+    if agent is None or not agent.active:
+        raise Unauthorized("wrong email or password")
+    token = new_token()
+    work.session.add(AgentSession(token_digest=token_digest(token), agent_id=agent.id, created_at=work.now,
+                                  expires_at=work.now + ttl_s, revoked=False))
+    return agent, token
+
+
+def authenticate(work: Work, token: str | None) -> Agent:
+    """Return the agent behind a live session token, or raise Unauthorized."""
+    if not token:
+        raise Unauthorized("missing agent token")
+    session = work.session.get(AgentSession, token_digest(token))
+    if session is None or session.revoked or session.expires_at <= work.now:
+        raise Unauthorized("session expired or invalid; log in again")
+    agent = work.session.get(Agent, session.agent_id)
+    if agent is None or not agent.active:
+        raise Unauthorized("agent account is disabled")
+    return agent
+
+
+def logout(work: Work, token: str) -> str | None:
+    """Revoke a session; return its agent id so live sockets can be closed."""
+    session = work.session.get(AgentSession, token_digest(token))
+    if session is None:
+        return None
+    session.revoked = True
+    work.emit(f"agent:{session.agent_id}", {"type": "session.revoked", "token_digest": session.token_digest})
+    return session.agent_id
+
+
+def purge_sessions(work: Work) -> None:
+    """Delete expired and revoked sessions."""
+    work.session.execute(delete(AgentSession).where(
+        (AgentSession.expires_at <= work.now) | AgentSession.revoked.is_(True)))
+
+
+def set_presence(work: Work, agent: Agent, target: Presence) -> None:
+    """Move an agent's presence (offline/available/away); a no-op when already there."""
+    if agent.presence == target.value:
+        return
+    move_presence(Presence(agent.presence), target)
+    agent.presence = target.value
+    agent.presence_since = work.now
+    agent.last_heartbeat = work.now
+    work.emit(f"agent:{agent.id}", {"type": "presence", "presence": target.value})
+    work.emit("ops", {"type": "agent.presence", "agent_id": agent.id, "presence": target.value})
+    work.emit("queue", {"type": "agents.changed"})
+
+
+def heartbeat(work: Work, agent_id: str) -> None:
+    """Record that the agent's client is alive."""
+    work.session.execute(update(Agent).where(Agent.id == agent_id).values(last_heartbeat=work.now))
+
+
+def get(work: Work, agent_id: str) -> Agent:
+    agent = work.session.get(Agent, agent_id)
+    if agent is None:
+        raise NotFound("no such agent", agent_id=agent_id)
+    return agent
+
+
+def agent_view(agent: Agent, skills: dict[str, int] | None = None) -> dict[str, Any]:
+    """The public shape of an agent (for the agent and supervisors)."""
+    return {
+        "id": agent.id, "name": agent.name, "email": agent.email, "role": agent.role,
+        "languages": agent.languages, "capacity": agent.capacity, "load": agent.load,
+        "presence": agent.presence, "skills": {t: Tier(v).name.lower() for t, v in (skills or {}).items()},
+        "country": agent.country, "timezone": agent.timezone,
+    }

@@ -1,0 +1,48 @@
+"""Build the services of one process from settings: database (migrated), bus, assistant, account backend."""
+
+from __future__ import annotations
+
+import logging
+
+from tandem.bus.inprocess import InProcessBus
+from tandem.core.clock import Clock, SystemClock
+from tandem.core.settings import Settings
+from tandem.engines.assistant.base import Assistant
+from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
+from tandem.engines.assistant.offline import OfflineAssistant
+from tandem.services.context import Services
+from tandem.storage.db import Database, migrate
+
+log = logging.getLogger(__name__)
+
+
+def help_center() -> KnowledgeBase:
+    """The help center shipped with the demo company."""
+    from tandem.demo.help_center import load_articles
+
+    return KnowledgeBase([
+        KnowledgeArticle(a.id, a.title, str(a.topic), a.body, tuple(a.questions), tuple(a.tags))
+        for a in load_articles()
+    ])
+
+
+def build_assistant(settings: Settings, kb: KnowledgeBase) -> Assistant:
+    """The offline assistant (retrieval and templates; no model download)."""
+    return OfflineAssistant(kb)
+
+
+def build_services(
+    settings: Settings, clock: Clock | None = None, *, with_demo_backend: bool | None = None
+) -> Services:
+    """Connect to the database, bring its schema up to date, and wire the engines."""
+    db = Database(settings.db_url)
+    migrate(db.engine)
+    kb = help_center()
+    services = Services(settings=settings, db=db, bus=InProcessBus(), clock=clock or SystemClock(),
+                        assistant=build_assistant(settings, kb))
+    services.extras["kb"] = kb
+    if settings.demo if with_demo_backend is None else with_demo_backend:
+        from tandem.backend.demo import DemoBackend
+
+        services.backend = DemoBackend(db.engine)
+    return services

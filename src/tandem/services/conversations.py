@@ -1,0 +1,168 @@
+"""Conversations and their messages: create, read, append (idempotent), change state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from tandem.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from tandem.core.ids import new_id, new_token, token_digest
+from tandem.core.masking import mask_cards
+from tandem.domain.conversation import Author, ConversationState, move_conversation
+from tandem.services.context import Work
+from tandem.storage.models import Conversation, Message
+
+MAX_CLIENT_ID = 64
+
+
+def create(work: Work, *, language: str, channel: str = "web", customer_ref: str | None = None,
+           customer_name: str | None = None) -> tuple[Conversation, str]:
+    """Open a conversation with the assistant; return it and the customer's bearer token (shown once)."""
+    token = new_token()
+    conv = Conversation(
+        id=new_id("conv"), token_digest=token_digest(token), state=ConversationState.AI.value,
+        channel=channel, language=language, customer_ref=customer_ref, customer_name=customer_name,
+        last_seq=0, created_at=work.now, updated_at=work.now, priority=0,
+    )
+    work.session.add(conv)
+    work.session.flush()
+    work.emit("ops", {"type": "conversation.created", "conversation_id": conv.id})
+    return conv, token
+
+
+def get(work: Work, conversation_id: str, *, for_update: bool = False) -> Conversation:
+    """Return a conversation or raise NotFound."""
+    stmt = select(Conversation).where(Conversation.id == conversation_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    conv = work.session.scalars(stmt).first()
+    if conv is None:
+        raise NotFound("no such conversation", conversation_id=conversation_id)
+    return conv
+
+
+def get_for_customer(work: Work, conversation_id: str, token: str) -> Conversation:
+    """Return the conversation if the token is its customer's; the same error for unknown id and bad token."""
+    conv = work.session.get(Conversation, conversation_id)
+    if conv is None or not token or conv.token_digest != token_digest(token):
+        raise Unauthorized("unknown conversation or wrong token")
+    return conv
+
+
+def messages_after(work: Work, conversation_id: str, after_seq: int = 0, limit: int = 1000) -> list[Message]:
+    """Return messages with seq > after_seq, in order."""
+    stmt = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.seq > after_seq)
+        .order_by(Message.seq)
+        .limit(limit)
+    )
+    return list(work.session.scalars(stmt))
+
+
+def clean_body(body: Any, max_chars: int) -> str:
+    """Validate and mask a message body; raise InvalidInput with a clear reason."""
+    if not isinstance(body, str):
+        raise InvalidInput("message body must be a string")
+    text = body.replace("\x00", "").strip()
+    if not text:
+        raise InvalidInput("message is empty")
+    if len(text) > max_chars:
+        raise InvalidInput(f"message is longer than {max_chars} characters", limit=max_chars)
+    return mask_cards(text)
+
+
+def append(work: Work, conv: Conversation, *, author: Author, body: str, client_id: str | None = None,
+           agent_id: str | None = None, meta: dict[str, Any] | None = None) -> tuple[Message, bool]:
+    """Store a message with the next sequence number; a repeated client_id returns the stored one."""
+    if client_id is not None:
+        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
+            raise InvalidInput(f"client_id must be a string of 1-{MAX_CLIENT_ID} characters")
+        existing = work.session.scalars(
+            select(Message).where(Message.conversation_id == conv.id, Message.client_id == client_id)
+        ).first()
+        if existing is not None:
+            return existing, False
+    seq = _next_seq(work, conv.id)
+    msg = Message(
+        conversation_id=conv.id, seq=seq, author=author.value, agent_id=agent_id, client_id=client_id,
+        body=mask_cards(body), meta=meta or {}, created_at=work.now,
+    )
+    work.session.add(msg)
+    work.session.flush()
+    conv.last_seq = seq
+    conv.updated_at = work.now
+    event = {"type": "message", "conversation_id": conv.id, "message": message_view(msg)}
+    work.emit(f"conv:{conv.id}", event)
+    if conv.assignee_id:
+        work.emit(f"agent:{conv.assignee_id}", event)
+    return msg, True
+
+
+def _next_seq(work: Work, conversation_id: str) -> int:
+    # one atomic increment in the database: concurrent writers (threads or replicas) never share a number
+    seq = work.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(last_seq=Conversation.last_seq + 1)
+        .returning(Conversation.last_seq)
+    ).scalar_one()
+    return int(seq)
+
+
+def transition(work: Work, conv: Conversation, target: ConversationState, **fields: Any) -> None:
+    """Move a conversation to target if legal and if nobody moved it meanwhile (compare-and-swap on state)."""
+    current = ConversationState(conv.state)
+    move_conversation(current, target)
+    values = {"state": target.value, "updated_at": work.now, **fields}
+    result = work.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conv.id, Conversation.state == current.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the conversation changed meanwhile; retry", conversation_id=conv.id)
+    for key, value in values.items():
+        setattr(conv, key, value)
+    work.emit(f"conv:{conv.id}", {"type": "state", "state": target.value, "conversation_id": conv.id})
+    work.emit("ops", {"type": "conversation.state", "conversation_id": conv.id, "state": target.value})
+
+
+def rate(work: Work, conv: Conversation, score: Any, comment: Any) -> None:
+    """Record the customer's 1-5 rating of a closed conversation."""
+    if conv.state not in (ConversationState.RESOLVED.value, ConversationState.ABANDONED.value):
+        raise Conflict("a conversation can be rated once it has ended")
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise InvalidInput("rating must be an integer from 1 to 5")
+    if comment is not None and (not isinstance(comment, str) or len(comment) > 2000):
+        raise InvalidInput("comment must be text of at most 2000 characters")
+    conv.rating = score
+    conv.rating_comment = mask_cards(comment.strip()) if comment else None
+    conv.updated_at = work.now
+    work.emit("ops", {"type": "conversation.rated", "conversation_id": conv.id, "rating": score})
+
+
+def count_by_state(work: Work) -> dict[str, int]:
+    """Return how many conversations are in each state."""
+    rows = work.session.execute(select(Conversation.state, func.count()).group_by(Conversation.state))
+    counts = {s.value: 0 for s in ConversationState}
+    counts.update({state: int(n) for state, n in rows})
+    return counts
+
+
+def message_view(msg: Message) -> dict[str, Any]:
+    """The public shape of a message (REST and WebSocket)."""
+    return {
+        "seq": msg.seq, "author": msg.author, "body": msg.body, "client_id": msg.client_id,
+        "created_at": msg.created_at, "meta": msg.meta or {},
+    }
+
+
+def conversation_view(conv: Conversation) -> dict[str, Any]:
+    """The public shape of a conversation for its customer."""
+    return {
+        "id": conv.id, "state": conv.state, "language": conv.language, "channel": conv.channel,
+        "last_seq": conv.last_seq, "created_at": conv.created_at, "rating": conv.rating,
+    }

@@ -1,0 +1,284 @@
+"""The live dispatcher: offers, accept (compare-and-swap), decline, expiry, lost agents, claim and release."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+
+from tandem.core.errors import Conflict, NotFound
+from tandem.core.ids import new_id
+from tandem.domain.conversation import Author, ConversationState
+from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
+from tandem.services import agents as agent_service
+from tandem.services import conversations, queue
+from tandem.services.context import Services, Work
+from tandem.services.routing_seam import AgentSlot, QueueItem, Router
+from tandem.storage.models import Agent, Conversation, Handoff, Offer
+
+C = ConversationState
+
+BASE_PAY = Decimal("0.80")
+PER_MINUTE_PAY = Decimal("0.12")
+
+
+def tick(services: Services, router: Router) -> int:
+    """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made."""
+    with services.work() as work:
+        expire_offers(work)
+        drop_lost_agents(work, services.settings.heartbeat_timeout_s)
+        return make_offers(work, router, services.settings.offer_timeout_s)
+
+
+def make_offers(work: Work, router: Router, timeout_s: float) -> int:
+    """Ask the router for matches among waiting entries and agents with free capacity; persist offers."""
+    waiting = queue.waiting(work)
+    if not waiting:
+        return 0
+    slots = available_slots(work)
+    if not slots:
+        return 0
+    matches = router.route(queue_items(work, waiting), slots, work.now)
+    by_id = {h.id: h for h in waiting}
+    for match in matches:
+        create_offer(work, by_id[match.handoff_id], match.agent_id, timeout_s)
+    return len(matches)
+
+
+def queue_items(work: Work, waiting: list[Handoff]) -> list[QueueItem]:
+    """Snapshot waiting entries, with agents who already declined or let an offer expire excluded."""
+    refused: dict[str, set[str]] = {h.id: set() for h in waiting}
+    rows = work.session.execute(
+        select(Offer.handoff_id, Offer.agent_id).where(
+            Offer.handoff_id.in_(list(refused)),
+            Offer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value]),
+        )
+    )
+    for handoff_id, agent_id in rows:
+        refused[handoff_id].add(agent_id)
+    pending = {row for row in work.session.scalars(
+        select(Offer.handoff_id).where(Offer.state == OfferState.PENDING.value, Offer.handoff_id.in_(list(refused)))
+    )}
+    return [
+        QueueItem(h.id, h.conversation_id, h.topic, h.language, h.priority, h.queued_since,
+                  frozenset(refused[h.id]))
+        for h in waiting
+        if h.id not in pending
+    ]
+
+
+def available_slots(work: Work) -> list[AgentSlot]:
+    """Available agents with free capacity (assigned load and pending offers both count)."""
+    online = list(work.session.scalars(select(Agent).where(Agent.presence == Presence.AVAILABLE.value)))
+    if not online:
+        return []
+    pending = Counter(work.session.scalars(
+        select(Offer.agent_id).where(Offer.state == OfferState.PENDING.value,
+                                     Offer.agent_id.in_([a.id for a in online]))
+    ))
+    skills = agent_service.skills_of(work, [a.id for a in online])
+    slots = []
+    for a in online:
+        free = a.capacity - a.load - pending[a.id]
+        if free > 0:
+            slots.append(AgentSlot(a.id, frozenset(a.languages), skills[a.id], free, a.presence_since or 0.0))
+    return slots
+
+
+def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) -> Offer:
+    """Reserve a waiting conversation for one agent until the offer expires."""
+    conv = conversations.get(work, entry.conversation_id)
+    if conv.state == C.WAITING_HUMAN.value:
+        conversations.transition(work, conv, C.OFFERED)
+    offer = Offer(
+        id=new_id("off"), conversation_id=conv.id, handoff_id=entry.id, agent_id=agent_id,
+        state=OfferState.PENDING.value, created_at=work.now, expires_at=work.now + timeout_s,
+        base_pay=BASE_PAY, per_minute_pay=PER_MINUTE_PAY, surge_bonus=Decimal("0"),
+    )
+    work.session.add(offer)
+    work.session.flush()
+    work.emit(f"agent:{agent_id}", {"type": "offer", "offer": offer_view(offer, entry, conv)})
+    return offer
+
+
+def _settle_offer(work: Work, offer_id: str, target: OfferState, **values: Any) -> bool:
+    # compare-and-swap: only a pending offer can settle, so concurrent answers cannot both win
+    result = work.session.execute(
+        update(Offer).where(Offer.id == offer_id, Offer.state == OfferState.PENDING.value)
+        .values(state=target.value, answered_at=work.now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _back_to_waiting_if_unoffered(work: Work, conversation_id: str) -> None:
+    still = work.session.scalars(select(Offer.id).where(
+        Offer.conversation_id == conversation_id, Offer.state == OfferState.PENDING.value)).first()
+    conv = conversations.get(work, conversation_id)
+    if still is None and conv.state == C.OFFERED.value:
+        conversations.transition(work, conv, C.WAITING_HUMAN)
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id})
+
+
+def expire_offers(work: Work) -> int:
+    """Expire pending offers past their deadline; their conversations wait again."""
+    due = list(work.session.scalars(select(Offer).where(
+        Offer.state == OfferState.PENDING.value, Offer.expires_at <= work.now)))
+    for offer in due:
+        if _settle_offer(work, offer.id, OfferState.EXPIRED):
+            work.emit(f"agent:{offer.agent_id}", {"type": "offer.closed", "offer_id": offer.id, "state": "expired"})
+            _back_to_waiting_if_unoffered(work, offer.conversation_id)
+    return len(due)
+
+
+def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None:
+    """Decline a pending offer; the conversation goes to the next agent."""
+    offer = _own_offer(work, agent, offer_id)
+    if not _settle_offer(work, offer.id, OfferState.DECLINED, decline_reason=(reason or "")[:200] or None):
+        raise Conflict("this offer is no longer pending", state=offer.state)
+    work.emit(f"agent:{agent.id}", {"type": "offer.closed", "offer_id": offer.id, "state": "declined"})
+    _back_to_waiting_if_unoffered(work, offer.conversation_id)
+
+
+def _own_offer(work: Work, agent: Agent, offer_id: str) -> Offer:
+    offer = work.session.get(Offer, offer_id)
+    if offer is None or offer.agent_id != agent.id:
+        raise NotFound("no such offer", offer_id=offer_id)
+    return offer
+
+
+def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
+    """Accept an offer: exactly one accept wins per conversation, and never beyond the agent's capacity."""
+    offer = _own_offer(work, agent, offer_id)
+    if offer.state == OfferState.PENDING.value and offer.expires_at <= work.now:
+        raise Conflict("this offer has expired")
+    if not _settle_offer(work, offer.id, OfferState.ACCEPTED):
+        raise Conflict("this offer is no longer pending", state=offer.state)
+    conv = assign(work, agent, offer.conversation_id)
+    return conv
+
+
+def claim(work: Work, agent: Agent, conversation_id: str) -> Conversation:
+    """Take a waiting conversation straight from the queue."""
+    conv = conversations.get(work, conversation_id)
+    if conv.state not in (C.WAITING_HUMAN.value, C.OFFERED.value):
+        raise Conflict("this conversation is not waiting for a human", state=conv.state)
+    if agent.presence != Presence.AVAILABLE.value:
+        raise Conflict("go available before taking conversations")
+    return assign(work, agent, conversation_id)
+
+
+def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
+    """Give the conversation to the agent with two conditional updates; rescind every other offer."""
+    took = work.session.execute(
+        update(Agent).where(Agent.id == agent.id, Agent.load < Agent.capacity)
+        .values(load=Agent.load + 1).execution_options(synchronize_session=False)
+    )
+    if took.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("you are at your chat capacity")
+    won = work.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.assignee_id.is_(None),
+               Conversation.state.in_([C.WAITING_HUMAN.value, C.OFFERED.value]))
+        .values(assignee_id=agent.id, state=C.WITH_HUMAN.value, assigned_at=work.now, updated_at=work.now)
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("another agent already took this conversation")
+    work.session.refresh(agent)
+    conv = conversations.get(work, conversation_id)
+    work.session.refresh(conv)
+    _rescind_others(work, conversation_id)
+    entry = queue.open_handoff(work, conversation_id)
+    if entry is not None:
+        entry.status, entry.agent_id, entry.assigned_at = queue.ASSIGNED, agent.id, work.now
+    conversations.append(work, conv, author=Author.SYSTEM, body=f"{agent.name} joined the conversation.",
+                         meta={"event": "agent_joined", "agent_name": agent.name})
+    work.emit(f"conv:{conv.id}", {"type": "state", "state": conv.state, "conversation_id": conv.id,
+                                  "agent_name": agent.name})
+    work.emit(f"agent:{agent.id}", {"type": "assigned", "conversation_id": conv.id})
+    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+    return conv
+
+
+def withdraw_offers(work: Work, conversation_id: str) -> None:
+    """Rescind every pending offer of a conversation (it was taken, or the customer left)."""
+    _rescind_others(work, conversation_id)
+
+
+def _rescind_others(work: Work, conversation_id: str) -> None:
+    for offer in work.session.scalars(select(Offer).where(
+            Offer.conversation_id == conversation_id, Offer.state == OfferState.PENDING.value)):
+        if _settle_offer(work, offer.id, OfferState.RESCINDED):
+            work.emit(f"agent:{offer.agent_id}", {"type": "offer.closed", "offer_id": offer.id,
+                                                  "state": "rescinded"})
+
+
+def release(work: Work, conv: Conversation, *, target: ConversationState, reason: str) -> None:
+    """Take the conversation off its agent: resolve it, hand it back to the AI, or put it back in the queue."""
+    agent_id = conv.assignee_id
+    if conv.state != C.WITH_HUMAN.value or agent_id is None:
+        raise Conflict("this conversation is not with an agent", state=conv.state)
+    if target == C.WAITING_HUMAN:
+        entry = queue.open_handoff(work, conv.id)
+        conversations.transition(work, conv, target, assignee_id=None, waiting_since=conv.waiting_since)
+        if entry is not None:
+            entry.status, entry.agent_id, entry.reason = queue.WAITING, None, reason
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+    else:
+        closed = target == C.RESOLVED
+        conversations.transition(work, conv, target, assignee_id=None, closed_at=work.now if closed else None,
+                                 resolved_by="human" if closed else None)
+        queue.close_entry(work, conv.id, queue.CLOSED)
+    work.session.execute(update(Agent).where(Agent.id == agent_id, Agent.load > 0)
+                         .values(load=Agent.load - 1).execution_options(synchronize_session=False))
+    work.emit(f"agent:{agent_id}", {"type": "released", "conversation_id": conv.id, "reason": reason})
+
+
+def drop_lost_agents(work: Work, timeout_s: float) -> list[str]:
+    """Agents silent past the heartbeat timeout go offline; offers withdrawn, conversations re-queued."""
+    lost = list(work.session.scalars(select(Agent).where(
+        Agent.presence != Presence.OFFLINE.value, Agent.last_heartbeat < work.now - timeout_s)))
+    for agent in lost:
+        go_offline(work, agent, reason="heartbeat_lost")
+    return [a.id for a in lost]
+
+
+def go_offline(work: Work, agent: Agent, reason: str) -> None:
+    """Log an agent out of work: withdraw their offers and re-queue their conversations, keeping the wait."""
+    for offer in work.session.scalars(select(Offer).where(
+            Offer.agent_id == agent.id, Offer.state == OfferState.PENDING.value)):
+        if _settle_offer(work, offer.id, OfferState.RESCINDED):
+            _back_to_waiting_if_unoffered(work, offer.conversation_id)
+    for conv in work.session.scalars(select(Conversation).where(
+            Conversation.assignee_id == agent.id, Conversation.state == C.WITH_HUMAN.value)):
+        release(work, conv, target=C.WAITING_HUMAN, reason=reason)
+        conversations.append(work, conv, author=Author.SYSTEM,
+                             body="Your agent was disconnected. You keep your place; the next agent will continue.",
+                             meta={"event": "agent_lost"})
+    agent_service.set_presence(work, agent, Presence.OFFLINE)
+
+
+def pending_offers_view(work: Work, agent_id: str) -> list[dict[str, Any]]:
+    """The agent's pending offers, as offer cards."""
+    rows = work.session.execute(
+        select(Offer, Handoff, Conversation)
+        .join(Handoff, Handoff.id == Offer.handoff_id)
+        .join(Conversation, Conversation.id == Offer.conversation_id)
+        .where(Offer.agent_id == agent_id, Offer.state == OfferState.PENDING.value, Offer.expires_at > work.now)
+    )
+    return [offer_view(o, h, c) for o, h, c in rows]
+
+
+def offer_view(offer: Offer, entry: Handoff, conv: Conversation) -> dict[str, Any]:
+    """What an agent sees on an offer card: the work and the pay, no customer data."""
+    return {
+        "id": offer.id, "conversation_id": conv.id, "topic": entry.topic, "language": entry.language,
+        "reason": entry.reason, "intent": conv.intent, "waiting_since": entry.queued_since,
+        "created_at": offer.created_at, "expires_at": offer.expires_at, "state": offer.state,
+        "pay": {"base": str(offer.base_pay), "per_minute": str(offer.per_minute_pay),
+                "surge_bonus": str(offer.surge_bonus)},
+    }

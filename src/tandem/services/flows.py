@@ -1,0 +1,132 @@
+"""Multi-step work across domains: a customer's turn, a request for a human, the end of a conversation."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from tandem.core.errors import Conflict
+from tandem.domain.conversation import Author, ConversationState
+from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
+from tandem.engines.assistant.handoff import wants_human
+from tandem.engines.assistant.phrases import phrase
+from tandem.services import conversations, dispatch, queue
+from tandem.services.context import Services, Work
+from tandem.storage.models import Conversation, Message
+
+log = logging.getLogger(__name__)
+C = ConversationState
+HISTORY_TURNS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    seq: int
+    client_id: str | None
+    duplicate: bool
+    # the stored (masked) text when the assistant is in charge and should answer; run assistant_turn with it
+    for_assistant: str | None = None
+
+
+def customer_message(services: Services, conversation_id: str, token: str, body: Any,
+                     client_id: str | None) -> Ack:
+    """Store the customer's message; the returned ack says whether the assistant should answer it."""
+    text = conversations.clean_body(body, services.settings.max_message_chars)
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        if conv.state in (C.RESOLVED.value, C.ABANDONED.value):
+            raise Conflict("this conversation has ended; start a new one", state=conv.state)
+        msg, created = conversations.append(work, conv, author=Author.CUSTOMER, body=text, client_id=client_id)
+        ai_in_charge = created and conv.state == C.AI.value
+        return Ack(msg.seq, client_id, duplicate=not created, for_assistant=msg.body if ai_in_charge else None)
+
+
+def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
+    """Run the rules, then the assistant; escalate whenever either says so. Never leave the customer alone."""
+    match = wants_human(text)
+    with services.work() as work:
+        conv = conversations.get(work, conversation_id)
+        if conv.state != C.AI.value:
+            return
+        if match is not None:
+            _escalate(work, services, conv, reason="customer_request", language=match.language)
+            return
+        ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
+    turn = _safe_respond(services, ctx)
+    with services.work() as work:
+        conv = conversations.get(work, conversation_id)
+        if conv.state != C.AI.value:
+            return
+        _record_understanding(conv, turn)
+        meta: dict[str, Any] = {
+            "citations": [{"article_id": c.article_id, "title": c.title} for c in turn.citations],
+            "intent": turn.intent, "confidence": round(turn.confidence, 3), "no_answer": turn.no_answer,
+        }
+        if turn.actions:
+            meta["actions"] = list(turn.actions)
+        conversations.append(work, conv, author=Author.AI, body=turn.text, meta=meta)
+        if turn.escalation:
+            queue.request_human(work, conv, reason=turn.escalation, topic=turn.topic)
+
+
+def _safe_respond(services: Services, ctx: TurnContext) -> AssistantTurn:
+    # an assistant failure must never strand the customer: hand over to a human instead
+    try:
+        return services.assistant.respond(ctx)
+    except Exception:
+        log.exception("assistant failed; handing the conversation to a human")
+        return AssistantTurn(text=phrase("handoff", ctx.language), escalation="assistant_error")
+
+
+def _record_understanding(conv: Conversation, turn: AssistantTurn) -> None:
+    if turn.intent:
+        conv.intent = turn.intent
+    if turn.topic:
+        conv.topic = turn.topic
+    if turn.sentiment is not None:
+        conv.sentiment = turn.sentiment
+    if turn.language:
+        conv.language = turn.language
+
+
+def _history(work: Work, conv: Conversation) -> tuple[Turn, ...]:
+    recent = conversations.messages_after(work, conv.id, max(0, conv.last_seq - HISTORY_TURNS))
+    return tuple(Turn(m.author, m.body, (m.meta or {}).get("intent"), bool((m.meta or {}).get("no_answer")))
+                 for m in recent)
+
+
+def _escalate(work: Work, services: Services, conv: Conversation, *, reason: str, language: str | None = None,
+              note: str | None = None) -> None:
+    entry = queue.request_human(work, conv, reason=reason, note=note)
+    conversations.append(work, conv, author=Author.SYSTEM, body=phrase("handoff", language or conv.language),
+                         meta={"event": "handoff", "reason": reason, "handoff_id": entry.id})
+
+
+def request_human(services: Services, conversation_id: str, token: str, reason: str = "customer_button") -> None:
+    """The 'Talk to a human' control: always queues, whatever state the assistant is in."""
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        if conv.state == C.AI.value:
+            _escalate(work, services, conv, reason=reason)
+        elif conv.state in (C.RESOLVED.value, C.ABANDONED.value):
+            raise Conflict("this conversation has ended; start a new one", state=conv.state)
+
+
+def customer_end(services: Services, conversation_id: str, token: str) -> str:
+    """The customer closes the chat: resolved with the AI or agent, abandoned while waiting."""
+    with services.work() as work:
+        conv = conversations.get_for_customer(work, conversation_id, token)
+        if conv.state == C.AI.value:
+            conversations.transition(work, conv, C.RESOLVED, closed_at=work.now, resolved_by="ai")
+        elif conv.state in (C.WAITING_HUMAN.value, C.OFFERED.value):
+            dispatch.withdraw_offers(work, conv.id)
+            conversations.transition(work, conv, C.ABANDONED, closed_at=work.now)
+            queue.close_entry(work, conv.id, queue.ABANDONED)
+        elif conv.state == C.WITH_HUMAN.value:
+            dispatch.release(work, conv, target=C.RESOLVED, reason="customer_ended")
+        return conv.state
+
+
+def last_messages(work: Work, conv: Conversation, after: int) -> list[Message]:
+    return conversations.messages_after(work, conv.id, after)

@@ -1,0 +1,126 @@
+"""The human queue: a request for a human always becomes a persisted queue entry (a Handoff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from tandem.core.ids import new_id
+from tandem.domain.conversation import ConversationState
+from tandem.domain.presence import Presence
+from tandem.services import conversations
+from tandem.services.context import Work
+from tandem.storage.models import Agent, Conversation, Handoff
+
+WAITING = "waiting"
+ASSIGNED = "assigned"
+ABANDONED = "abandoned"
+CLOSED = "closed"
+
+
+def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | None = None,
+                  note: str | None = None, queued_since: float | None = None) -> Handoff:
+    """Queue the conversation for a human; idempotent while a request is already open."""
+    open_entry = open_handoff(work, conv.id)
+    if open_entry is not None:
+        return open_entry
+    entry = Handoff(
+        id=new_id("hand"), conversation_id=conv.id, reason=reason, topic=topic or conv.topic,
+        language=conv.language, priority=conv.priority, status=WAITING, requested_at=work.now,
+        queued_since=queued_since if queued_since is not None else work.now, note=note,
+    )
+    work.session.add(entry)
+    conversations.transition(
+        work, conv, ConversationState.WAITING_HUMAN, waiting_since=entry.queued_since,
+        escalation_reason=reason, assignee_id=None,
+    )
+    work.session.flush()
+    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+    return entry
+
+
+def open_handoff(work: Work, conversation_id: str) -> Handoff | None:
+    """Return the conversation's waiting or assigned queue entry, if any."""
+    return work.session.scalars(
+        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_([WAITING, ASSIGNED]))
+    ).first()
+
+
+def waiting(work: Work, limit: int = 500) -> list[Handoff]:
+    """Waiting entries, highest priority first, then longest wait."""
+    stmt = (
+        select(Handoff)
+        .where(Handoff.status == WAITING)
+        .order_by(Handoff.priority.desc(), Handoff.queued_since, Handoff.id)
+        .limit(limit)
+    )
+    return list(work.session.scalars(stmt))
+
+
+def position(work: Work, entry: Handoff) -> int:
+    """1-based place in the queue among entries served before this one."""
+    ahead = work.session.scalar(
+        select(func.count()).select_from(Handoff).where(
+            Handoff.status == WAITING,
+            or_(
+                Handoff.priority > entry.priority,
+                and_(Handoff.priority == entry.priority, Handoff.queued_since < entry.queued_since),
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class WaitEstimate:
+    position: int
+    eta_seconds: float | None
+    agents_online: int
+    explanation: str
+
+
+def estimate(work: Work, entry: Handoff, default_handle_s: float) -> WaitEstimate:
+    """An honest wait estimate: from queue position, online capacity and recent handle times."""
+    pos = position(work, entry)
+    online = list(work.session.scalars(select(Agent).where(Agent.presence == Presence.AVAILABLE.value)))
+    if not online:
+        return WaitEstimate(pos, None, 0, "No agent is online right now. You keep your place in the queue "
+                            "and we have alerted our on-demand team; we will tell you as soon as someone joins.")
+    free = sum(max(0, a.capacity - a.load) for a in online)
+    handle = mean_handle_seconds(work, default_handle_s)
+    capacity = sum(a.capacity for a in online)
+    # each finishing conversation frees a slot; slots free at about capacity/handle per second
+    eta = 15.0 if pos <= free else 15.0 + (pos - free) * handle / max(1, capacity)
+    return WaitEstimate(pos, round(eta), len(online), f"{len(online)} agent(s) online.")
+
+
+def mean_handle_seconds(work: Work, default: float, window_s: float = 24 * 3600) -> float:
+    """Mean human handling time over the last day, or the configured assumption with no history."""
+    value = work.session.scalar(
+        select(func.avg(Conversation.closed_at - Conversation.assigned_at)).where(
+            Conversation.assigned_at.is_not(None),
+            Conversation.closed_at.is_not(None),
+            Conversation.closed_at > work.now - window_s,
+        )
+    )
+    return float(value) if value else default
+
+
+def close_entry(work: Work, conversation_id: str, status: str) -> None:
+    """Close the conversation's open queue entry with a final status."""
+    entry = open_handoff(work, conversation_id)
+    if entry is not None:
+        entry.status = status
+        entry.closed_at = work.now
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id})
+
+
+def queue_view(entry: Handoff, conv: Conversation) -> dict[str, Any]:
+    """What an agent sees of a waiting entry: no customer data beyond what routing needs."""
+    return {
+        "conversation_id": conv.id, "reason": entry.reason, "topic": entry.topic, "language": entry.language,
+        "priority": entry.priority, "waiting_since": entry.queued_since, "intent": conv.intent,
+        "state": conv.state,
+    }
