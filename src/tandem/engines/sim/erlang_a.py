@@ -48,7 +48,9 @@ class ErlangAResult:
         return dict(self.__dict__)
 
 
-def fcfs_waits(arrivals: list[float], services: list[float], patience: list[float], agents: int) -> list[float]:
+def fcfs_waits(
+    arrivals: list[float], services: list[float], patience: list[float], agents: int
+) -> list[float]:
     """Return each customer's wait; a negative value -w marks a customer who abandoned after waiting w."""
     free = [0.0] * agents
     waits = [0.0] * len(arrivals)
@@ -74,7 +76,7 @@ def warmup_customers(model: ErlangAModel) -> int:
 def simulate_erlang_a(
     model: ErlangAModel, customers: int, rng: np.random.Generator, threshold: float = 20 / 60
 ) -> ErlangAResult:
-    """Simulate `customers` measured arrivals after a warm-up; threshold is the service-level wait (minutes)."""
+    """Simulate `customers` measured arrivals after a warm-up; threshold: service-level wait (minutes)."""
     total = customers + warmup_customers(model)
     arrivals = np.cumsum(rng.exponential(1.0 / model.arrival_rate, total))
     services = rng.exponential(model.handle_time, total)
@@ -83,7 +85,9 @@ def simulate_erlang_a(
     return _summarise(model, waits[-customers:], services[-customers:], threshold)
 
 
-def _summarise(model: ErlangAModel, waits: np.ndarray, services: np.ndarray, threshold: float) -> ErlangAResult:
+def _summarise(
+    model: ErlangAModel, waits: np.ndarray, services: np.ndarray, threshold: float
+) -> ErlangAResult:
     abandoned = waits < 0
     served = ~abandoned
     n = len(waits)
