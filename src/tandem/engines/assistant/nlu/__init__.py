@@ -1,0 +1,1 @@
+"""Understanding customer messages: language, embeddings, intents, sentiment and frustration cues."""

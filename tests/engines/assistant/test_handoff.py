@@ -1,0 +1,186 @@
+"""Explicit requests for a human, across languages, and the mentions and negations that are not requests."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tandem.engines.assistant.handoff import HandoffMatch, clauses, fold, wants_human
+
+REQUESTS = [
+    ("en", "can I talk to a real person"),
+    ("en", "agent please"),
+    ("en", "human!"),
+    ("en", "HUMAN"),
+    ("en", "operator"),
+    ("en", "Representative."),
+    ("en", "I want to speak with a representative"),
+    ("en", "connect me to an agent"),
+    ("en", "transfer me to a live agent please"),
+    ("en", "Can I speak to a humam"),
+    ("en", "plz let me talk to someone"),
+    ("en", "I need a human"),
+    ("en", "get me a human now!!!"),
+    ("en", "is there a real person there?"),
+    ("en", "I don't want to talk to a bot"),
+    ("en", "I don't want a bot, I want a human"),
+    ("en", "this is useless let me talk to a human"),
+    ("en", "why can't I talk to a human"),
+    ("en", "I want to speak to your manager"),
+    ("en", "represenative"),
+    ("en", "humannnn please"),
+    ("en", "Could someone call me back?"),
+    ("en", "Please escalate this"),
+    ("en", "I'd like to chat with customer service"),
+    ("en", "how do I speak to an actual human"),
+    ("sv", "jag vill prata med en människa"),
+    ("sv", "JAG VILL PRATA MED EN MANNISKA"),
+    ("sv", "kan du koppla mig till en handläggare"),
+    ("no", "jeg vil snakke med et menneske"),
+    ("no", "kan du sette meg over til kundeservice"),
+    ("da", "jeg vil gerne tale med en medarbejder"),
+    ("da", "stil mig videre til en rigtig person"),
+    ("fi", "haluan puhua ihmisen kanssa"),
+    ("fi", "voinko puhua asiakaspalvelijan kanssa?"),
+    ("de", "ich möchte mit einem Mitarbeiter sprechen"),
+    ("de", "Ich moechte mit einem echten Menschen reden"),
+    ("de", "verbinden Sie mich bitte mit einem Berater"),
+    ("de", "Mitarbeiter bitte"),
+    ("fr", "Je voudrais parler à un conseiller"),
+    ("fr", "je veux parler a un humain svp"),
+    ("fr", "passez-moi un conseiller"),
+    ("es", "quiero hablar con un agente"),
+    ("es", "Necesito hablar con una persona real, por favor"),
+    ("es", "pásame con un asesor"),
+    ("it", "vorrei parlare con un operatore"),
+    ("it", "operatore per favore"),
+    ("nl", "ik wil met een medewerker praten"),
+    ("nl", "kan ik een echt mens spreken? verbind me door met een medewerker"),
+    ("pt", "quero falar com um atendente"),
+    ("pt", "atendimento humano"),
+    ("pl", "chcę rozmawiać z konsultantem"),
+    ("pl", "połącz mnie z człowiekiem"),
+    ("tr", "müşteri temsilcisi ile görüşmek istiyorum"),
+    ("tr", "canlı destek lütfen"),
+    ("ar", "أريد التحدث مع موظف"),
+    ("ar", "حولني إلى موظف خدمة العملاء"),
+    ("hi", "मुझे किसी इंसान से बात करनी है"),
+    ("hi", "mujhe agent se baat karni hai"),
+    ("ja", "オペレーターと話したいです"),
+    ("ja", "人と話したい"),
+    ("ja", "担当者に代わってください"),
+    ("zh", "转人工"),
+    ("zh", "我要人工客服"),
+    ("zh", "我想跟真人说话"),
+    ("ko", "상담원 연결해 주세요"),
+    ("ko", "사람이랑 얘기하고 싶어요"),
+    ("cs", "chci mluvit s operátorem"),
+    ("cs", "chci mluvit s clovekem"),
+    ("ru", "хочу поговорить с оператором"),
+    ("ru", "соедините меня с живым человеком"),
+    ("el", "θέλω να μιλήσω με έναν άνθρωπο"),
+    ("uk", "з'єднайте мене з оператором"),
+    ("ro", "vreau să vorbesc cu un operator"),
+    ("hu", "szeretnék egy ügyintézővel beszélni"),
+    ("id", "saya mau bicara dengan agen"),
+    ("vi", "tôi muốn nói chuyện với nhân viên"),
+]
+
+NOT_REQUESTS = [
+    "your agent was rude yesterday",
+    "I am a human being",
+    "the delivery person left it outside",
+    "my agent ID is 12345",
+    "I don't want to talk to a human",
+    "I do not need an agent, thanks",
+    "how do I become an agent",
+    "I talked to an agent yesterday and they said I'd get a refund",
+    "are you a human?",
+    "I'm not a robot",
+    "people keep calling me about this debt",
+    "the agent told me to wait",
+    "is a human going to read this",
+    "i need a person's signature on the form",
+    "human resources sent me a letter",
+    "the person who sold it to me never shipped it",
+    "what are your customer service hours",
+    "my payment was made by another person",
+    "can you tell the agent thanks",
+    "I spoke to a person at the store",
+    "never mind, no need to speak to an agent",
+    "ich möchte nicht mit einem Mitarbeiter sprechen",
+    "der Mitarbeiter war sehr freundlich",
+    "jag vill inte prata med en människa",
+    "handläggaren ringde mig igår",
+    "no quiero hablar con un agente",
+    "el agente me colgó",
+    "je ne veux pas parler à un conseiller",
+    "le conseiller m'a dit d'attendre",
+    "non voglio parlare con un operatore",
+    "ik wil niet met een medewerker praten",
+    "não quero falar com um atendente",
+    "nie chcę rozmawiać z konsultantem",
+    "müşteri temsilcisi ile görüşmek istemiyorum",
+    "لا أريد التحدث مع موظف",
+    "मुझे इंसान से बात नहीं करनी",
+    "人と話したくない",
+    "我不要人工",
+    "客服昨天很不礼貌",
+    "상담원과 통화하고 싶지 않아요",
+    "не хочу говорить с оператором",
+    "оператор был груб",
+    "en halua puhua ihmisen kanssa",
+    "δεν θέλω να μιλήσω με άνθρωπο",
+    "nechci mluvit s operátorem",
+    "I want to pay my invoice",
+    "where is my refund",
+    "",
+    "!!!",
+]
+
+
+@pytest.mark.parametrize(("language", "text"), REQUESTS)
+def test_explicit_requests_match(language: str, text: str) -> None:
+    match = wants_human(text)
+    assert isinstance(match, HandoffMatch), text
+    assert match.phrase
+
+
+@pytest.mark.parametrize("text", NOT_REQUESTS)
+def test_mentions_and_negations_do_not_match(text: str) -> None:
+    assert wants_human(text) is None
+
+
+def test_request_languages_cover_twenty() -> None:
+    assert len({language for language, _ in REQUESTS}) >= 20
+
+
+def test_match_reports_rule_language() -> None:
+    match = wants_human("quiero hablar con un agente")
+    assert match is not None and match.language == "es" and match.rule.startswith("es.")
+
+
+def test_fold_removes_case_and_accents() -> None:
+    assert fold("MÄNNISKA Åsa Ødegård Łódź") == "manniska asa odegard lodz"
+
+
+def test_clauses_split_on_punctuation_and_but() -> None:
+    assert clauses("No, I don't want a bot but a human!") == ["no", "i don t want a bot", "a human"]
+
+
+@given(st.text(max_size=200))
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    result = wants_human(text)
+    assert result is None or isinstance(result, HandoffMatch)
+
+
+@given(st.sampled_from([text for _, text in REQUESTS if text.isascii()]))
+def test_case_does_not_matter(text: str) -> None:
+    assert wants_human(text.upper()) is not None
+    assert wants_human(text.lower()) is not None
+
+
+@given(st.sampled_from(REQUESTS), st.sampled_from(["Hi. ", "ok ", "", "Hello!! "]))
+def test_greeting_before_request_still_matches(case: tuple[str, str], prefix: str) -> None:
+    assert wants_human(prefix + case[1]) is not None
