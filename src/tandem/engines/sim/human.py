@@ -92,6 +92,7 @@ class HumanStage:
             self.offers[conv] += 1
             self.agent[conv] = agent
             self.bonus[conv] = self.workforce.bonus
+            self.workforce.offered(agent)
             accepted, delay = self._offer_answer()
             code = ACCEPTED if accepted else DECLINED
             if delay >= self.timeout:
@@ -106,21 +107,24 @@ class HumanStage:
         return u < self.accept_p, float(delay)
 
     def _abandon(self, t: float, conv: int, _: int) -> None:
-        if self.state[conv] in (WAITING, OFFERED):
+        state = self.state[conv]
+        if state == WAITING or state == OFFERED:
             self.state[conv] = ABANDONED
             self.router.abandon(conv, t)
+            if state == OFFERED:
+                self.workforce.answered(self, self.agent[conv], False, t)
 
     def _answer(self, t: float, conv: int, token: int) -> None:
         if self.state[conv] != OFFERED or token >> 2 != self.offers[conv]:
             return  # the offer was rescinded: the customer left while it was pending
         agent, accepted = self.agent[conv], token & 3 == ACCEPTED
         self.router.answer(conv, agent, accepted, token & 3 == EXPIRED, t)
+        self.workforce.answered(self, agent, accepted, t)
         if not accepted:
             self.state[conv] = WAITING
             return
         self.state[conv] = WITH_HUMAN
         self.start[conv] = t
-        self.workforce.chat_started(agent)
         self.push(t + float(self.demand.handle[conv]), FINISH, conv, agent)
 
     def _finish(self, t: float, conv: int, agent: int) -> None:

@@ -125,8 +125,14 @@ class Workforce:
         self.online_minutes[k] += t - self.login_at[k]
         stage.router.agent_offline(k, t)
 
-    def chat_started(self, k: int) -> None:
+    def offered(self, k: int) -> None:
+        """A pending offer holds the agent online like a chat does."""
         self.load[k] += 1
+
+    def answered(self, stage: HumanStage, k: int, accepted: bool, t: float) -> None:
+        """An offer ended: an accepted one becomes a chat, anything else frees the slot."""
+        if not accepted:
+            self.chat_finished(stage, k, t)
 
     def chat_finished(self, stage: HumanStage, k: int, t: float) -> None:
         self.load[k] -= 1
