@@ -1,0 +1,31 @@
+"""Routing engine: pure, synchronous matching of waiting conversations to gig agents (docs/routing.md)."""
+
+from tandem.engines.routing.engine import Router
+from tandem.engines.routing.errors import OfferNotPending
+from tandem.engines.routing.policies import (
+    FairnessPolicy,
+    RelaxStep,
+    RoutingConfig,
+    least_earned_today,
+    longest_idle,
+    most_free_slots,
+    relaxed_requirement,
+)
+from tandem.engines.routing.records import (
+    Accepted,
+    AgentRecord,
+    AgentSpec,
+    ConversationRecord,
+    Offer,
+    Released,
+    Snapshot,
+    Tick,
+)
+from tandem.engines.routing.snapshot import restore, take_snapshot
+
+__all__ = [
+    "Accepted", "AgentRecord", "AgentSpec", "ConversationRecord", "FairnessPolicy", "Offer",
+    "OfferNotPending", "RelaxStep", "Released", "Router", "RoutingConfig", "Snapshot", "Tick",
+    "least_earned_today", "longest_idle", "most_free_slots", "relaxed_requirement", "restore",
+    "take_snapshot",
+]

@@ -1,0 +1,123 @@
+"""Finding the best agent for a conversation and the best conversation for an agent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappop, heappush
+
+from tandem.engines.routing.agents import AgentState, CapacityIndex, Entry
+from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
+from tandem.engines.routing.queue import ConvState, QEntry, WaitingQueue
+
+TOP_TIER = 3
+
+
+class Matcher:
+    """Read-only searches over the capacity index and the waiting queue; never changes state."""
+
+    def __init__(self, config: RoutingConfig, index: CapacityIndex, queue: WaitingQueue) -> None:
+        self.config = config
+        self.index = index
+        self.queue = queue
+        self._fallbacks: dict[str, tuple[str, ...]] = {}
+
+    def fallbacks(self, language: str) -> tuple[str, ...]:
+        """Return (cached) languages that may serve this language once relaxed."""
+        fb = self._fallbacks.get(language)
+        if fb is None:
+            fb = self._fallbacks[language] = self.config.fallbacks(language)
+        return fb
+
+    def eligible(self, conv: ConvState, agent: AgentState, now: float) -> bool:
+        """Return True if the agent may be offered the conversation now (capacity aside)."""
+        tier = agent.skills.get(conv.topic)
+        if tier is None or conv.excludes(agent.agent_id, now):
+            return False
+        return self._fits(conv, agent, tier, now)
+
+    def best_agent(self, conv: ConvState, now: float, chosen: set[str] | None = None) -> AgentState | None:
+        """Return the fairest eligible agent with a free slot, lowest sufficient tier first."""
+        need, fallback, _ = relaxed_requirement(self.config, conv.topic, now - conv.since)
+        skip = self._skipper(conv, now, chosen)
+        found = self._search_language(conv.topic, conv.language, need, skip)
+        if found is None and fallback:
+            for lang in self.fallbacks(conv.language):
+                found = self._search_language(conv.topic, lang, need, skip)
+                if found is not None:
+                    break
+        return found
+
+    def _skipper(
+        self, conv: ConvState, now: float, chosen: set[str] | None
+    ) -> Callable[[AgentState], bool] | None:
+        """Return a predicate for agents this conversation must not go to, or None if there are none."""
+        if not conv.excluded and not chosen:
+            return None
+        taken = chosen or set()
+        return lambda a: a.agent_id in taken or conv.excludes(a.agent_id, now)
+
+    def _search_language(
+        self, topic: str, lang: str, need: int, skip: Callable[[AgentState], bool] | None
+    ) -> AgentState | None:
+        """Search the tier buckets of one (topic, language) from the least sufficient tier up."""
+        best: Entry | None = None
+        for tier in range(need, TOP_TIER + 1):
+            e = self.index.best(topic, lang, tier, skip)
+            if e is None:
+                continue
+            if self.config.prefer_lowest_tier:
+                return e[3]
+            if best is None or e[:3] < best[:3]:
+                best = e
+        return None if best is None else best[3]
+
+    def best_conversation(self, agent: AgentState, now: float) -> ConvState | None:
+        """Return the first waiting conversation in queue order that this agent may take."""
+        best: ConvState | None = None
+        best_key: tuple[int, float, int] | None = None
+        for topic, tier in agent.skills.items():
+            for _lang, prio, lane in self.queue.lanes(topic):
+                head = lane.head()
+                if head is None:
+                    continue
+                key = (-prio, head[0], head[1])
+                if best_key is not None and key >= best_key:
+                    continue  # the lane's best cannot beat what we have
+                conv = self._lane_pick(lane.heap, head, agent, tier, now)
+                if conv is not None and (best_key is None or conv.order() < best_key):
+                    best, best_key = conv, conv.order()
+        return best
+
+    def _lane_pick(self, heap: list[QEntry], head: QEntry, agent: AgentState, tier: int,
+                   now: float) -> ConvState | None:
+        """Return the first conversation of a lane the agent may take, or None."""
+        conv = head[2]
+        if not self._fits(conv, agent, tier, now):
+            return None  # the head is the most relaxed of its lane
+        if not conv.excludes(agent.agent_id, now):
+            return conv
+        aside: list[QEntry] = []
+        found = None
+        while heap:
+            top = heappop(heap)
+            aside.append(top)
+            c = top[2]
+            if c.qseq != top[1]:
+                continue
+            if not self._fits(c, agent, tier, now):
+                break
+            if not c.excludes(agent.agent_id, now):
+                found = c
+                break
+        for e in aside:
+            heappush(heap, e)
+        return found
+
+    def _fits(self, conv: ConvState, agent: AgentState, tier: int, now: float) -> bool:
+        """Return True if tier and language fit at this wait (exclusions aside)."""
+        need, fallback, _ = relaxed_requirement(self.config, conv.topic, now - conv.since)
+        if tier < need:
+            return False
+        if conv.language in agent.languages:
+            return True
+        return fallback and any(lang in agent.languages for lang in self.fallbacks(conv.language))

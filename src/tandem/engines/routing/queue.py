@@ -1,0 +1,121 @@
+"""Conversations waiting for a human, one FIFO heap per (topic, language, priority).
+
+Within one heap every conversation relaxes on the same schedule, so the head (longest wait) is always the
+most relaxed: if an agent cannot take the head for tier or language reasons it cannot take any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from heapq import heapify, heappop, heappush
+from itertools import count
+
+from tandem.domain.conversation import ConversationState
+
+QEntry = tuple[float, int, "ConvState"]
+WAITING = ConversationState.WAITING_HUMAN
+
+
+class ConvState:
+    """The router's mutable view of one conversation that needs or has a human."""
+
+    __slots__ = (
+        "conversation_id", "topic", "language", "priority", "since", "state", "assignee", "offers",
+        "excluded", "broadcast", "qseq", "wake_at",
+    )
+
+    def __init__(self, cid: str, topic: str, language: str, priority: int, since: float) -> None:
+        self.conversation_id = cid
+        self.topic = topic
+        self.language = language
+        self.priority = priority
+        self.since = since
+        self.state = WAITING
+        self.assignee: str | None = None
+        self.offers: set[str] = set()
+        self.excluded: dict[str, float] = {}  # agent id -> until when not to offer it to them again
+        self.broadcast: int | None = None
+        self.qseq = -1  # seq of the live queue entry; -1 while not queued
+        self.wake_at = float("inf")  # when this conversation's eligibility widens next, if waiting
+
+    def order(self) -> tuple[int, float, int]:
+        """Return the queue order key: higher priority first, then longest wait."""
+        return (-self.priority, self.since, self.qseq)
+
+    def excludes(self, agent_id: str, now: float) -> bool:
+        """Return True if this agent recently declined or let an offer of this conversation lapse."""
+        until = self.excluded.get(agent_id)
+        return until is not None and until > now
+
+
+class _Lane:
+    __slots__ = ("heap", "live")
+
+    def __init__(self) -> None:
+        self.heap: list[QEntry] = []
+        self.live = 0
+
+    def head(self) -> QEntry | None:
+        """Return the longest-waiting live entry, dropping stale ones."""
+        heap = self.heap
+        while heap:
+            top = heap[0]
+            if top[2].qseq == top[1]:
+                return top
+            heappop(heap)
+        return None
+
+
+LaneKey = tuple[str, int]  # (language, priority) within one topic
+
+
+class WaitingQueue:
+    """All waiting conversations, grouped by topic then (language, priority)."""
+
+    def __init__(self) -> None:
+        self._by_topic: dict[str, dict[LaneKey, _Lane]] = {}
+        self._seq = count()
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def push(self, conv: ConvState) -> None:
+        """Queue a conversation (its since, the original wait start, decides its place)."""
+        lanes = self._by_topic.setdefault(conv.topic, {})
+        lane = lanes.get((conv.language, conv.priority))
+        if lane is None:
+            lane = lanes[(conv.language, conv.priority)] = _Lane()
+        conv.qseq = next(self._seq)
+        heappush(lane.heap, (conv.since, conv.qseq, conv))
+        lane.live += 1
+        self._size += 1
+
+    def discard(self, conv: ConvState) -> None:
+        """Take a conversation out of the queue (lazily: its entry goes stale)."""
+        if conv.qseq < 0:
+            return
+        conv.qseq = -1
+        lanes = self._by_topic[conv.topic]
+        key = (conv.language, conv.priority)
+        lane = lanes[key]
+        lane.live -= 1
+        self._size -= 1
+        if lane.live == 0:
+            del lanes[key]
+        elif len(lane.heap) > 2 * lane.live + 32:
+            lane.heap = [e for e in lane.heap if e[2].qseq == e[1]]
+            heapify(lane.heap)
+
+    def lanes(self, topic: str) -> Iterator[tuple[str, int, _Lane]]:
+        """Yield (language, priority, lane) for the non-empty lanes of one topic."""
+        for (lang, prio), lane in self._by_topic.get(topic, {}).items():
+            yield lang, prio, lane
+
+    def __iter__(self) -> Iterator[ConvState]:
+        """Yield every waiting conversation, in no particular order."""
+        for lanes in self._by_topic.values():
+            for lane in lanes.values():
+                for e in lane.heap:
+                    if e[2].qseq == e[1]:
+                        yield e[2]

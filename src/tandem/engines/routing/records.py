@@ -1,0 +1,99 @@
+"""Immutable records the routing engine takes in and hands out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from tandem.domain.conversation import ConversationState
+from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
+from tandem.domain.skills import Tier
+
+_EMPTY: Mapping[str, float] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSpec:
+    """Who an agent is to the router: topics with a tier each, languages spoken, chat concurrency."""
+
+    agent_id: str
+    skills: Mapping[str, Tier]
+    languages: frozenset[str]
+    capacity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A reservation of one conversation for one agent, valid until expires_at."""
+
+    offer_id: str
+    conversation_id: str
+    agent_id: str
+    created_at: float
+    expires_at: float
+    state: OfferState = OfferState.PENDING
+    ended_at: float | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """What an agent leaving (logout, lost heartbeat) undid: offers rescinded, conversations re-queued."""
+
+    agent_id: str
+    rescinded: tuple[Offer, ...]
+    requeued: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """The winning offer and the broadcast siblings it rescinded."""
+
+    offer: Offer
+    rescinded: tuple[Offer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One housekeeping round: expired offers, agents dropped for silence, new offers."""
+
+    expired: tuple[Offer, ...]
+    dropped: tuple[Released, ...]
+    offers: tuple[Offer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRecord:
+    """An agent as persisted: enough to rebuild the router after a dispatcher takeover."""
+
+    spec: AgentSpec
+    presence: Presence = Presence.AVAILABLE
+    last_offer_at: float = 0.0
+    earned_today: float = 0.0
+    last_heartbeat: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    """A queued or human-handled conversation as persisted (waiting_since is the original wait start)."""
+
+    conversation_id: str
+    topic: str
+    language: str
+    waiting_since: float
+    state: ConversationState = ConversationState.WAITING_HUMAN
+    priority: int = 0
+    assignee: str | None = None
+    broadcast: int | None = None
+    excluded: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the router needs to resume: agents, open conversations, pending offers."""
+
+    agents: tuple[AgentRecord, ...]
+    conversations: tuple[ConversationRecord, ...]
+    offers: tuple[Offer, ...]

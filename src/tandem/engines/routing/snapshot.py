@@ -1,0 +1,106 @@
+"""Rebuilding a router from persisted state (dispatcher takeover) and taking a snapshot of one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from heapq import heappush
+from itertools import count
+
+from tandem.domain.conversation import ConversationState
+from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
+from tandem.engines.routing.agents import AgentState
+from tandem.engines.routing.engine import Router
+from tandem.engines.routing.policies import RoutingConfig
+from tandem.engines.routing.queue import ConvState
+from tandem.engines.routing.records import AgentRecord, AgentSpec, ConversationRecord, Offer, Snapshot
+
+C = ConversationState
+
+
+def take_snapshot(router: Router) -> Snapshot:
+    """Return the router's state as immutable records (what the database holds)."""
+    agents = tuple(_agent_record(a) for a in router.agents.values())
+    convs = tuple(_conversation_record(c) for c in router.convs.values())
+    return Snapshot(agents, convs, tuple(router.offers.values()))
+
+
+def restore(snapshot: Snapshot, now: float, config: RoutingConfig | None = None,
+            new_offer_id: Callable[[], str] | None = None) -> Router:
+    """Build a router from persisted state; anything inconsistent goes back to the queue, never lost."""
+    router = Router(config, new_offer_id)
+    for rec in snapshot.agents:
+        _restore_agent(router, rec, now)
+    for conv_rec in snapshot.conversations:
+        _restore_conversation(router, conv_rec)
+    for offer in snapshot.offers:
+        _restore_offer(router, offer)
+    for conv in router.convs.values():
+        if conv.state is C.OFFERED and not conv.offers:
+            conv.state = C.WAITING_HUMAN  # its offers were lost with their agent
+        if conv.state is C.WAITING_HUMAN:
+            router._enqueue(conv)
+    if new_offer_id is None:
+        router.offer_numbers = count(_next_offer_number(router.config.offer_id_prefix, snapshot.offers))
+    return router
+
+
+def _agent_record(a: AgentState) -> AgentRecord:
+    spec = AgentSpec(a.agent_id, dict(a.skills), a.languages, a.capacity)
+    return AgentRecord(spec, a.presence, a.last_offer_at, a.earned_today, a.last_heartbeat)
+
+
+def _conversation_record(c: ConvState) -> ConversationRecord:
+    return ConversationRecord(c.conversation_id, c.topic, c.language, c.since, c.state, c.priority,
+                              c.assignee, c.broadcast, dict(c.excluded))
+
+
+def _restore_agent(router: Router, rec: AgentRecord, now: float) -> None:
+    """Add an agent with its persisted standing; offline agents are not routed to."""
+    if rec.presence is Presence.OFFLINE:
+        return
+    router.login(rec.spec, now)
+    agent = router.agents[rec.spec.agent_id]
+    agent.presence = rec.presence
+    agent.last_offer_at, agent.earned_today = rec.last_offer_at, rec.earned_today
+    if rec.last_heartbeat is not None:
+        router.heartbeat(agent.agent_id, rec.last_heartbeat)
+    router.index.refresh(agent)
+
+
+def _restore_conversation(router: Router, rec: ConversationRecord) -> None:
+    """Add a conversation; an assignee that is gone sends it back to the queue with its wait kept."""
+    if rec.state not in (C.WAITING_HUMAN, C.OFFERED, C.WITH_HUMAN):
+        return  # not routing's business (with the assistant, or closed)
+    conv = ConvState(rec.conversation_id, rec.topic, rec.language, rec.priority, rec.waiting_since)
+    conv.broadcast, conv.excluded = rec.broadcast, dict(rec.excluded)
+    agent = router.agents.get(rec.assignee or "")
+    if rec.state is C.WITH_HUMAN and agent is not None:
+        conv.state, conv.assignee = C.WITH_HUMAN, agent.agent_id
+        agent.load += 1
+        agent.conversations.add(conv.conversation_id)
+        router.index.refresh(agent)
+    elif rec.state is C.OFFERED:
+        conv.state = C.OFFERED
+    router.convs[conv.conversation_id] = conv
+
+
+def _restore_offer(router: Router, offer: Offer) -> None:
+    """Re-attach a pending offer to its agent and conversation, if both are still there."""
+    agent, conv = router.agents.get(offer.agent_id), router.convs.get(offer.conversation_id)
+    if offer.state is not OfferState.PENDING or agent is None or conv is None or conv.state is not C.OFFERED:
+        return
+    router.offers[offer.offer_id] = offer
+    conv.offers.add(offer.offer_id)
+    agent.offers.add(offer.offer_id)
+    agent.pending += 1
+    router.index.refresh(agent)
+    heappush(router._expiry, (offer.expires_at, offer.offer_id))
+
+
+def _next_offer_number(prefix: str, offers: tuple[Offer, ...]) -> int:
+    """Return a counter start past every restored offer id of the form <prefix><n>."""
+    pattern = re.compile(re.escape(prefix) + r"(\d+)$")
+    numbers = [int(m.group(1)) for o in offers if (m := pattern.match(o.offer_id))]
+    return max(numbers, default=0) + 1
