@@ -61,6 +61,8 @@ class HumanStage:
         self.seq = count()
         self.progress = progress
         self._draws: list[float] = []
+        # dispatch only after something that can create a match: a new or returned conversation, freed capacity
+        self.dirty = False
 
     def push(self, t: float, kind: int, a: int, b: int = 0) -> None:
         heapq.heappush(self.heap, (t, next(self.seq), kind, a, b))
@@ -76,13 +78,15 @@ class HumanStage:
                 t = entry[i]
                 self.router.enqueue(i, self.demand.topic[i], self.demand.language[i], t)
                 self.push(t + patience[i], ABANDON, i)
+                self.dirty = True
                 i += 1
                 if self.progress is not None and i % 8192 == 0:
                     self.progress(8192)
             else:
                 t, _, kind, a, b = pop(heap)
                 handlers[kind](t, a, b)
-            if not heap or heap[0][0] > t:
+            if self.dirty and (not heap or heap[0][0] > t):
+                self.dirty = False
                 self._dispatch(t)
         return self._outcome()
 
@@ -113,6 +117,7 @@ class HumanStage:
             self.router.abandon(conv, t)
             if state == OFFERED:
                 self.workforce.answered(self, self.agent[conv], False, t)
+                self.dirty = True
 
     def _answer(self, t: float, conv: int, token: int) -> None:
         if self.state[conv] != OFFERED or token >> 2 != self.offers[conv]:
@@ -122,6 +127,7 @@ class HumanStage:
         self.workforce.answered(self, agent, accepted, t)
         if not accepted:
             self.state[conv] = WAITING
+            self.dirty = True
             return
         self.state[conv] = WITH_HUMAN
         self.start[conv] = t
@@ -131,9 +137,11 @@ class HumanStage:
         self.state[conv] = DONE
         self.router.finish(conv, agent, t)
         self.workforce.chat_finished(self, agent, t)
+        self.dirty = True
 
     def _login(self, t: float, agent: int, _: int) -> None:
         self.workforce.login(self, agent, t)
+        self.dirty = True
 
     def _logout(self, t: float, agent: int, session: int) -> None:
         self.workforce.logout(self, agent, session, t)

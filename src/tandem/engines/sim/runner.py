@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +68,14 @@ def run_scenario(s: Scenario, rng: np.random.Generator, router_factory: RouterFa
     arrivals = arrivals_for(s.arrivals, rng, s.base_dir)
     ai = run_ai_stage(arrivals.size, s.ai, s.customers, rng)
     demand, idx = human_demand(s, arrivals, ai, rng)
+    if s.agents.mode == "shifts" and not s.agents.shifts:
+        from tandem.engines.sim.compare import auto_shifts
+
+        mean, _, patience = handling_params(s)
+        s = dataclasses.replace(s, agents=dataclasses.replace(s.agents, shifts=auto_shifts(s, demand, mean,
+                                                                                          patience)))
     profiles = make_profiles(s.agents, pool_size(s.agents), rng)
-    horizon = float(max(arrivals[-1], demand.entry[-1] if demand.entry.size else 0.0)) + 1.0
+    horizon = float(arrivals[-1]) + 1.0
     if levels is None and s.surge.enabled:
         from tandem.engines.sim.surge_loop import surge_levels_for
 

@@ -104,6 +104,7 @@ class Workforce:
         self.session[k] += 1
         self.login_at[k] = self.idle_since[k] = t
         stage.router.agent_online(k, self.profiles[k], t)
+        stage.dirty = True
         if self.spec.mode == "gig":
             length = float(self.rng.exponential(self.spec.mean_session_minutes))
             stage.push(t + length, LOGOUT, k, self.session[k])
