@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from itertools import count
 
 from tandem.core.errors import Conflict, InvalidInput, NotFound
@@ -27,6 +27,7 @@ from tandem.engines.routing.records import Accepted, AgentSpec, Offer, Released,
 C = ConversationState
 INF = float("inf")
 ENDED_OFFERS_REMEMBERED = 100_000
+Candidate = tuple[tuple[int, float, int], int, ConvState]
 
 
 class Router:
@@ -167,10 +168,8 @@ class Router:
         """Offer every conversation that can now be matched; return the new offers."""
         self._wake(now)
         offers: list[Offer] = []
-        if self._dirty_agents:
-            self._pull(now, offers)
-        if self._dirty_convs:
-            self._push(now, offers)
+        if self._dirty_agents or self._dirty_convs:
+            self._match(now, offers)
         return offers
 
     def accept(self, offer_id: str, now: float) -> Accepted:
@@ -242,46 +241,57 @@ class Router:
 
     # ---- internals ----------------------------------------------------------------------------------
 
-    def _pull(self, now: float, offers: list[Offer]) -> None:
-        """Let each agent that gained capacity take the best waiting conversations, fairest agent first."""
-        fairness = self.config.fairness
-        agents = sorted(self._dirty_agents.values(), key=lambda a: (fairness(a), a.agent_id))
+    def _match(self, now: float, offers: list[Offer]) -> None:
+        """Greedy matching in queue order over every conversation that could have gained an agent.
+
+        Candidates are the dirty conversations plus, for each agent that gained capacity, the best waiting
+        conversation it could take (its nomination). Each candidate, best first, gets the best free agent;
+        an agent whose nominee was served nominates again. This equals a full greedy pass over the queue.
+        """
+        waiting = [c for c in self._dirty_convs.values() if c.state is C.WAITING_HUMAN]
+        heap: list[Candidate] = [(c.order(), next(self._seq), c) for c in waiting]
+        heapify(heap)
+        nominators: dict[str, list[AgentState]] = {}
+        agents = list(self._dirty_agents.values())
+        self._dirty_convs.clear()
         self._dirty_agents.clear()
         for agent in agents:
-            while agent.can_take() and self.queue:
-                conv = self.match.best_conversation(agent, now)
-                if conv is None:
-                    break
-                self._offer(conv, agent, now, offers)
-
-    def _push(self, now: float, offers: list[Offer]) -> None:
-        """Find agents for conversations that are new, re-queued or newly relaxed, in queue order."""
-        convs = list(self._dirty_convs.values())
-        self._dirty_convs.clear()
-        if len(convs) > 1:
-            convs.sort(key=ConvState.order)
-        for conv in convs:
-            if conv.state is C.WAITING_HUMAN and not self._offer(conv, None, now, offers):
+            self._nominate(agent, now, heap, nominators)
+        while heap:
+            key, _, conv = heappop(heap)
+            if conv.state is C.WAITING_HUMAN and key == conv.order() and not self._offer(conv, now, offers):
                 self._schedule_wake(conv, now)
+            for agent in nominators.pop(conv.conversation_id, ()):
+                self._nominate(agent, now, heap, nominators)
 
-    def _offer(self, conv: ConvState, first: AgentState | None, now: float, offers: list[Offer]) -> bool:
-        """Offer conv to first (if given) and up to the broadcast width of best agents; False if none."""
+    def _nominate(self, agent: AgentState, now: float, heap: list[Candidate],
+                  nominators: dict[str, list[AgentState]]) -> None:
+        """Put the best conversation this agent could take among the candidates."""
+        if not (self.queue and agent.can_take()):
+            return
+        conv = self.match.best_conversation(agent, now)
+        if conv is not None:
+            # the middle field keeps two nominations of one conversation from comparing ConvStates
+            heappush(heap, (conv.order(), next(self._seq), conv))
+            nominators.setdefault(conv.conversation_id, []).append(agent)
+
+    def _offer(self, conv: ConvState, now: float, offers: list[Offer]) -> bool:
+        """Offer conv to the best agent, or the best few in broadcast mode; False if nobody fits."""
         width = conv.broadcast or self.config.broadcast
-        if width == 1:
-            agent = first or self.match.best_agent(conv, now)
-            if agent is None:
-                return False
-            self.queue.discard(conv)
-            conv.state = C.OFFERED
-            offers.append(self._make_offer(conv, agent, now))
-            return True
-        return self._broadcast(conv, first, width, now, offers)
+        if width > 1:
+            return self._broadcast(conv, width, now, offers)
+        agent = self.match.best_agent(conv, now)
+        if agent is None:
+            return False
+        self.queue.discard(conv)
+        conv.state = C.OFFERED
+        offers.append(self._make_offer(conv, agent, now))
+        return True
 
-    def _broadcast(self, conv: ConvState, first: AgentState | None, width: int, now: float,
-                   offers: list[Offer]) -> bool:
+    def _broadcast(self, conv: ConvState, width: int, now: float, offers: list[Offer]) -> bool:
         """Offer one conversation to up to width agents at once; the first to accept wins."""
         chosen: set[str] = set()
-        agent = first or self.match.best_agent(conv, now, chosen)
+        agent = self.match.best_agent(conv, now, chosen)
         while agent is not None:
             chosen.add(agent.agent_id)
             self.queue.discard(conv)
