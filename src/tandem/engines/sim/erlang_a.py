@@ -48,11 +48,18 @@ class ErlangAResult:
         return dict(self.__dict__)
 
 
+CHUNK = 1 << 20
+
+
 def fcfs_waits(
-    arrivals: list[float], services: list[float], patience: list[float], agents: int
+    arrivals: list[float], services: list[float], patience: list[float], agents: int,
+    free: list[float] | None = None,
 ) -> list[float]:
-    """Return each customer's wait; a negative value -w marks a customer who abandoned after waiting w."""
-    free = [0.0] * agents
+    """Return each customer's wait; a negative value -w marks a customer who abandoned after waiting w.
+
+    `free` is the heap of server free times; pass the same list again to continue a run in chunks.
+    """
+    free = [0.0] * agents if free is None else free
     waits = [0.0] * len(arrivals)
     replace = heapq.heapreplace
     for i, (a, s, p) in enumerate(zip(arrivals, services, patience, strict=True)):
@@ -76,28 +83,42 @@ def warmup_customers(model: ErlangAModel) -> int:
 def simulate_erlang_a(
     model: ErlangAModel, customers: int, rng: np.random.Generator, threshold: float = 20 / 60
 ) -> ErlangAResult:
-    """Simulate `customers` measured arrivals after a warm-up; threshold: service-level wait (minutes)."""
-    total = customers + warmup_customers(model)
-    arrivals = np.cumsum(rng.exponential(1.0 / model.arrival_rate, total))
-    services = rng.exponential(model.handle_time, total)
-    patience = rng.exponential(model.patience, total)
-    waits = np.asarray(fcfs_waits(arrivals.tolist(), services.tolist(), patience.tolist(), model.agents))
-    return _summarise(model, waits[-customers:], services[-customers:], threshold)
+    """Simulate `customers` measured arrivals after a warm-up; threshold: service-level wait (minutes).
+
+    Runs in chunks of about a million customers, so memory stays flat however long the run.
+    """
+    free = [0.0] * model.agents
+    clock, skip, left = 0.0, warmup_customers(model), customers
+    totals = np.zeros(6)
+    while left > 0:
+        size = min(CHUNK, skip + left)
+        arrivals = clock + np.cumsum(rng.exponential(1.0 / model.arrival_rate, size))
+        services = rng.exponential(model.handle_time, size)
+        patience = rng.exponential(model.patience, size)
+        waits = np.asarray(fcfs_waits(arrivals.tolist(), services.tolist(), patience.tolist(), model.agents, free))
+        clock = float(arrivals[-1])
+        used = min(skip, size)
+        totals += _counts(waits[used:], services[used:], threshold)
+        skip, left = skip - used, left - (size - used)
+    return _result(model, totals, threshold)
 
 
-def _summarise(
-    model: ErlangAModel, waits: np.ndarray, services: np.ndarray, threshold: float
-) -> ErlangAResult:
+def _counts(waits: np.ndarray, services: np.ndarray, threshold: float) -> np.ndarray:
     abandoned = waits < 0
     served = ~abandoned
-    n = len(waits)
+    return np.array([waits.size, np.count_nonzero(waits != 0), np.count_nonzero(abandoned),
+                     np.count_nonzero(served & (waits <= threshold)), np.abs(waits).sum(), services[served].sum()])
+
+
+def _result(model: ErlangAModel, totals: np.ndarray, threshold: float) -> ErlangAResult:
+    n, waited, abandoned, within, wait_sum, busy = totals.tolist()
     span = n / model.arrival_rate
     return ErlangAResult(
-        customers=n,
-        p_wait=float(np.count_nonzero(waits != 0) / n),
-        p_abandon=float(np.count_nonzero(abandoned) / n),
-        answered_within=float(np.count_nonzero(served & (waits <= threshold)) / n),
-        mean_wait=float(np.abs(waits).mean()),
-        occupancy=float(services[served].sum() / (span * model.agents)),
+        customers=int(n),
+        p_wait=waited / n,
+        p_abandon=abandoned / n,
+        answered_within=within / n,
+        mean_wait=wait_sum / n,
+        occupancy=busy / (span * model.agents),
         threshold=threshold,
     )

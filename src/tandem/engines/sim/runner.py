@@ -111,7 +111,7 @@ def _records(s: Scenario, arrivals: np.ndarray, ai: AIOutcome, demand: HumanDema
     served, abandoned = spread(served_h, False), spread(out.abandoned, False)
     handle = spread(np.where(served_h, demand.handle, 0.0), 0.0)
     wait = spread(out.wait, np.nan)
-    agent = spread(out.agent, -1)
+    agent = spread(out.agent.astype(np.int64), -1)
     failure_codes = [k for k, r in enumerate(ai.reasons) if r in AI_FAILURE_REASONS]
     ai_failed = np.isin(ai.reason, failure_codes) & s.ai.enabled
     lost = ~ai.resolved & ~ai.escalated
