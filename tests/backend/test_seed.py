@@ -76,6 +76,8 @@ def test_schedules_add_up_and_fees_respect_the_cap() -> None:
         else:
             assert sum(i.amount for i in schedule) > order.total
         assert sum(item.unit_price * item.quantity for item in order.items) == order.total
+        assert order.plan is not PlanType.PAY_IN_4 or order.total >= 35
+        assert order.plan is not PlanType.FINANCING or order.total >= 250
 
 
 def test_maya_has_one_order_of_each_plan() -> None:

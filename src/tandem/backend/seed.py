@@ -226,7 +226,10 @@ def _add_order(draft: _Draft, rng: random.Random, today: date, customer_id: str)
 
 
 def _choose_plan(rng: random.Random, total: Decimal) -> PlanType:
-    if total >= 400 and rng.random() < 0.5:
+    """Pick a plan the help center allows: Pay in 4 from $35, financing from $250."""
+    if total < 35:
+        return PlanType.PAY_IN_30
+    if total >= 250 and rng.random() < 0.4:
         return PlanType.FINANCING
     return rng.choice((PlanType.PAY_IN_4, PlanType.PAY_IN_4, PlanType.PAY_IN_30))
 
