@@ -93,6 +93,8 @@ def test_concurrency_inflates_handle_time() -> None:
 
 def test_edge_cases() -> None:
     model = ServiceModel(3.0, 2.0)
+    tiny = erlang_a(5e-324, 1, model)
+    assert tiny.p_wait == pytest.approx(0.0, abs=1e-300) and tiny.service_level == 1.0
     idle = erlang_a(0.0, 3, model)
     assert (idle.p_wait, idle.p_abandon, idle.service_level) == (0.0, 0.0, 1.0)
     nobody = erlang_a(5.0, 0, model)

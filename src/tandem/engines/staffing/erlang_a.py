@@ -51,10 +51,10 @@ def _queue_ratios_gamma(a: float, x: float, c: float) -> tuple[float, float, flo
 
 def _queue_ratios_series(a: float, x: float, c: float) -> tuple[float, float, float]:
     """Return the same ratios by summing the queue states directly (used when x << a)."""
-    q = x / (a + 1)
-    terms = int(min(1e6, 2 + 60 / max(1e-12, -math.log(q)))) if q < 1 else 100_000
+    log_q = math.log(x) - math.log(a + 1)
+    terms = int(min(1e6, 2 + 60 / max(1e-12, -log_q))) if log_q < 0 else 100_000
     i = np.arange(terms, dtype=float)
-    log_w = np.concatenate(([0.0], np.cumsum(np.log(x / (a + i[1:])))))
+    log_w = np.concatenate(([0.0], np.cumsum(math.log(x) - np.log(a + i[1:]))))
     top = log_w.max()
     w = np.exp(log_w - top)
     total = float(w.sum())
