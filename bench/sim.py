@@ -59,11 +59,25 @@ def klarna_seconds() -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "conversations": summary["conversations"]}
 
 
+def w1() -> dict[str, float]:
+    """W1: the surge loop on the call-center arrivals against a perfect-foresight plan."""
+    from tandem.engines.sim.runner import handling_params, run_scenario
+    from tandem.engines.sim.scenario import load_scenario
+    from tandem.engines.sim.w1 import w1_report
+
+    s = load_scenario(ROOT / "scenarios" / "callcenter.toml")
+    res = run_scenario(s, np.random.default_rng(s.seed))
+    handle, _, patience = handling_params(s)
+    return {**w1_report(res.records, float(res.agent_minutes.sum()), handle, patience),
+            "abandonment": res.summary["abandonment"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ciw-minutes", type=float, default=3000.0)
     parser.add_argument("--customers", type=int, default=2_000_000)
     parser.add_argument("--skip-klarna", action="store_true")
+    parser.add_argument("--w1", action="store_true", help="also run the W1 surge-loop check")
     args = parser.parse_args()
     c_rate, c_ab, c_wait = ciw_rate(MODEL, args.ciw_minutes, seed=1)
     t_rate, t_ab, t_wait = tandem_rate(MODEL, args.customers, seed=1)
@@ -75,6 +89,8 @@ def main() -> None:
     }
     if not args.skip_klarna:
         out["klarna_month"] = klarna_seconds()
+    if args.w1:
+        out["w1"] = w1()
     print(json.dumps(out, indent=2))
 
 

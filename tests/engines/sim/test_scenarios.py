@@ -36,7 +36,10 @@ def test_production_router_and_fake_agree_on_plain_model() -> None:
     s = small("erlang-a", 5_000, 5_000 / 14_400)
     real = run_scenario(s, np.random.default_rng(4)).summary
     fake = run_scenario(s, np.random.default_rng(4), router_factory=lambda _: FifoRouter()).summary
-    assert real == fake  # FCFS, one skill, instant accept: any correct dispatcher gives the same run
+    # FCFS, one skill, instant accept: any correct dispatcher gives the same waits (CSAT differs with who serves)
+    real.pop("mean_csat")
+    fake.pop("mean_csat")
+    assert real == fake
 
 
 def test_klarna_like_run_records_are_consistent() -> None:
