@@ -208,6 +208,12 @@ class Router:
         dropped = tuple(self.drop_silent(now))
         return Tick(expired, dropped, tuple(self.dispatch(now)))
 
+    def peek_offer_number(self) -> int:
+        """Return the number the default id factory will use next (without using it)."""
+        n = next(self.offer_numbers)
+        self.offer_numbers = count(n)
+        return n
+
     # ---- queries ------------------------------------------------------------------------------------
 
     def state_of(self, conversation_id: str) -> ConversationState:

@@ -92,8 +92,13 @@ class ConversationRecord:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Everything the router needs to resume: agents, open conversations, pending offers."""
+    """Everything the router needs to resume: agents, open conversations, pending offers.
+
+    next_offer_number keeps default offer ids (<prefix><n>) unique across a takeover; a service that
+    persists offers should rather pass its own globally unique id factory to the Router.
+    """
 
     agents: tuple[AgentRecord, ...]
     conversations: tuple[ConversationRecord, ...]
     offers: tuple[Offer, ...]
+    next_offer_number: int = 1

@@ -23,7 +23,7 @@ def take_snapshot(router: Router) -> Snapshot:
     """Return the router's state as immutable records (what the database holds)."""
     agents = tuple(_agent_record(a) for a in router.agents.values())
     convs = tuple(_conversation_record(c) for c in router.convs.values())
-    return Snapshot(agents, convs, tuple(router.offers.values()))
+    return Snapshot(agents, convs, tuple(router.offers.values()), router.peek_offer_number())
 
 
 def restore(snapshot: Snapshot, now: float, config: RoutingConfig | None = None,
@@ -42,7 +42,8 @@ def restore(snapshot: Snapshot, now: float, config: RoutingConfig | None = None,
         if conv.state is C.WAITING_HUMAN:
             router._enqueue(conv)
     if new_offer_id is None:
-        router.offer_numbers = count(_next_offer_number(router.config.offer_id_prefix, snapshot.offers))
+        start = _next_offer_number(router.config.offer_id_prefix, snapshot.offers)
+        router.offer_numbers = count(max(start, snapshot.next_offer_number))
     return router
 
 
