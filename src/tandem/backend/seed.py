@@ -322,7 +322,7 @@ def _refund_days(method: RefundMethod) -> int:
 
 def _add_special_cases(draft: _Draft, today: date) -> None:
     generated = draft.customers[1:]
-    if len(generated) < 8:
+    if len(generated) < 9:  # collections, 3 disputes, 5 notes
         return
     _put_in_collections(draft, generated[0], today)
     _open_dispute(draft, generated[1], DisputeStatus.OPEN)
