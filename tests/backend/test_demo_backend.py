@@ -79,6 +79,9 @@ def test_another_customers_order_is_not_found(backend: DemoBackend) -> None:
         assert err.value.message == missing.value.message
     assert backend.get_order(MAYA, "ord_maya_pay4").pauses_used == 0
     assert backend.payment_schedule(MAYA, "ord_maya_fin")[1].late_fee_waived is False
+    probes = backend.audit_log(other)
+    assert [(e.outcome, e.order_id) for e in probes][-1] == ("not_found", "ord_maya_fin")
+    assert len(probes) == 4 and backend.audit_log(MAYA) == []
 
 
 def test_pause_moves_unpaid_installments_once(backend: DemoBackend) -> None:

@@ -270,11 +270,15 @@ class DemoBackend:
         load: Callable[[Connection], _Scope] | None = None,
     ) -> ActionResult:
         """Load under lock, decide by policy, apply if allowed, and log either way, in one transaction."""
-        with self._engine.begin() as conn:
-            scope = load(conn) if load else self._scope(conn, customer_id, order_id or "")
-            decision = decide(scope)
-            outcome = apply(conn, scope) if decision.allowed else _Outcome(decision.reason)
-            log_id = self._log(conn, action, actor, customer_id, order_id, decision, outcome.summary)
+        try:
+            with self._engine.begin() as conn:
+                scope = load(conn) if load else self._scope(conn, customer_id, order_id or "")
+                decision = decide(scope)
+                outcome = apply(conn, scope) if decision.allowed else _Outcome(decision.reason)
+                log_id = self._log(conn, action, actor, customer_id, order_id, decision, outcome.summary)
+        except NotFound as err:
+            self._log_probe(action, actor, customer_id, order_id, err)
+            raise
         decision.enforce()
         return ActionResult(
             action,
@@ -297,7 +301,7 @@ class DemoBackend:
         decision: Decision,
         summary: str,
     ) -> int:
-        outcome = "done" if decision.allowed else "denied"
+        outcome = "done" if decision.allowed else ("not_found" if decision.code == "not_found" else "denied")
         values = {
             "at": self.now(),
             "customer_id": customer_id,
@@ -311,6 +315,21 @@ class DemoBackend:
         key = conn.execute(insert(t.action_log).values(**values)).inserted_primary_key
         assert key is not None
         return int(key[0])
+
+    def _log_probe(
+        self, action: str, actor: Actor, customer_id: str, order_id: str | None, err: NotFound
+    ) -> None:
+        """Record an action on an unknown or foreign order in its own transaction: it may be a probe."""
+        with self._engine.begin() as conn:
+            self._log(
+                conn,
+                action,
+                actor,
+                customer_id,
+                order_id,
+                Decision(False, "not_found", err.message),
+                err.message,
+            )
 
     def _shift(self, conn: Connection, s: _Scope, days: int, counter: str) -> tuple[date, ...]:
         """Move every unpaid installment by days and count the change on the order."""
