@@ -39,15 +39,8 @@ def seed_agents(services: Services) -> int:
         for spec in DEMO_AGENTS:
             if work.session.scalars(select(Agent).where(Agent.email == spec.email)).first():
                 continue
-            agent = agents.create(
-                work,
-                email=spec.email,
-                name=spec.name,
-                password=DEMO_PASSWORD,
-                languages=spec.languages,
-                role=spec.role,
-                capacity=spec.capacity,
-            )
+            agent = agents.create(work, email=spec.email, name=spec.name, password=DEMO_PASSWORD,
+                                  languages=spec.languages, role=spec.role, capacity=spec.capacity)
             for topic in Topic:
                 agents.grant_skill(work, agent.id, topic, spec.tier, granted_by="demo")
             created += 1
