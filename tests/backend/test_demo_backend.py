@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tandem.backend import demo_tables as t
-from tandem.backend.demo import DemoBackend
+from tandem.backend.demo import DemoBackend, Snapshot
 from tandem.backend.protocol import AccountBackend
-from tandem.backend.records import Actor, CustomerStatus, InstallmentStatus, PlanType
+from tandem.backend.records import Actor, CustomerStatus, InstallmentStatus, OrderItem, PlanType
 from tandem.backend.seed import DEMO_CUSTOMER_ID
 from tandem.core.clock import FakeClock
 from tandem.core.errors import NotFound, PolicyDenied, TandemError
@@ -226,3 +227,28 @@ def test_concurrent_pauses_apply_once(backend: DemoBackend) -> None:
     assert outcomes.count("done") == 1, outcomes
     after = backend.payment_schedule(MAYA, "ord_maya_pay4")
     assert after[3].due_on - before[3].due_on == timedelta(days=7)
+
+
+def test_card_numbers_in_imported_text_are_masked(backend: DemoBackend) -> None:
+    pan = "4539 1488 0343 6467"
+    maya = backend.get_customer(MAYA)
+    customer = replace(
+        maya, id="cus_pan", email="pan@example.com", name=f"Card {pan}", card_last4="4539148803436467"
+    )
+    order = replace(
+        backend.get_order(MAYA, "ord_maya_pay4"),
+        id="ord_pan",
+        customer_id="cus_pan",
+        merchant=f"Shop {pan}",
+        items=(OrderItem(f"Item {pan}", 1, Decimal("160.00")),),
+        note=f"call me, card {pan}",
+    )
+    refund = replace(
+        backend.refund_status(MAYA, "ord_maya_pay30")[0], id="ref_pan", order_id="ord_pan", reason=pan
+    )
+    assert backend.import_snapshot(Snapshot([customer], [order], [], [refund])) == 1
+    stored = backend.get_order("cus_pan", "ord_pan")
+    texts = [backend.get_customer("cus_pan").name, stored.merchant, stored.items[0].name, stored.note]
+    texts.append(backend.refund_status("cus_pan", "ord_pan")[0].reason)
+    assert all("[card •••• 6467]" in text and pan not in text for text in texts), texts
+    assert backend.get_customer("cus_pan").card_last4 == "6467"

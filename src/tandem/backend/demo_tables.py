@@ -254,7 +254,7 @@ def order_row(o: Order) -> dict[str, object]:
     return {
         "id": o.id,
         "customer_id": o.customer_id,
-        "merchant": o.merchant,
+        "merchant": mask_cards(o.merchant),
         "placed_on": o.placed_on,
         "currency": o.currency,
         "total_cents": cents(o.total),
@@ -276,7 +276,7 @@ def item_rows(o: Order) -> list[dict[str, object]]:
         {
             "order_id": o.id,
             "position": n,
-            "name": i.name,
+            "name": mask_cards(i.name),
             "quantity": i.quantity,
             "unit_price_cents": cents(i.unit_price),
         }
