@@ -202,6 +202,14 @@ def test_free_text_never_changes_a_decision(
     assert policy.check_waive_late_fee(actor, plain_c, plain_o, schedule) == policy.check_waive_late_fee(
         actor, loud_c, loud_o, schedule
     )
+    amount, recent = Decimal(days), (TODAY - timedelta(days=abs(days)),)
+    assert policy.check_goodwill_credit(
+        actor, plain_c, amount, recent, TODAY
+    ) == policy.check_goodwill_credit(actor, loud_c, amount, recent, TODAY)
+    now, sent = datetime(2026, 3, 2, 12, tzinfo=UTC), [datetime(2026, 3, 2, 11, tzinfo=UTC)] * (days % 5)
+    assert policy.check_resend_invoice(actor, plain_c, plain_o, sent, now) == policy.check_resend_invoice(
+        actor, loud_c, loud_o, sent, now
+    )
 
 
 @given(customers, orders, schedules(), amounts)
