@@ -80,9 +80,12 @@ def corrected(clause: str) -> str:
 
 
 def _correct(word: str) -> str:
-    """Replace a Latin-script word one edit away from a handoff keyword by that keyword."""
-    if len(word) < 5 or word in _KEYWORDS or not word.isascii():
+    """Fix a Latin-script word one edit away from a handoff keyword, or split two glued words."""
+    if len(word) < 4 or word in _VOCABULARY or not word.isascii():
         return word
+    for i in range(1, len(word)):
+        if word[:i] in _VOCABULARY and word[i:] in _VOCABULARY:
+            return f"{word[:i]} {word[i:]}"
     for keyword in _KEYWORDS_BY_LENGTH.get(len(word), ()):
         if _one_edit(word, keyword):
             return keyword
@@ -102,8 +105,10 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 _KEYWORDS = frozenset(fold(k) for k in FUZZY_KEYWORDS)
+# Short words that customers glue to a keyword ("tocontact", "isthere", "speakwith").
+_VOCABULARY = _KEYWORDS | {"to", "i", "is", "a", "an", "me", "you", "can", "there", "someone", "speak", "too"}
 _KEYWORDS_BY_LENGTH: dict[int, tuple[str, ...]] = {
-    n: tuple(k for k in _KEYWORDS if abs(len(k) - n) <= 1) for n in range(5, 40)
+    n: tuple(k for k in _KEYWORDS if abs(len(k) - n) <= 1) for n in range(4, 40)
 }
 
 

@@ -24,34 +24,43 @@ class LanguageRules:
 
 
 _EN_DET = (
-    r"(?:(?:a|an|the|some|one|any|your|ur|real|actual|live|living|human|proper|another|breathing|"
-    r"competent|actual|of your|one of your|someone from|somebody from)\s+){0,3}"
+    r"(?:(?:a|an|the|some|one|any|your|ur|real|actual|live|living|human|proper|another|breathing|competent|"
+    r"normal|non robotic|other|of your|one of your|someone from|somebody from|damn|goddamn|fucking|fuckin|bloody|"
+    r"freaking|frigging|effing)\s+){0,3}"
 )
 _EN_NOUN = (
     r"(?:humans?|human beings?|persons?|people|agents?|representatives?|reps?|operators?|someone|somebody|"
     r"anyone|anybody|staff(?: member)?|employees?|advisors?|advisers?|consultants?|managers?|supervisors?|"
     r"customer (?:service|support|care)(?: (?:agent|rep|representative|team|person|department))?|"
     r"support (?:team|staff|agent|person)|team members?|associates?|specialists?|member of staff|live chat|"
-    r"live support|real one)"
+    r"live support|real one|assistants?|bank workers?|workers?|executives?|reception|front desk|"
+    r"(?:[a-z]+\s+)?(?:team|department|dept))"
 )
 _EN_AFTER_OK = (
     r"(?!\s+(?:s|id|number|code|was|were|is|are|said|told|has|had|did|does|account|name|details|fee|"
-    r"fees|commission|login|portal|app|signup|sign up|program|programme)\b)"
+    r"fees|commission|login|portal|app|signup|sign up|program|programme|near|nearby|in my area|close to)\b)"
 )
+_EN_TO = r"(?:to|with|wit|wiht|whit|tp|tto|too|ot|tl)"
+_EN_NOT_PAST = r"(?<!was )(?<!were )(?<!been )(?<!i m )(?<!im )"
 
 ENGLISH = LanguageRules(
     frames=(
-        rf"\b(?:talk|speak|chat|communicate|converse)\s+(?:directly\s+|right now\s+)?(?:to|with)\s+{_EN_DET}"
-        rf"{_EN_NOUN}\b{_EN_AFTER_OK}",
+        rf"\b{_EN_NOT_PAST}(?:(?:talk|speak|chat|communicate|converse|talking|speaking|chatting)\s+"
+        rf"(?:directly\s+|right now\s+)?{_EN_TO}|contact|contacting|reach|get hold of|get through to|"
+        rf"get in touch with|be connected (?:to|with)|be put through to)\s+{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
         rf"\b(?:connect|transfer|put|pass|forward|redirect|escalate|route|hand|switch|patch|bring)\s+"
         rf"(?:me|us|this|it|my (?:call|chat|case|query|issue|request))?\s*(?:me\s+)?(?:through|over|back|on)?\s*"
-        rf"(?:to|with)\s+{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
+        rf"(?:to|with)\s+(?:me\s+)?{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
         rf"\b(?:want|need|get|give me|gimme|find|request|require|prefer|demand|would like|d like|wanna|"
-        rf"bring me|send me|send|i ll take)\s+(?:me\s+)?(?:to\s+(?:talk|speak)\s+(?:to|with)\s+)?{_EN_DET}"
+        rf"bring me|send me|i ll take)\s+(?:me\s+)?(?:to\s+(?:talk|speak)\s+(?:to|with)\s+)?{_EN_DET}"
         r"(?:humans?|human beings?|real person|live person|actual person|agents?|live agents?|human agents?|"
-        r"representatives?|reps?|operators?|someone|somebody|supervisors?|managers?|real people|"
+        r"representatives?|reps?|operators?|supervisors?|managers?|real people|"
         r"customer (?:service|support|care) (?:agent|rep|representative|person))\b" + _EN_AFTER_OK,
+        r"\b(?:want|need|get|give me|gimme|find|would like|d like|wanna)\s+(?:me\s+)?(?:someone|somebody)"
+        r"(?:\s+else)?(?=\s*$|\s+(?:to (?:talk|speak|chat|help me|call me|look)|please|now|real|who can|"
+        r"on the line))",
         r"\b(?:is there|are there|is|anyone|anybody|any)\s+(?:a\s+|an\s+|any\s+)?(?:real\s+|live\s+|actual\s+)?"
+        r"(?:human\s+)?"
         r"(?:human|humans|person|people|agent|agents|one|body|someone|somebody|anyone|anybody|operator|"
         r"representative)\s+(?:there|here|available|around|alive|online|on the other end|i can talk to|"
         r"i can speak to|to talk to|to speak to|who can help)\b",
@@ -59,6 +68,9 @@ ENGLISH = LanguageRules(
         r"an agent|a person|a human|a representative|one of you)\s+(?:to\s+)?(?:call|ring|phone)\s+me\b",
         r"\b(?:request|want|need|book|schedule|arrange)\s+(?:a\s+)?(?:call\s*back|phone call from (?:an agent|"
         r"a person|a human|someone))\b",
+        r"\b(?:can|could|may)\s+(?:i\s+(?:get|have|talk to|speak to|speak with)\s+)?(?:someone|somebody)\s+else\b",
+        rf"\bget\s+me\s+(?:to|through to)\s+{_EN_DET}{_EN_NOUN}\b",
+        r"\b(?:real|live|actual)\s+(?:person|people|human|agent)s?\s+(?:to (?:talk|chat|speak)|available|please|now)\b",
         r"\b(?:please\s+)?escalate\s+(?:this|it|my (?:case|issue|complaint|ticket))(?:\s+(?:please|now))?$",
     ),
     solo=(
@@ -70,10 +82,12 @@ ENGLISH = LanguageRules(
         r"supervisors?|managers?|customer (?:service|support|care)|live chat|live support|real person|"
         r"live person|someone real|somebody real|real human|escalate|escalation)"
         r"(?:\s+(?:please|pls|plz|plez|now|right now|asap|immediately|thanks|thank you|then|again|already|"
-        r"seriously|mate|dude|needed|required|here|pleaseee))*"
+        r"seriously|mate|dude|needed|required|here|pleaseee|to chat|to talk))*"
     ),
     negation_before=r"\b(?:don t|dont|do not|doesn t|doesnt|does not|didn t|didnt|did not|never|not|won t|wont|"
-    r"wouldn t|no need|no longer|no point|without|rather not|needn t|neednt|don t have|wasn t|weren t)\b",
+    r"wouldn t|no need|no longer|no point|without|rather not|needn t|neednt|wasn t|weren t)\b"
+    r"(?!\s+(?:know|understand|get it|see|think|sure|helping|helpful|working|work|care|mind|answered|resolved|"
+    r"solved|fixed|clear|happy|satisfied|able|getting)\b)",
 )
 
 SWEDISH = LanguageRules(
@@ -314,7 +328,7 @@ JAPANESE = LanguageRules(
 
 CHINESE = LanguageRules(
     frames=(
-        r"(?:转|轉|找|接|要|换|換|叫|请|請|需要|想要|联系|聯繫|联络|聯絡)(?:一个|一個|个|個|一下|一位|位)?"
+        r"(?:转接|轉接|接通|连接|連接|转|轉|找|接|要|换|換|叫|请|請|需要|想要|联系|聯繫|联络|聯絡)(?:一个|一個|个|個|一下|一位|位)?"
         r"(?:人工|真人|客服|工作人员|工作人員|服务人员|服務人員|客服人员|客服人員|专员|專員)",
         r"(?:跟|和|与|與|同|给|給)(?:一个|一個|一位)?(?:真人|人工|客服|工作人员|工作人員|真正的人|活人|人类|人類|"
         r"你们的人|你們的人)(?:说话|說話|聊|谈|談|讲|講|沟通|溝通|对话|對話|交流)",
@@ -430,6 +444,7 @@ VIETNAMESE = LanguageRules(
     frames=(
         r"\b(?:nói chuyện|gặp|kết nối|chuyển|liên hệ|chat|trò chuyện)\s+(?:tôi\s+|mình\s+|em\s+)?(?:với|cho|đến|"
         r"sang|tới)\s+(?:một\s+)?(?:nhân viên|tổng đài viên|người thật|con người|tư vấn viên|nhân viên tư vấn)\b",
+        r"\b(?:cho (?:tôi|mình|em)\s+)?gặp\s+(?:một\s+)?(?:nhân viên|tổng đài viên|người thật|tư vấn viên)\b",
     ),
     solo=r"(?:nhân viên|tổng đài viên|người thật|tư vấn viên)(?:\s+(?:ơi|đi|với|nhé|ạ))*",
     negation_before=r"\b(?:không|đừng|chẳng|chả|khỏi)\b",
@@ -474,6 +489,17 @@ BOT_REFUSALS = (
 
 # Latin-script words worth correcting when a customer mistypes them by one letter.
 FUZZY_KEYWORDS = (
+    "there",
+    "with",
+    "talk",
+    "chat",
+    "contact",
+    "talking",
+    "speaking",
+    "chatting",
+    "contacting",
+    "assistant",
+    "available",
     "human",
     "person",
     "agent",
