@@ -14,7 +14,7 @@ from enum import StrEnum
 from tandem.domain.skills import SENSITIVE_TOPICS, Topic
 from tandem.engines.assistant.handoff import HandoffMatch
 from tandem.engines.assistant.nlu.intents import Intent
-from tandem.engines.assistant.nlu.sensitive import Sensitivity
+from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity
 from tandem.engines.assistant.nlu.understanding import Understanding
 
 
@@ -62,13 +62,6 @@ class EscalationPolicy:
 
 
 DEFAULT_POLICY = EscalationPolicy()
-_SENSITIVE_TOPIC_OF = {
-    Sensitivity.FRAUD: Topic.FRAUD,
-    Sensitivity.HARDSHIP: Topic.HARDSHIP,
-    Sensitivity.DISPUTE: Topic.DISPUTES,
-    Sensitivity.VULNERABILITY: Topic.HARDSHIP,
-    Sensitivity.BEREAVEMENT: Topic.HARDSHIP,
-}
 _SMALL_TALK = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE})
 Rule = Callable[[Sequence[Turn], Understanding, EscalationPolicy], Escalation | None]
 
@@ -100,14 +93,14 @@ def vulnerability(history: Sequence[Turn], current: Understanding, policy: Escal
     found = [s for s in current.sensitive if s in (Sensitivity.VULNERABILITY, Sensitivity.BEREAVEMENT)]
     if not found:
         return None
-    return Escalation(EscalationReason.VULNERABILITY, found[0].value, _SENSITIVE_TOPIC_OF[found[0]], True)
+    return Escalation(EscalationReason.VULNERABILITY, found[0].value, TOPIC_OF_SENSITIVITY[found[0]], True)
 
 
 def sensitive_topic(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
     """Escalate fraud, hardship and disputes, named by keyword or by a confident intent."""
     if current.sensitive:
         first = current.sensitive[0]
-        return Escalation(EscalationReason.SENSITIVE_TOPIC, first.value, _SENSITIVE_TOPIC_OF[first], True)
+        return Escalation(EscalationReason.SENSITIVE_TOPIC, first.value, TOPIC_OF_SENSITIVITY[first], True)
     if current.topic in SENSITIVE_TOPICS and current.confidence >= policy.low_confidence:
         return Escalation(EscalationReason.SENSITIVE_TOPIC, current.intent.value, current.topic, True)
     return None

@@ -55,7 +55,8 @@ class TextClassifier:
 
     def scores(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """Return raw linear scores, one column per label."""
-        return np.asarray(self._model.decision_function(self._features(texts, vectors, fit=False)))
+        scores = np.asarray(self._model.decision_function(self._features(texts, vectors, fit=False)))
+        return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores  # two classes: one column
 
     def predict_proba(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """Return calibrated probabilities, one column per label."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from tandem.domain.skills import Topic
 from tandem.engines.assistant.handoff import fold
 
 
@@ -19,6 +20,14 @@ class Sensitivity(StrEnum):
     VULNERABILITY = "vulnerability"
     BEREAVEMENT = "bereavement"
 
+
+TOPIC_OF_SENSITIVITY: dict[Sensitivity, Topic] = {
+    Sensitivity.FRAUD: Topic.FRAUD,
+    Sensitivity.HARDSHIP: Topic.HARDSHIP,
+    Sensitivity.DISPUTE: Topic.DISPUTES,
+    Sensitivity.VULNERABILITY: Topic.HARDSHIP,
+    Sensitivity.BEREAVEMENT: Topic.HARDSHIP,
+}
 
 _PATTERNS: dict[Sensitivity, str] = {
     Sensitivity.FRAUD: (

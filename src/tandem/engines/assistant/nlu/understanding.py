@@ -16,7 +16,7 @@ from tandem.engines.assistant.nlu.classifier import ClassifierSettings, TextClas
 from tandem.engines.assistant.nlu.embeddings import DATA_DIR, Embedder
 from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.language import detect_language
-from tandem.engines.assistant.nlu.sensitive import Sensitivity, sensitivities
+from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity, sensitivities
 from tandem.engines.assistant.nlu.signals import FrustrationCue, frustration_cues, sentiment
 
 TRAINING_CSV = DATA_DIR / "intents" / "product_intents.csv"
@@ -64,14 +64,15 @@ class NLU:
         cues = frustration_cues(text, previous, polarity)
         if intent is Intent.COMPLAINT:
             cues = (*cues, FrustrationCue.COMPLAINT)
+        sensitive = sensitivities(text)
         return Understanding(
             language=detect_language(text, default=language_hint),
             intent=intent,
-            topic=TOPIC_OF[intent],
+            topic=topic_of(intent, sensitive),
             confidence=round(float(probs[best]), 4),
             sentiment=polarity,
             frustration=cues,
-            sensitive=sensitivities(text),
+            sensitive=sensitive,
         )
 
     def classifier(self) -> TextClassifier:
@@ -113,6 +114,11 @@ class NLU:
                 pickle.dump(model, handle)
             temporary.replace(path)
         return model
+
+
+def topic_of(intent: Intent, sensitive: Sequence[Sensitivity]) -> Topic | None:
+    """The intent's topic, unless a sensitive keyword names a topic that needs more care."""
+    return TOPIC_OF_SENSITIVITY[sensitive[0]] if sensitive else TOPIC_OF[intent]
 
 
 def read_training_csv(path: Path) -> tuple[list[str], list[str]]:
