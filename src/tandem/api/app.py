@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem import __version__
 from tandem.api import routes_agent, routes_customer, routes_ops, ws
-from tandem.core.errors import TandemError
+from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch
 from tandem.services.context import Services
 from tandem.services.routing_seam import FifoRouter, Router
@@ -134,7 +135,12 @@ def _install_pages(app: FastAPI) -> None:
         app.add_api_route(path, _page(filename), include_in_schema=False, methods=["GET"])
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
+    app.add_api_route("/help/{article_id}", _help, include_in_schema=False, methods=["GET"])
     app.add_api_route("/healthz", lambda: {"ok": True, "version": __version__}, methods=["GET"], tags=["ops"])
+
+
+async def _help(request: Request, article_id: str) -> HTMLResponse:
+    return help_article_page(request.app.state.services, article_id)
 
 
 def _page(filename: str) -> Any:
@@ -142,3 +148,19 @@ def _page(filename: str) -> Any:
         return FileResponse(str(STATIC / filename), headers={"Cache-Control": "no-cache"})
 
     return serve
+
+
+def help_article_page(services: Services, article_id: str) -> HTMLResponse:
+    """Render one help-center article, every field escaped."""
+    kb = services.extras.get("kb")
+    article = kb.get(article_id) if kb is not None else None
+    if article is None:
+        raise NotFound("no such help article", article_id=article_id)
+    paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in article.body.split("\n\n") if p.strip())
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
+        f"{html.escape(article.title)}</title><link rel='stylesheet' href='/static/app.css'></head>"
+        f"<body><main class='card' style='max-width:720px;margin:24px auto'><h1>{html.escape(article.title)}</h1>"
+        f"<p class='muted'>{html.escape(article.topic)}</p>{paragraphs}</main></body></html>"
+    )
+    return HTMLResponse(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from tandem.bus.inprocess import InProcessBus
@@ -9,7 +10,9 @@ from tandem.core.clock import Clock, SystemClock
 from tandem.core.settings import Settings
 from tandem.engines.assistant.base import Assistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
+from tandem.engines.assistant.nlu.embeddings import Embedder
 from tandem.engines.assistant.offline import OfflineAssistant
+from tandem.engines.assistant.retrieval import HybridRetriever
 from tandem.services.context import Services
 from tandem.storage.db import Database, migrate
 
@@ -26,9 +29,15 @@ def help_center() -> KnowledgeBase:
     ])
 
 
+@functools.cache
+def shared_embedder() -> Embedder:
+    """One embedding model per process (about 25 MB), shared by every thread."""
+    return Embedder()
+
+
 def build_assistant(settings: Settings, kb: KnowledgeBase) -> Assistant:
-    """The offline assistant (retrieval and templates; no model download)."""
-    return OfflineAssistant(kb)
+    """The offline assistant: hybrid retrieval with the embedding model shipped in a PyPI package."""
+    return OfflineAssistant(kb, HybridRetriever(kb, shared_embedder()))
 
 
 def build_services(

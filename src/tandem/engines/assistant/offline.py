@@ -7,6 +7,7 @@ import re
 from tandem.engines.assistant.base import AssistantTurn, Citation, TurnContext
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, fold
 from tandem.engines.assistant.phrases import phrase
+from tandem.engines.assistant.retrieval import HybridRetriever
 
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|hej|hallo|bonjour|hola|ciao|hoi|moi|czesc|ola|good (morning|afternoon|evening))\b[\s!.,]*$"
@@ -17,10 +18,17 @@ _THANKS = re.compile(
 
 
 class OfflineAssistant:
-    """Answer from the best help-center article when it covers the question; otherwise say so honestly."""
+    """Answer from the best help-center article when it covers the question; otherwise say so honestly.
 
-    def __init__(self, kb: KnowledgeBase, min_score: float = 3.0, min_coverage: float = 0.45) -> None:
+    With a retriever (embeddings) the article must be similar enough; without one, BM25 score and coverage
+    of the query's terms decide.
+    """
+
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None, min_similarity: float = 0.5,
+                 min_score: float = 3.0, min_coverage: float = 0.45) -> None:
         self.kb = kb
+        self.retriever = retriever
+        self.min_similarity = min_similarity
         self.min_score = min_score
         self.min_coverage = min_coverage
 
@@ -42,6 +50,10 @@ class OfflineAssistant:
         )
 
     def _best(self, query: str) -> tuple[KnowledgeArticle | None, float]:
+        if self.retriever is not None:
+            top = self.retriever.search(query, limit=1)[0]
+            confidence = max(0.0, top.similarity)
+            return (top.article if confidence >= self.min_similarity else None), confidence
         hits = self.kb.search(query, limit=1)
         if not hits:
             return None, 0.0

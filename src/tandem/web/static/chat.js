@@ -1,0 +1,160 @@
+// Customer chat: messages are stored before they are acknowledged; unacknowledged ones are retried with the
+// same client_id (stored once), and a reconnect asks for everything after the last sequence number seen.
+"use strict";
+(() => {
+  const params = new URLSearchParams(location.search);
+  const KEY = "tandem.chat." + (params.get("customer") || "anon");
+  const $ = (id) => document.getElementById(id);
+  const msgs = $("msgs"), text = $("text"), queueBanner = $("queue");
+  let state = JSON.parse(localStorage.getItem(KEY) || "null");  // {id, token, lastSeq, outbox:[]}
+  let ws = null, wsOpen = false, backoff = 500, convState = "ai", rating = 0;
+
+  const save = () => localStorage.setItem(KEY, JSON.stringify(state));
+  const showError = (msg) => { $("error").textContent = msg || ""; };
+  $("lang").value = (state && state.language) || (navigator.language || "en").slice(0, 2);
+  if (!$("lang").value) $("lang").value = "en";
+  if (params.get("customer")) $("who").textContent = "Signed in as " + params.get("customer");
+
+  function bubble(m) {
+    const who = { customer: "You", ai: "Kestrel assistant", agent: (m.meta && m.meta.agent_name) || "Agent", system: "" }[m.author];
+    const node = T.el("div", { class: "msg " + m.author, "data-seq": m.seq || "" },
+      who ? T.el("span", { class: "who" }, who) : null, m.body);
+    const cites = (m.meta && m.meta.citations) || [];
+    for (const c of cites) {
+      node.append(T.el("span", { class: "cite" }, "Source: ",
+        T.el("a", { href: "/help/" + encodeURIComponent(c.article_id), target: "_blank", rel: "noopener" }, c.title)));
+    }
+    return node;
+  }
+
+  function render(m) {
+    if (m.seq <= state.lastSeq) return;
+    const pending = m.client_id && msgs.querySelector(`[data-client="${CSS.escape(m.client_id)}"]`);
+    if (pending) pending.remove();
+    msgs.append(bubble(m));
+    msgs.scrollTop = msgs.scrollHeight;
+    state.lastSeq = m.seq;
+    state.outbox = state.outbox.filter((o) => o.client_id !== m.client_id);
+    save();
+  }
+
+  function showStatus(s) {
+    convState = s.state;
+    if (s.queue && (s.state === "waiting_human" || s.state === "offered")) {
+      const q = s.queue;
+      const eta = q.eta_seconds == null ? "" : ` Estimated wait: about ${T.ago(q.eta_seconds)}.`;
+      queueBanner.textContent = `You are number ${q.position} in the queue for a person.${eta} ${q.explanation}`;
+      queueBanner.hidden = false;
+    } else if (s.state === "with_human") {
+      queueBanner.hidden = true;
+    } else {
+      queueBanner.hidden = true;
+    }
+    const ended = s.state === "resolved" || s.state === "abandoned";
+    $("rating").hidden = !ended;
+    $("composer").hidden = ended;
+    $("human").disabled = ended || s.state !== "ai";
+    $("end").disabled = ended;
+  }
+
+  async function ensureConversation() {
+    if (state && state.id) return;
+    const body = { language: $("lang").value };
+    if (params.get("customer")) body.customer_ref = params.get("customer");
+    const c = await T.api("POST", "/api/conversations", body);
+    state = { id: c.id, token: c.token, lastSeq: 0, outbox: [], language: body.language };
+    save();
+    connect();
+  }
+
+  function connect() {
+    if (!state || !state.id) return;
+    ws = new WebSocket(T.wsUrl("/ws/conversations/" + state.id));
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ type: "auth", token: state.token, after: state.lastSeq }));
+      wsOpen = true; backoff = 500; showError("");
+      for (const o of state.outbox) ws.send(JSON.stringify({ type: "message", body: o.body, client_id: o.client_id }));
+    };
+    ws.onmessage = (ev) => {
+      const e = JSON.parse(ev.data);
+      if (e.type === "message") render(e.message);
+      else if (e.type === "status") showStatus(e);
+      else if (e.type === "state") showStatus({ state: e.state, queue: null });
+      else if (e.type === "error") {
+        showError(e.error.message);
+        if (e.client_id) markFailed(e.client_id);
+      }
+    };
+    ws.onclose = (ev) => {
+      wsOpen = false;
+      if (ev.code === 4401) { showError("This chat is no longer available. Start a new one."); return; }
+      setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 8000);
+    };
+  }
+
+  function markFailed(clientId) {
+    state.outbox = state.outbox.filter((o) => o.client_id !== clientId); save();
+    const node = msgs.querySelector(`[data-client="${CSS.escape(clientId)}"]`);
+    if (node) node.classList.add("failed");
+  }
+
+  async function send(body) {
+    await ensureConversation();
+    const o = { body, client_id: T.uuid() };
+    state.outbox.push(o); save();
+    const node = bubble({ author: "customer", body, meta: {} });
+    node.classList.add("pending"); node.dataset.client = o.client_id;
+    msgs.append(node); msgs.scrollTop = msgs.scrollHeight;
+    if (wsOpen) ws.send(JSON.stringify({ type: "message", body, client_id: o.client_id }));
+  }
+
+  $("composer").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const body = text.value.trim();
+    if (!body) return;
+    text.value = "";
+    send(body).catch((e) => showError(e.message));
+  });
+  text.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $("composer").requestSubmit(); }
+  });
+  $("human").addEventListener("click", async () => {
+    try {
+      await ensureConversation();
+      const r = await T.api("POST", `/api/conversations/${state.id}/handoff`, { reason: "customer_button" },
+        { "X-Conversation-Token": state.token });
+      showStatus(r);
+    } catch (e) { showError(e.message); }
+  });
+  $("end").addEventListener("click", async () => {
+    if (!state || !state.id) return;
+    try {
+      const r = await T.api("POST", `/api/conversations/${state.id}/end`, undefined, { "X-Conversation-Token": state.token });
+      showStatus({ state: r.state, queue: null });
+    } catch (e) { showError(e.message); }
+  });
+  for (let i = 1; i <= 5; i++) {
+    $("stars").append(T.el("button", { type: "button", role: "radio", "aria-label": i + " star" + (i > 1 ? "s" : ""),
+      "data-score": i, onclick: () => { rating = i; [...$("stars").children].forEach((b, k) => b.classList.toggle("on", k < i)); } }, "★"));
+  }
+  $("rate").addEventListener("click", async () => {
+    if (!rating) { showError("Choose 1 to 5 stars."); return; }
+    try {
+      await T.api("POST", `/api/conversations/${state.id}/rating`, { score: rating, comment: $("comment").value || null },
+        { "X-Conversation-Token": state.token });
+      $("rated").textContent = "Thank you for your feedback!";
+      $("rate").disabled = true;
+    } catch (e) { showError(e.message); }
+  });
+  $("new").addEventListener("click", () => { localStorage.removeItem(KEY); location.reload(); });
+  $("lang").addEventListener("change", () => { if (state) { state.language = $("lang").value; save(); } });
+
+  if (state && state.id) {
+    state.lastSeq = 0;  // re-render the transcript from the server after a page reload
+    save();
+    connect();
+  } else {
+    state = null;
+    msgs.append(T.el("div", { class: "msg system" }, "Ask a question about payments, refunds or your account. A person is always one click away."));
+  }
+})();

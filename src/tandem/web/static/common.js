@@ -1,0 +1,38 @@
+// Shared helpers. Every piece of customer, AI or agent text goes through textContent (never innerHTML).
+"use strict";
+const T = {
+  el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  },
+  async api(method, path, body, headers = {}) {
+    const opts = { method, headers: { ...headers } };
+    if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+    const res = await fetch(path, opts);
+    let data = null;
+    try { data = await res.json(); } catch (_) { data = null; }
+    if (!res.ok) {
+      const err = new Error((data && data.error && data.error.message) || res.statusText);
+      err.status = res.status; err.code = data && data.error && data.error.code;
+      throw err;
+    }
+    return data;
+  },
+  wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path; },
+  uuid() { return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)); },
+  ago(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    if (seconds < 60) return seconds + " s";
+    const m = Math.floor(seconds / 60);
+    return m < 60 ? m + " min " + (seconds % 60) + " s" : Math.floor(m / 60) + " h " + (m % 60) + " min";
+  },
+};

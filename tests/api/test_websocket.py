@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tandem.services.context import Services
+
+from .conftest import go, login, start_chat
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def receive_until(ws, predicate, limit: int = 50) -> dict:  # type: ignore[no-untyped-def]
+    for _ in range(limit):
+        event = ws.receive_json()
+        if predicate(event):
+            return event
+    raise AssertionError("event not received")
+
+
+def test_reconnect_receives_everything_after_last_seq_in_order(client: TestClient) -> None:
+    cid, h = start_chat(client)
+    for question in ("How long does a refund take?", "Can I pause my payment?", "What is the late fee?"):
+        client.post(f"/api/conversations/{cid}/messages", json={"body": question}, headers=h)
+    stored = client.get(f"/api/conversations/{cid}/messages", headers=h).json()["messages"]
+    assert [m["author"] for m in stored] == ["customer", "ai"] * 3
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": h["X-Conversation-Token"], "after": 2})
+        seqs = []
+        while len(seqs) < 4:
+            event = ws.receive_json()
+            if event["type"] == "message":
+                seqs.append(event["message"]["seq"])
+    assert seqs == [3, 4, 5, 6]
+
+
+def test_ws_message_is_acked_after_storage_and_retry_is_stored_once(client: TestClient) -> None:
+    cid, h = start_chat(client)
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": h["X-Conversation-Token"], "after": 0})
+        ws.send_json({"type": "message", "body": "what is a late fee?", "client_id": "c-1"})
+        ack = receive_until(ws, lambda e: e["type"] == "ack")
+        ws.send_json({"type": "message", "body": "what is a late fee?", "client_id": "c-1"})
+        again = receive_until(ws, lambda e: e["type"] == "ack")
+        reply = receive_until(ws, lambda e: e["type"] == "message" and e["message"]["author"] == "ai")
+    assert ack["seq"] == again["seq"] == 1 and again["duplicate"] is True
+    assert reply["message"]["meta"]["citations"]
+    stored = client.get(f"/api/conversations/{cid}/messages", headers=h).json()["messages"]
+    assert [m["author"] for m in stored].count("customer") == 1
+
+
+def test_ws_rejects_wrong_token_and_bad_frames(client: TestClient) -> None:
+    cid, h = start_chat(client)
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": "forged"})
+        assert ws.receive_json()["error"]["code"] == "unauthorized"
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": h["X-Conversation-Token"]})
+        ws.send_text("{broken")
+        assert receive_until(ws, lambda e: e["type"] == "error")["error"]["message"] == "frame is not valid JSON"
+        ws.send_json({"type": "message", "body": ""})
+        assert receive_until(ws, lambda e: e["type"] == "error")["error"]["code"] == "invalid_input"
+
+
+def test_agent_socket_gets_offers_and_logout_closes_it(client: TestClient, seeded: Services) -> None:
+    from .conftest import tick
+
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    with client.websocket_connect("/ws/agent") as ws:
+        ws.send_json({"type": "auth", "token": ana["Authorization"][7:]})
+        assert ws.receive_json()["type"] == "hello"
+        cid, h = start_chat(client)
+        client.post(f"/api/conversations/{cid}/handoff", headers=h)
+        tick(seeded)
+        offer = receive_until(ws, lambda e: e["type"] == "offer")
+        assert offer["offer"]["conversation_id"] == cid
+        client.post("/api/agent/logout", headers=ana)
+        closed = receive_until(ws, lambda e: e["type"] == "session.closed")
+        assert closed["reason"] == "logged out"
