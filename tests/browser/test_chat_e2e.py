@@ -36,7 +36,7 @@ def test_customer_and_agent_complete_a_conversation(demo_server: str, browser, s
     take_or_offer = agent.locator(".offer button.primary, #queue .qrow button").first
     take_or_offer.click()
     agent.locator("#composer").wait_for(state="visible", timeout=15_000)
-    assert "How long does a refund take?" in agent.locator("#msgs").inner_text()
+    agent.locator("#msgs .msg", has_text="How long does a refund take?").wait_for(timeout=15_000)
     assert "Maya" in agent.locator("#context").inner_text()
     assert "***@" in agent.locator("#context").inner_text()
     agent.fill("#reply", "Hi Maya, this is Ana. How can I help?")

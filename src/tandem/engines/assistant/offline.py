@@ -75,9 +75,23 @@ class OfflineAssistant:
         )
 
 
+def plain(paragraph: str) -> str:
+    """Turn Markdown tables, bullets and emphasis into plain chat text."""
+    lines = []
+    for line in paragraph.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if all(set(c) <= set("-: ") for c in cells):
+                continue
+            line = " — ".join(cells)
+        lines.append(line.replace("**", "").replace("__", ""))
+    return "\n".join(lines)
+
+
 def compose_answer(article: KnowledgeArticle, max_chars: int = 700) -> str:
     """Quote the article's opening paragraphs, up to a length a chat bubble can carry."""
-    paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip() and not p.startswith("#")]
+    paragraphs = [plain(p.strip()) for p in article.body.split("\n\n") if p.strip() and not p.startswith("#")]
     out: list[str] = []
     size = 0
     for para in paragraphs:
