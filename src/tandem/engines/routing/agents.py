@@ -8,7 +8,7 @@ skipped when they reach the top (lazy invalidation), so no update ever scans a b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heapify, heappop, heappush
+from heapq import heapify, heappop, heappush, heapreplace
 from itertools import count
 
 from tandem.domain.presence import Presence
@@ -25,7 +25,7 @@ class AgentState:
 
     __slots__ = (
         "agent_id", "skills", "languages", "capacity", "load", "pending", "last_offer_at", "earned_today",
-        "presence", "last_heartbeat", "seq", "buckets", "offers", "conversations",
+        "presence", "last_heartbeat", "seq", "key", "buckets", "offers", "conversations",
     )
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
@@ -40,6 +40,7 @@ class AgentState:
         self.presence = Presence.AVAILABLE
         self.last_heartbeat = now
         self.seq = -1  # seq of the live index entries; -1 while out of the index
+        self.key: tuple[float, float] = (0.0, 0.0)  # current fairness key; entries may hold an older, smaller one
         self.buckets: list[_Bucket] = []
         self.offers: set[str] = set()
         self.conversations: set[str] = set()
@@ -61,13 +62,17 @@ class _Bucket:
         self.live = 0
 
     def head(self) -> Entry | None:
-        """Return the best live entry, dropping stale ones on the way."""
+        """Return the best live entry, dropping stale ones and re-sinking outdated ones on the way."""
         heap = self.heap
         while heap:
             top = heap[0]
-            if top[3].seq == top[2]:
+            agent = top[3]
+            if agent.seq != top[2]:
+                heappop(heap)
+            elif agent.key[0] != top[0] or agent.key[1] != top[1]:
+                heapreplace(heap, (agent.key[0], agent.key[1], top[2], agent))
+            else:
                 return top
-            heappop(heap)
         return None
 
     def compact(self) -> None:
@@ -101,11 +106,21 @@ class CapacityIndex:
                 b.live -= 1
 
     def refresh(self, agent: AgentState) -> None:
-        """Re-rank the agent after its standing changed; index it only if it can take an offer."""
-        self.detach(agent)
+        """Re-rank the agent after its standing changed; index it only if it can take an offer.
+
+        A key that got worse is only recorded: the old entries rank the agent too well, and head() moves
+        such an entry to its true place when it reaches the top. Only a better key needs new entries.
+        """
         if not agent.can_take():
+            self.detach(agent)
             return
-        k0, k1 = self._fairness(agent)
+        key = self._fairness(agent)
+        if agent.seq >= 0 and key >= agent.key:
+            agent.key = key
+            return
+        self.detach(agent)
+        agent.key = key
+        k0, k1 = key
         seq = agent.seq = next(self._seq)
         entry = (k0, k1, seq, agent)
         for b in agent.buckets:

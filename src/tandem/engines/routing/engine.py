@@ -235,7 +235,7 @@ class Router:
 
     def waiting(self) -> list[str]:
         """Return the waiting conversation ids in queue order (priority, then longest wait); O(n log n)."""
-        return [c.conversation_id for c in sorted(self.queue, key=ConvState.order)]
+        return [c.conversation_id for c in sorted(self._all_waiting(), key=ConvState.order)]
 
     def position(self, conversation_id: str) -> int:
         """Return the 1-based place of a waiting conversation in the whole queue; O(n)."""
@@ -243,7 +243,12 @@ class Router:
         if conv.state is not C.WAITING_HUMAN:
             raise Conflict(f"conversation {conversation_id!r} is not waiting", state=conv.state.value)
         key = conv.order()
-        return 1 + sum(1 for c in self.queue if c.order() < key)
+        return 1 + sum(1 for c in self._all_waiting() if c.order() < key)
+
+    def _all_waiting(self) -> list[ConvState]:
+        """Return the filed waiting conversations plus new ones not yet looked at by dispatch."""
+        fresh = [c for c in self._dirty_convs.values() if c.state is C.WAITING_HUMAN and not c.queued]
+        return list(self.queue) + fresh
 
     # ---- internals ----------------------------------------------------------------------------------
 
@@ -255,20 +260,29 @@ class Router:
         an agent whose nominee was served nominates again. This equals a full greedy pass over the queue.
         """
         waiting = [c for c in self._dirty_convs.values() if c.state is C.WAITING_HUMAN]
-        heap: list[Candidate] = [(c.order(), next(self._seq), c) for c in waiting]
-        heapify(heap)
-        nominators: dict[str, list[AgentState]] = {}
         agents = list(self._dirty_agents.values())
         self._dirty_convs.clear()
         self._dirty_agents.clear()
+        if len(waiting) == 1 and not agents:
+            self._try(waiting[0], now, offers)  # the common case: one new conversation
+            return
+        heap: list[Candidate] = [(c.order(), next(self._seq), c) for c in waiting]
+        heapify(heap)
+        nominators: dict[str, list[AgentState]] = {}
         for agent in agents:
             self._nominate(agent, now, heap, nominators)
         while heap:
             key, _, conv = heappop(heap)
-            if conv.state is C.WAITING_HUMAN and key == conv.order() and not self._offer(conv, now, offers):
-                self._schedule_wake(conv, now)
+            if conv.state is C.WAITING_HUMAN and key == conv.order():
+                self._try(conv, now, offers)
             for agent in nominators.pop(conv.conversation_id, ()):
                 self._nominate(agent, now, heap, nominators)
+
+    def _try(self, conv: ConvState, now: float, offers: list[Offer]) -> None:
+        """Offer a waiting conversation, or file it in the queue until its eligibility widens."""
+        if not self._offer(conv, now, offers):
+            self.queue.push(conv)
+            self._schedule_wake(conv, now)
 
     def _nominate(self, agent: AgentState, now: float, heap: list[Candidate],
                   nominators: dict[str, list[AgentState]]) -> None:
@@ -364,8 +378,8 @@ class Router:
         return aid
 
     def _enqueue(self, conv: ConvState) -> None:
-        """Put a waiting conversation in the queue and have the next dispatch look at it."""
-        self.queue.push(conv)
+        """Make a conversation wait and have the next dispatch look at it (it is filed only if unmatched)."""
+        self.queue.ticket(conv)
         self._dirty_convs[conv.conversation_id] = conv
 
     def _touch_agent(self, agent: AgentState) -> None:

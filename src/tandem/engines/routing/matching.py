@@ -7,9 +7,10 @@ from heapq import heappop, heappush
 
 from tandem.engines.routing.agents import AgentState, CapacityIndex, Entry
 from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
-from tandem.engines.routing.queue import ConvState, QEntry, WaitingQueue
+from tandem.engines.routing.queue import ConvState, QEntry, WaitingQueue, _Lane
 
 TOP_TIER = 3
+INF = float("inf")
 
 
 class Matcher:
@@ -20,6 +21,9 @@ class Matcher:
         self.index = index
         self.queue = queue
         self._fallbacks: dict[str, tuple[str, ...]] = {}
+        self._reach: dict[tuple[str, frozenset[str]], bool] = {}
+        steps = [s.after_s for s in config.relax_steps if s.fallback_language]
+        self._fallback_after = steps[0] if steps else INF
 
     def fallbacks(self, language: str) -> tuple[str, ...]:
         """Return (cached) languages that may serve this language once relaxed."""
@@ -73,20 +77,39 @@ class Matcher:
 
     def best_conversation(self, agent: AgentState, now: float) -> ConvState | None:
         """Return the first waiting conversation in queue order that this agent may take."""
-        best: ConvState | None = None
-        best_key: tuple[int, float, int] | None = None
+        found: list = [None, None]  # [best conversation, its order key]
+        langs = agent.languages
+        fb_after = self._fallback_after
         for topic, tier in agent.skills.items():
-            for _lang, prio, lane in self.queue.lanes(topic):
-                head = lane.head()
-                if head is None:
-                    continue
-                key = (-prio, head[0], head[1])
-                if best_key is not None and key >= best_key:
-                    continue  # the lane's best cannot beat what we have
-                conv = self._lane_pick(lane.heap, head, agent, tier, now)
-                if conv is not None and (best_key is None or conv.order() < best_key):
-                    best, best_key = conv, conv.order()
-        return best
+            for lang, prios in self.queue.lanes(topic).items():
+                if lang in langs:
+                    self._scan_lanes(prios, agent, tier, now, INF, found)
+                elif self._reaches(lang, langs):
+                    # fallback lanes only matter for conversations old enough to accept another language
+                    self._scan_lanes(prios, agent, tier, now, now - fb_after, found)
+        return found[0]
+
+    def _scan_lanes(self, prios: dict[int, _Lane], agent: AgentState, tier: int, now: float,
+                    since_limit: float, found: list) -> None:
+        """Update found with the best conversation of these lanes this agent may take."""
+        for prio, lane in prios.items():
+            head = lane.head()
+            if head is None or head[0] > since_limit:
+                continue
+            key = (-prio, head[0], head[1])
+            if found[1] is not None and key >= found[1]:
+                continue  # the lane's best cannot beat what we have
+            conv = self._lane_pick(lane.heap, head, agent, tier, now)
+            if conv is not None and (found[1] is None or conv.order() < found[1]):
+                found[0], found[1] = conv, conv.order()
+
+    def _reaches(self, language: str, spoken: frozenset[str]) -> bool:
+        """Return (cached) whether someone speaking `spoken` could serve `language` by fallback."""
+        key = (language, spoken)
+        hit = self._reach.get(key)
+        if hit is None:
+            hit = self._reach[key] = any(lang in spoken for lang in self.fallbacks(language))
+        return hit
 
     def _lane_pick(self, heap: list[QEntry], head: QEntry, agent: AgentState, tier: int,
                    now: float) -> ConvState | None:

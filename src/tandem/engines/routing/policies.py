@@ -108,7 +108,9 @@ def relaxed_requirement(config: RoutingConfig, topic: str, waited_s: float) -> R
 
     Longer waits never make a requirement stricter; the queue relies on that.
     """
-    i = max(bisect_right(config.thresholds, waited_s) - 1, 0)
+    i = bisect_right(config.thresholds, waited_s) - 1
+    if i < 0:
+        i = 0  # a wait that starts in the future (clock skew) counts as no wait
     steps = config.relax_steps
     tier = steps[i].min_tier
     if tier < config.sensitive_min_tier and topic in config.sensitive_topics:

@@ -21,7 +21,7 @@ class ConvState:
 
     __slots__ = (
         "conversation_id", "topic", "language", "priority", "since", "state", "assignee", "offers",
-        "excluded", "broadcast", "qseq", "wake_at",
+        "excluded", "broadcast", "qseq", "queued", "wake_at",
     )
 
     def __init__(self, cid: str, topic: str, language: str, priority: int, since: float) -> None:
@@ -35,7 +35,8 @@ class ConvState:
         self.offers: set[str] = set()
         self.excluded: dict[str, float] = {}  # agent id -> until when not to offer it to them again
         self.broadcast: int | None = None
-        self.qseq = -1  # seq of the live queue entry; -1 while not queued
+        self.qseq = -1  # queue ticket while waiting (breaks ties in order); -1 otherwise
+        self.queued = False  # True once it sits in a lane (new ones only do if no agent took them at once)
         self.wake_at = float("inf")  # when this conversation's eligibility widens next, if waiting
 
     def order(self) -> tuple[int, float, int]:
@@ -66,56 +67,65 @@ class _Lane:
         return None
 
 
-LaneKey = tuple[str, int]  # (language, priority) within one topic
+Lanes = dict[str, dict[int, _Lane]]  # language -> priority -> lane, within one topic
+_NO_LANES: Lanes = {}
 
 
 class WaitingQueue:
-    """All waiting conversations, grouped by topic then (language, priority)."""
+    """All waiting conversations, grouped by topic, then language, then priority."""
 
     def __init__(self) -> None:
-        self._by_topic: dict[str, dict[LaneKey, _Lane]] = {}
+        self._by_topic: dict[str, Lanes] = {}
         self._seq = count()
         self._size = 0
 
     def __len__(self) -> int:
         return self._size
 
-    def push(self, conv: ConvState) -> None:
-        """Queue a conversation (its since, the original wait start, decides its place)."""
-        lanes = self._by_topic.setdefault(conv.topic, {})
-        lane = lanes.get((conv.language, conv.priority))
-        if lane is None:
-            lane = lanes[(conv.language, conv.priority)] = _Lane()
+    def ticket(self, conv: ConvState) -> None:
+        """Give a conversation that starts waiting its tie-breaking ticket; push() files it later."""
         conv.qseq = next(self._seq)
+        conv.queued = False
+
+    def push(self, conv: ConvState) -> None:
+        """File a ticketed conversation in its lane (its since, the original wait start, decides its place)."""
+        if conv.queued:
+            return
+        conv.queued = True
+        prios = self._by_topic.setdefault(conv.topic, {}).setdefault(conv.language, {})
+        lane = prios.get(conv.priority)
+        if lane is None:
+            lane = prios[conv.priority] = _Lane()
         heappush(lane.heap, (conv.since, conv.qseq, conv))
         lane.live += 1
         self._size += 1
 
     def discard(self, conv: ConvState) -> None:
         """Take a conversation out of the queue (lazily: its entry goes stale)."""
-        if conv.qseq < 0:
+        filed = conv.queued
+        conv.qseq, conv.queued = -1, False
+        if not filed:
             return
-        conv.qseq = -1
-        lanes = self._by_topic[conv.topic]
-        key = (conv.language, conv.priority)
-        lane = lanes[key]
+        langs = self._by_topic[conv.topic]
+        prios = langs[conv.language]
+        lane = prios[conv.priority]
         lane.live -= 1
         self._size -= 1
         if lane.live == 0:
-            del lanes[key]
+            del prios[conv.priority]
+            if not prios:
+                del langs[conv.language]
         elif len(lane.heap) > 2 * lane.live + 32:
             lane.heap = [e for e in lane.heap if e[2].qseq == e[1]]
             heapify(lane.heap)
 
-    def lanes(self, topic: str) -> Iterator[tuple[str, int, _Lane]]:
-        """Yield (language, priority, lane) for the non-empty lanes of one topic."""
-        for (lang, prio), lane in self._by_topic.get(topic, {}).items():
-            yield lang, prio, lane
+    def lanes(self, topic: str) -> Lanes:
+        """Return the non-empty lanes of one topic as language -> priority -> lane; do not modify."""
+        return self._by_topic.get(topic) or _NO_LANES
 
     def __iter__(self) -> Iterator[ConvState]:
         """Yield every waiting conversation, in no particular order."""
-        for lanes in self._by_topic.values():
-            for lane in lanes.values():
-                for e in lane.heap:
-                    if e[2].qseq == e[1]:
-                        yield e[2]
+        for langs in self._by_topic.values():
+            for prios in langs.values():
+                for lane in prios.values():
+                    yield from (e[2] for e in lane.heap if e[2].qseq == e[1])

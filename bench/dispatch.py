@@ -1,0 +1,271 @@
+"""P1: routing decisions per second and per-decision latency, beside a naive linear-scan dispatcher.
+
+    python bench/dispatch.py                      # 1k, 10k and 100k online agents
+    python bench/dispatch.py --agents 10000 --json
+
+A *decision* is one conversation matched to one agent (one offer). Each timed step is what the live
+dispatcher does when a conversation asks for a human: ``escalate`` plus ``dispatch(now)``; the time of the
+step is divided among the offers it made. Between timed steps (untimed) every offer is accepted and one
+random conversation is resolved, which keeps the agents about 70% busy and makes freed agents pull from
+the queue. Workload: 20 topics (3 sensitive: senior only) x 8 languages x 3 tiers, agents with 2-5 topics,
+1-2 languages and chat concurrency 1-4. The baseline runs the same rules with no index: a new conversation
+scans every agent, a freed agent scans every waiting conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+from tandem.domain.skills import Tier
+from tandem.engines.routing import AgentSpec, Router, RoutingConfig
+
+TOPICS = tuple(f"t{i:02d}" for i in range(20))
+SENSITIVE = frozenset(TOPICS[:3])
+LANGS = ("en", "sv", "de", "fr", "es", "fi", "nb", "da")
+LANG_WEIGHTS = (40, 12, 12, 10, 10, 6, 5, 5)
+TIERS = (Tier.NEW, Tier.VERIFIED, Tier.SENIOR)
+CONFIG = RoutingConfig(sensitive_topics=SENSITIVE)
+T0 = 1_700_000_000.0
+STEP_S = 0.001  # simulated seconds between timed steps
+
+
+def make_agents(n: int, rng: random.Random) -> list[AgentSpec]:
+    """Return n agents with mixed skills, languages and capacity."""
+    out = []
+    for i in range(n):
+        tier = rng.choices(TIERS, (3, 5, 2))[0]
+        topics = rng.sample(TOPICS, rng.randint(2, 5))
+        langs = {rng.choices(LANGS, LANG_WEIGHTS)[0]}
+        if rng.random() < 0.4:
+            langs.add("en")
+        out.append(AgentSpec(f"a{i}", dict.fromkeys(topics, tier), frozenset(langs),
+                             rng.choices((1, 2, 3, 4), (2, 3, 3, 2))[0]))
+    return out
+
+
+def make_conversation(rng: random.Random) -> tuple[str, str, int]:
+    """Return (topic, language, priority) for one escalation."""
+    return rng.choice(TOPICS), rng.choices(LANGS, LANG_WEIGHTS)[0], int(rng.random() < 0.1)
+
+
+# ---- naive baseline ---------------------------------------------------------------------------------
+
+@dataclass
+class NaiveAgent:
+    spec: AgentSpec
+    used: int = 0
+    last_offer_at: float = 0.0
+
+
+@dataclass
+class NaiveDispatcher:
+    """The same routing rules without any index: linear scans over agents or over the queue."""
+
+    agents: dict[str, NaiveAgent] = field(default_factory=dict)
+    waiting: list[tuple[int, float, int, str, str, str]] = field(default_factory=list)
+    assignee: dict[str, str] = field(default_factory=dict)
+    freed: list[NaiveAgent] = field(default_factory=list)
+    new: list[tuple[int, float, int, str, str, str]] = field(default_factory=list)
+    seq: int = 0
+
+    def login(self, spec: AgentSpec, now: float) -> None:
+        self.agents[spec.agent_id] = NaiveAgent(spec, 0, now)
+        self.freed.append(self.agents[spec.agent_id])
+
+    def escalate(self, cid: str, topic: str, lang: str, now: float, priority: int = 0) -> None:
+        self.seq += 1
+        self.waiting.append((-priority, now, self.seq, cid, topic, lang))
+        self.new.append(self.waiting[-1])
+
+    def resolve(self, cid: str, now: float) -> None:
+        agent = self.agents[self.assignee.pop(cid)]
+        agent.used -= 1
+        self.freed.append(agent)
+
+    def fits(self, agent: NaiveAgent, topic: str, lang: str, waited: float) -> bool:
+        need = Tier.SENIOR if topic in SENSITIVE else (Tier.VERIFIED if waited < 60 else Tier.NEW)
+        tier = agent.spec.skills.get(topic)
+        langs = agent.spec.languages
+        return tier is not None and tier >= need and (lang in langs or (waited >= 120 and "en" in langs))
+
+    def dispatch(self, now: float) -> list[tuple[str, str]]:
+        out = []
+        for agent in self.freed:  # a freed agent scans the whole queue for the first one it fits
+            while agent.used < agent.spec.capacity:
+                hits = [w for w in self.waiting if self.fits(agent, w[4], w[5], now - w[1])]
+                if not hits:
+                    break
+                out.append(self.assign(min(hits), agent, now))
+        self.freed.clear()
+        for w in sorted(self.new):  # every new conversation scans every agent
+            if w not in self.waiting:
+                continue
+            best = None
+            for agent in self.agents.values():
+                if agent.used < agent.spec.capacity and self.fits(agent, w[4], w[5], now - w[1]):
+                    key = (agent.spec.skills[w[4]], agent.used / agent.spec.capacity, agent.last_offer_at)
+                    if best is None or key < best[0]:
+                        best = (key, agent)
+            if best is not None:
+                out.append(self.assign(w, best[1], now))
+        self.new.clear()
+        return out
+
+    def assign(self, w: tuple[int, float, int, str, str, str], agent: NaiveAgent, now: float) -> tuple[str, str]:
+        self.waiting.remove(w)
+        agent.used += 1
+        agent.last_offer_at = now
+        self.assignee[w[3]] = agent.spec.agent_id
+        return (w[3], agent.spec.agent_id)
+
+
+# ---- driver -----------------------------------------------------------------------------------------
+
+class Workload:
+    """Drive one dispatcher through warm-up and timed steps; collect per-step timings."""
+
+    def __init__(self, engine: Router | NaiveDispatcher, agents: list[AgentSpec], seed: int) -> None:
+        self.engine = engine
+        self.rng = random.Random(seed)
+        self.now = T0
+        self.n = 0
+        self.assigned: list[str] = []
+        for spec in agents:
+            engine.login(spec, self.now)
+        self.capacity = sum(a.capacity for a in agents)
+
+    def settle(self, offers: list) -> None:
+        """Accept every offer (the naive dispatcher assigns directly)."""
+        if isinstance(self.engine, Router):
+            for o in offers:
+                self.engine.accept(o.offer_id, self.now)
+                self.assigned.append(o.conversation_id)
+        else:
+            self.assigned.extend(cid for cid, _ in offers)
+
+    def resolve_one(self) -> None:
+        """Resolve a random assigned conversation (swap-remove keeps this O(1))."""
+        i = self.rng.randrange(len(self.assigned))
+        self.assigned[i], self.assigned[-1] = self.assigned[-1], self.assigned[i]
+        self.engine.resolve(self.assigned.pop(), self.now)
+
+    def step(self) -> tuple[int, int]:
+        """Run one timed step; return (nanoseconds, decisions)."""
+        topic, lang, prio = make_conversation(self.rng)
+        self.n += 1
+        cid = f"c{self.n}"
+        t = time.perf_counter_ns()
+        self.engine.escalate(cid, topic, lang, self.now, priority=prio)
+        offers = self.engine.dispatch(self.now)
+        ns = time.perf_counter_ns() - t
+        self.settle(offers)
+        return ns, len(offers)
+
+    def fill(self, busy: float) -> None:
+        """Escalate and accept until `busy` of all chat slots are taken or a queue starts to form."""
+        queue_cap = max(20, len(self.engine.agents) // 200)
+        while len(self.assigned) < busy * self.capacity and self.waiting() < queue_cap:
+            self.step()
+
+    def waiting(self) -> int:
+        """Return how many conversations wait for an agent."""
+        return len(self.engine.queue if isinstance(self.engine, Router) else self.engine.waiting)
+
+    def run(self, steps: int, budget_s: float) -> list[tuple[int, int]]:
+        """Run steps timed steps (each followed by one resolve), stopping early past budget_s."""
+        out = []
+        deadline = time.perf_counter() + budget_s
+        for i in range(steps):
+            self.now += STEP_S
+            if self.assigned:
+                self.resolve_one()
+            out.append(self.step())
+            if i % 256 == 0 and time.perf_counter() > deadline:
+                break
+        return out
+
+
+def summarize(samples: list[tuple[int, int]]) -> dict[str, float]:
+    """Return decisions/s over all timed steps and per-decision latency percentiles (µs)."""
+    total_ns = sum(ns for ns, _ in samples)
+    decisions = sum(d for _, d in samples)
+    per = sorted(ns / d / 1000 for ns, d in samples for _ in range(d))
+    pick = (lambda q: per[min(len(per) - 1, int(q * len(per)))]) if per else (lambda q: float("nan"))
+    return {
+        "decisions": decisions,
+        "decisions_per_s": decisions / (total_ns / 1e9) if total_ns else 0.0,
+        "p50_us": pick(0.50),
+        "p99_us": pick(0.99),
+        "mean_us": statistics.fmean(per) if per else float("nan"),
+    }
+
+
+def measure(engine: Router | NaiveDispatcher, agents: list[AgentSpec], steps: int, budget_s: float,
+            seed: int) -> dict[str, float]:
+    """Warm up at ~70% busy, then time steps; return the summary."""
+    work = Workload(engine, agents, seed)
+    work.fill(0.7)
+    work.run(min(steps, 2000), budget_s / 4)  # warm-up
+    gc.collect()
+    gc.freeze()  # the long-lived index is not garbage; keep the collector from rescanning it
+    try:
+        samples = work.run(steps, budget_s)
+    finally:
+        gc.unfreeze()
+    out = summarize(samples)
+    out["waiting_at_end"] = work.waiting()
+    out["busy"] = len(work.assigned) / work.capacity
+    return out
+
+
+def bench(n_agents: int, steps: int, baseline_steps: int, seed: int) -> dict[str, float | int]:
+    """Measure the router and the naive dispatcher on the same agents and conversation stream."""
+    agents = make_agents(n_agents, random.Random(seed))
+    fast = measure(Router(CONFIG), agents, steps, 30.0, seed)
+    slow = measure(NaiveDispatcher(), agents, baseline_steps, 8.0, seed)
+    return {
+        "agents": n_agents,
+        "decisions_per_s": round(fast["decisions_per_s"]),
+        "p50_us": round(fast["p50_us"], 2),
+        "p99_us": round(fast["p99_us"], 2),
+        "mean_us": round(fast["mean_us"], 2),
+        "decisions": int(fast["decisions"]),
+        "waiting_at_end": int(fast["waiting_at_end"]),
+        "busy_slots": round(fast["busy"], 3),
+        "baseline_decisions_per_s": round(slow["decisions_per_s"], 1),
+        "baseline_p50_us": round(slow["p50_us"], 1),
+        "baseline_p99_us": round(slow["p99_us"], 1),
+        "baseline_decisions": int(slow["decisions"]),
+        "speedup": round(fast["decisions_per_s"] / slow["decisions_per_s"], 1) if slow["decisions_per_s"] else 0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, run the benchmark for each agent count, print results."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--agents", type=int, action="append", help="online agents (repeatable)")
+    p.add_argument("--steps", type=int, default=100_000, help="timed steps for the router")
+    p.add_argument("--baseline-steps", type=int, default=2_000, help="timed steps for the naive baseline")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--json", action="store_true", help="print one JSON object per agent count")
+    args = p.parse_args(argv)
+    for n in args.agents or [1_000, 10_000, 100_000]:
+        result = bench(n, args.steps, args.baseline_steps, args.seed)
+        if args.json:
+            print(json.dumps(result), flush=True)
+        else:
+            print(f"{n:>7} agents: {result['decisions_per_s']:>9,} decisions/s  p50 {result['p50_us']:6.2f} µs  "
+                  f"p99 {result['p99_us']:6.2f} µs | naive {result['baseline_decisions_per_s']:>9,} /s  "
+                  f"-> {result['speedup']}x", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
