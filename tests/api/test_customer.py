@@ -17,8 +17,8 @@ def messages(client: TestClient, cid: str, headers: dict[str, str], after: int =
 
 def test_question_gets_a_cited_answer_from_the_help_center(client: TestClient) -> None:
     cid, h = start_chat(client)
-    r = client.post(f"/api/conversations/{cid}/messages", json={"body": "How long does a refund take?", "client_id": "m1"},
-                    headers=h)
+    body = {"body": "How long does a refund take?", "client_id": "m1"}
+    r = client.post(f"/api/conversations/{cid}/messages", json=body, headers=h)
     assert r.status_code == 201 and r.json()["seq"] == 1
     msgs = messages(client, cid, h)
     assert [m["author"] for m in msgs] == ["customer", "ai"]

@@ -23,14 +23,17 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     # demo mode trusts an unsigned customer_ref so the widget can act as a seeded customer
     demo: bool = False
+    # the intent classifier trains once (about a minute on 2 cores) and is cached here, shared across data dirs
+    intent_model: bool = True
+    model_dir: Path = Path.home() / ".cache" / "tandem" / "models"
     public_url: str = "http://127.0.0.1:8000"
 
-    max_message_chars: int = Field(4000, ge=100, le=100_000)
-    agent_token_ttl_s: int = Field(8 * 3600, ge=60)
-    offer_timeout_s: float = Field(20.0, gt=0)
-    heartbeat_timeout_s: float = Field(30.0, gt=0)
-    dispatch_interval_s: float = Field(0.5, gt=0)
-    assumed_handle_time_s: float = Field(360.0, gt=0)
+    max_message_chars: int = Field(default=4000, ge=100, le=100_000)
+    agent_token_ttl_s: int = Field(default=8 * 3600, ge=60)
+    offer_timeout_s: float = Field(default=20.0, gt=0)
+    heartbeat_timeout_s: float = Field(default=30.0, gt=0)
+    dispatch_interval_s: float = Field(default=0.5, gt=0)
+    assumed_handle_time_s: float = Field(default=360.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 
 from tandem.bus.inprocess import InProcessBus
 from tandem.core.clock import Clock, SystemClock
 from tandem.core.settings import Settings
 from tandem.engines.assistant.base import Assistant
+from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
-from tandem.engines.assistant.nlu.embeddings import Embedder
+from tandem.engines.assistant.nlu.embeddings import shared_embedder
+from tandem.engines.assistant.nlu.understanding import NLU
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import HybridRetriever
 from tandem.services.context import Services
@@ -29,15 +30,13 @@ def help_center() -> KnowledgeBase:
     ])
 
 
-@functools.cache
-def shared_embedder() -> Embedder:
-    """One embedding model per process (about 25 MB), shared by every thread."""
-    return Embedder()
-
-
 def build_assistant(settings: Settings, kb: KnowledgeBase) -> Assistant:
-    """The offline assistant: hybrid retrieval with the embedding model shipped in a PyPI package."""
-    return OfflineAssistant(kb, HybridRetriever(kb, shared_embedder()))
+    """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules."""
+    answerer = OfflineAssistant(kb, HybridRetriever(kb, shared_embedder()))
+    nlu = NLU(settings.model_dir, embedder=shared_embedder()) if settings.intent_model else None
+    assistant = GuardedAssistant(answerer, nlu)
+    assistant.warm_up()
+    return assistant
 
 
 def build_services(

@@ -51,9 +51,9 @@ class OfflineAssistant:
 
     def _best(self, query: str) -> tuple[KnowledgeArticle | None, float]:
         if self.retriever is not None:
-            top = self.retriever.search(query, limit=1)[0]
-            confidence = max(0.0, top.similarity)
-            return (top.article if confidence >= self.min_similarity else None), confidence
+            best = self.retriever.search(query, limit=1)[0]
+            similarity = max(0.0, best.similarity)
+            return (best.article if similarity >= self.min_similarity else None), similarity
         hits = self.kb.search(query, limit=1)
         if not hits:
             return None, 0.0

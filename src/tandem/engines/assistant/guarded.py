@@ -1,0 +1,111 @@
+"""The assistant as deployed: escalation rules in code around the answering assistant.
+
+Cheap signals (sensitive keywords in many languages, frustration cues, sentiment) are always on. The intent
+classifier trains once in the background on first start; until it is ready, the rules that need it (implicit
+requests, low intent confidence, loops) wait, and retrieval alone decides whether there is an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+
+from tandem.engines.assistant.base import AssistantTurn, TurnContext
+from tandem.engines.assistant.escalation import (
+    DEFAULT_POLICY,
+    Escalation,
+    EscalationPolicy,
+    Turn,
+    decide,
+    sensitive_topic,
+    vulnerability,
+)
+from tandem.engines.assistant.escalation import frustration as frustration_rule
+from tandem.engines.assistant.nlu.intents import Intent
+from tandem.engines.assistant.nlu.sensitive import sensitivities
+from tandem.engines.assistant.nlu.signals import frustration_cues, sentiment
+from tandem.engines.assistant.nlu.understanding import NLU, Understanding, topic_of
+from tandem.engines.assistant.offline import OfflineAssistant
+from tandem.engines.assistant.phrases import phrase
+
+log = logging.getLogger(__name__)
+KEYWORD_RULES = (vulnerability, sensitive_topic, frustration_rule)
+
+
+class GuardedAssistant:
+    """Decide first whether a person should take over; otherwise let the answering assistant reply."""
+
+    def __init__(self, answerer: OfflineAssistant, nlu: NLU | None = None,
+                 policy: EscalationPolicy = DEFAULT_POLICY) -> None:
+        self.answerer = answerer
+        self.nlu = nlu
+        self.policy = policy
+        self._ready = threading.Event()
+        self._understand = lru_cache(maxsize=4096)(self._understand_uncached)
+
+    def warm_up(self) -> None:
+        """Load or train the intent classifier in a background thread."""
+        if self.nlu is None:
+            return
+
+        def train() -> None:
+            try:
+                assert self.nlu is not None
+                self.nlu.classifier()
+                self._ready.set()
+            except Exception:  # without the classifier the keyword rules and retrieval still serve
+                log.exception("intent classifier failed to load; continuing with keyword rules only")
+
+        threading.Thread(target=train, name="tandem-nlu-warmup", daemon=True).start()
+
+    @property
+    def classifier_ready(self) -> bool:
+        return self.nlu is not None and self._ready.is_set()
+
+    def respond(self, ctx: TurnContext) -> AssistantTurn:
+        earlier = _earlier_customer_texts(ctx)
+        current = self._understand(ctx.text, tuple(earlier), ctx.language)
+        history = [Turn(self._understand(t, tuple(earlier[:i]), ctx.language)) for i, t in enumerate(earlier)]
+        escalation = self._decide(history, current)
+        if escalation is not None:
+            return AssistantTurn(
+                text=phrase("handoff", ctx.language), escalation=escalation.reason.value,
+                intent=current.intent.value, topic=(escalation.topic or current.topic),
+                confidence=current.confidence, sentiment=current.sentiment, language=current.language,
+            )
+        turn = self.answerer.respond(ctx)
+        return AssistantTurn(
+            text=turn.text, citations=turn.citations, escalation=turn.escalation,
+            intent=current.intent.value if self.classifier_ready else turn.intent,
+            topic=current.topic or turn.topic, confidence=turn.confidence, sentiment=current.sentiment,
+            language=current.language, no_answer=turn.no_answer, actions=turn.actions,
+        )
+
+    def _decide(self, history: Sequence[Turn], current: Understanding) -> Escalation | None:
+        if self.classifier_ready:
+            return decide(history, current, None, self.policy)
+        for rule in KEYWORD_RULES:
+            found = rule(history, current, self.policy)
+            if found is not None:
+                return found
+        return None
+
+    def _understand_uncached(self, text: str, earlier: tuple[str, ...], language: str) -> Understanding:
+        if self.classifier_ready:
+            assert self.nlu is not None
+            return self.nlu.understand(text, earlier, language_hint=language)
+        polarity = sentiment(text)
+        found = sensitivities(text)
+        return Understanding(language=language, intent=Intent.OTHER, topic=topic_of(Intent.OTHER, found),
+                             confidence=1.0, sentiment=polarity, frustration=frustration_cues(text, earlier, polarity),
+                             sensitive=found)
+
+
+def _earlier_customer_texts(ctx: TurnContext) -> list[str]:
+    texts = [t.text for t in ctx.history if t.author == "customer"]
+    # the current message is already stored, so it is the last customer turn of the history
+    if texts and texts[-1] == ctx.text:
+        texts.pop()
+    return texts
