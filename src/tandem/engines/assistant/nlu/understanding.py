@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tandem.domain.skills import Topic
 from tandem.engines.assistant.nlu.classifier import ClassifierSettings, TextClassifier
-from tandem.engines.assistant.nlu.embeddings import DATA_DIR, Embedder
+from tandem.engines.assistant.nlu.embeddings import DATA_DIR, Embedder, shared_embedder
 from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.language import detect_language
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity, sensitivities
@@ -49,7 +49,7 @@ class NLU:
         training_csv: Path = TRAINING_CSV,
     ) -> None:
         self._cache_dir = cache_dir
-        self._embedder = embedder or Embedder()
+        self._embedder = embedder or shared_embedder()
         self._training_csv = training_csv
         self._classifier: TextClassifier | None = None
         self._lock = threading.Lock()
