@@ -24,6 +24,7 @@ from tandem.api import routes_agent, routes_customer, routes_ops, ws
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch
 from tandem.services.context import Services
+from tandem.services.leader import DISPATCHER, Lease
 from tandem.services.routing_seam import FifoRouter, Router
 
 log = logging.getLogger(__name__)
@@ -59,26 +60,48 @@ def create_app(services: Services, router: Router | None = None, run_dispatcher:
 
 
 class Dispatcher:
-    """Runs dispatcher passes on a timer and whenever the queue changes."""
+    """Runs dispatcher passes on a timer and whenever the queue changes, only while it holds the lease.
 
-    def __init__(self, services: Services, router: Router) -> None:
+    Every replica runs this loop; the database lease (services/leader.py) lets exactly one of them dispatch.
+    The others retry the lease every interval and take over within its TTL when the leader dies. A pass
+    reads everything it needs from the database, so a new leader has no index to rebuild.
+    """
+
+    def __init__(self, services: Services, router: Router, lease: Lease | None = None) -> None:
         self.services = services
         self.router = router
+        self.lease = lease or Lease(services.db, DISPATCHER)
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self.services.on_queue_change = self.poke
         self._task = asyncio.create_task(self._run())
+        # queue changes made on other replicas arrive through the bus
+        self._listener = asyncio.create_task(self._listen_queue())
 
     def poke(self) -> None:
         """Ask for a pass soon; safe from any thread."""
         if self._loop is not None and self._wake is not None:
             with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def _listen_queue(self) -> None:
+        while True:
+            sub = self.services.bus.subscribe("queue")
+            try:
+                while True:
+                    await sub.get()
+                    if self.lease.held:
+                        self.poke()
+            except OverflowError:  # events were lost: one pass catches up from the database
+                self.poke()
+            finally:
+                sub.close()
 
     async def _run(self) -> None:
         assert self._wake is not None
@@ -87,15 +110,26 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), self.services.settings.dispatch_interval_s)
             self._wake.clear()
             try:
+                if not await run_in_threadpool(self.lease.acquire):
+                    continue  # a standby: another replica dispatches
+            except Exception:  # unsure whether we still hold it: do not dispatch, re-take it next time
+                self.lease.lose()
+                log.exception("dispatcher lease check failed")
+                continue
+            try:
                 await run_in_threadpool(dispatch.tick, self.services, self.router)
             except Exception:  # a failed pass (database hiccup) is retried on the next tick
                 log.exception("dispatcher pass failed")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._listener, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if self.lease.held:  # hand over at once instead of after the TTL
+            with contextlib.suppress(Exception):
+                await run_in_threadpool(self.lease.release)
 
 
 def _error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """WebSocket endpoints. The first frame authenticates; a resuming client names its last sequence number.
 
 Resync is gap-free without time windows: the socket subscribes to the bus first, then reads the stored
-messages after the client's last seq, then forwards live events, skipping any seq it already sent.
+messages after the client's last seq, then forwards live events, skipping any seq it already sent. When the
+bus may have dropped events (a slow subscriber, or Redis reconnecting) the socket is closed with 1012 and the
+client reconnects with its last seq.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ router = APIRouter()
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT_S = 10.0
 MAX_FRAME = 64_000
+# "service restart": the client reconnects and asks for everything after its last sequence number
+RESYNC_CLOSE_CODE = 1012
 
 
 async def _first_frame(ws: WebSocket) -> dict[str, Any]:
@@ -73,10 +77,18 @@ async def customer_socket(ws: WebSocket, conversation_id: str) -> None:
             await _forward(ws, sub, services, conversation_id, sent, reader)
         finally:
             reader.cancel()
-    except (WebSocketDisconnect, RuntimeError, OverflowError):
+    except OverflowError:  # events may have been lost: the client reconnects and resyncs by seq
+        await _close_for_resync(ws)
+    except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         sub.close()
+
+
+async def _close_for_resync(ws: WebSocket) -> None:
+    with contextlib.suppress(Exception):
+        await ws.send_json({"type": "resync", "reason": "events may have been missed; reconnect"})
+        await ws.close(code=RESYNC_CLOSE_CODE)
 
 
 def _customer_check(services: Services, conversation_id: str, token: str) -> None:
@@ -192,7 +204,9 @@ async def agent_socket(ws: WebSocket) -> None:
                 await ws.send_json(event)
         finally:
             reader.cancel()
-    except (WebSocketDisconnect, RuntimeError, OverflowError):
+    except OverflowError:  # events may have been lost: the client reconnects and resyncs by seq
+        await _close_for_resync(ws)
+    except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         sub.close()

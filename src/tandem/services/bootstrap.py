@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from tandem.bus.base import Bus
 from tandem.bus.inprocess import InProcessBus
 from tandem.core.clock import Clock, SystemClock
 from tandem.core.settings import Settings
@@ -39,6 +40,15 @@ def build_assistant(settings: Settings, kb: KnowledgeBase) -> Assistant:
     return assistant
 
 
+def build_bus(settings: Settings) -> Bus:
+    """Redis pub/sub between replicas when TANDEM_REDIS_URL is set, else the in-process bus."""
+    if settings.redis_url:
+        from tandem.bus.redis_bus import RedisBus
+
+        return RedisBus(settings.redis_url)
+    return InProcessBus()
+
+
 def build_services(
     settings: Settings, clock: Clock | None = None, *, with_demo_backend: bool | None = None
 ) -> Services:
@@ -46,7 +56,7 @@ def build_services(
     db = Database(settings.db_url)
     migrate(db.engine)
     kb = help_center()
-    services = Services(settings=settings, db=db, bus=InProcessBus(), clock=clock or SystemClock(),
+    services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock or SystemClock(),
                         assistant=build_assistant(settings, kb))
     services.extras["kb"] = kb
     if settings.demo if with_demo_backend is None else with_demo_backend:

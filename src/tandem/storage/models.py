@@ -160,3 +160,15 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(80), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Lease(Base):
+    """A named lease (the one active dispatcher): the holder renews it; the fencing token grows on each takeover."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    token: Mapped[int] = mapped_column(Integer, default=0)
+    # seconds since the epoch on the database server's clock, so replicas' clocks never matter
+    expires_at: Mapped[float] = mapped_column(Float, default=0.0)
