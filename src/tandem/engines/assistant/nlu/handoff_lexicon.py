@@ -47,7 +47,8 @@ ENGLISH = LanguageRules(
     frames=(
         rf"\b{_EN_NOT_PAST}(?:(?:talk|speak|chat|communicate|converse|talking|speaking|chatting)\s+"
         rf"(?:directly\s+|right now\s+)?{_EN_TO}|contact|contacting|reach|get hold of|get through to|"
-        rf"get in touch with|be connected (?:to|with)|be put through to)\s+{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
+        rf"get in touch with|be connected (?:to|with)|be put through to|deal with|get transferred to|"
+        rf"be transferred to)\s+{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
         rf"\b(?:connect|transfer|put|pass|forward|redirect|escalate|route|hand|switch|patch|bring)\s+"
         rf"(?:me|us|this|it|my (?:call|chat|case|query|issue|request))?\s*(?:me\s+)?(?:through|over|back|on)?\s*"
         rf"(?:to|with)\s+(?:me\s+)?{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
@@ -205,6 +206,8 @@ SPANISH = LanguageRules(
         r"asesora|operador|operadora|representante|ejecutivo|alguien)\b",
         r"\b(?:quiero|necesito|quería|quisiera|deseo|pido|dame|denme)\s+(?:un|una|a un|a una)?\s*"
         r"(?:humano|agente|asesor|asesora|operador|operadora|persona real|representante|ser humano|ejecutivo)\b",
+        r"\bque me (?:atienda|ayude|llame)\s+(?:un|una)\s+(?:persona|humano|agente|asesor|asesora|operador|"
+        r"operadora|ser humano)\b",
     ),
     solo=r"(?:(?:un|una|quiero|dame)\s+)*(?:humano|agente|asesor|asesora|operador|operadora|persona real|"
     r"representante|ejecutivo)(?:\s+(?:por favor|porfa|porfavor|ya|ahora|gracias))*",
@@ -238,6 +241,8 @@ DUTCH = LanguageRules(
         r"\b(?:verbind|verbinden|doorverbinden|zet|stuur)\s+(?:me|mij)?\s*(?:door\s+)?(?:met|naar)\s+(?:een|de)?"
         r"\s*(?:echte\s+)?(?:mens|medewerker|persoon|iemand|klantenservice|agent)\b",
         r"\b(?:wil|zou graag|wil graag|ik wil)\s+(?:een\s+)?(?:echte\s+|echt\s+)?(?:mens|medewerker|persoon)\b",
+        r"\b(?:kan ik|mag ik|wil ik|ik wil|ik zou graag)\s+(?:een\s+|de\s+)?(?:echte\s+|echt\s+)?(?:mens|medewerker|"
+        r"iemand|persoon|klantenservice)(?:\s+van\s+(?:de\s+)?klantenservice)?\s+(?:spreken|bellen)\b",
     ),
     solo=r"(?:(?:een|echte|echt)\s+)*(?:mens|medewerker|klantenservice|echt persoon)(?:\s+(?:graag|alstublieft|"
     r"aub|alsjeblieft|nu|a u b))*",
@@ -268,6 +273,8 @@ POLISH = LanguageRules(
         r"osobą|doradcą|kimś|obsługą|konsultanta|człowieka)\b",
         r"\b(?:chcę|chciałbym|chciałabym|poproszę|potrzebuję)\s+(?:z\s+)?(?:prawdziwego\s+|żywego\s+)?"
         r"(?:człowieka|konsultanta|konsultantkę|pracownika|agenta|operatora|doradcy|doradcę)\b",
+        r"\b(?:połączenie|przełączenie|kontakt|rozmowę|rozmowa)\s+(?:z|ze)\s+(?:prawdziwym\s+|żywym\s+)?"
+        r"(?:człowiekiem|konsultantem|konsultantką|pracownikiem|agentem|operatorem|doradcą)\b",
     ),
     solo=r"(?:(?:prawdziwy|żywy)\s+)*(?:konsultant|człowiek|operator|doradca|pracownik|żywy człowiek)"
     r"(?:\s+(?:proszę|teraz|pilnie))*",
@@ -308,6 +315,7 @@ HINDI = LanguageRules(
         r"\b(?:insaan|insan|agent|customer care|customer service|executive|banda|bande|kisi|aadmi|"
         r"representative|staff)\s+(?:se|say|sey)\s+(?:baat|bat|connect|milwa|jod|jodo|baat karao|baat karwao)",
         r"(?:असली|किसी)\s+(?:इंसान|व्यक्ति)\s+(?:से|को)",
+        r"बात\s+(?:[^\s]+\s+){0,2}(?:इंसान|व्यक्ति|एजेंट|प्रतिनिधि|अधिकारी|कर्मचारी)\s+से\s+(?:हो|करा|करवा)",
     ),
     solo=r"(?:एजेंट|इंसान|कस्टमर केयर|ग्राहक सेवा)(?:\s+(?:प्लीज|कृपया|चाहिए|दीजिए))*",
     negation_after=r"^.{0,14}(?:नहीं|मत|nahi|nahin|nhi|mat)",
@@ -318,7 +326,7 @@ JAPANESE = LanguageRules(
         r"(?:人間|人)と(?:話|はな)(?:したい|させて|せて|がしたい|をしたい|できま|させてください)",
         r"(?:オペレーター|オペレータ|担当者|担当の方|有人|スタッフ|係の人|係員|窓口の人|サポートの人|"
         r"カスタマーサポート|人間|生身の人)(?:と|に|へ|で|の方と|の方に|を)?(?:話|はな|代わ|かわ|つな|繋|変わ|"
-        r"替わ|対応|チャット|相談|お願い|おねがい|呼んで|よんで|出して|だして)",
+        r"替わ|対応|チャット|相談|お願い|おねがい|呼んで|よんで|出して|だして)(?!しました|した(?!い|く)|しています|していた)",
     ),
     solo=r"(?:オペレーター|オペレータ|担当者|有人対応|人間)(?:\s*(?:お願いします|おねがいします|お願い|ください|"
     r"を|に|と|で|さん))*",
@@ -331,7 +339,7 @@ CHINESE = LanguageRules(
         r"(?:转接|轉接|接通|连接|連接|转|轉|找|接|要|换|換|叫|请|請|需要|想要|联系|聯繫|联络|聯絡)(?:一个|一個|个|個|一下|一位|位)?"
         r"(?:人工|真人|客服|工作人员|工作人員|服务人员|服務人員|客服人员|客服人員|专员|專員)",
         r"(?:跟|和|与|與|同|给|給)(?:一个|一個|一位)?(?:真人|人工|客服|工作人员|工作人員|真正的人|活人|人类|人類|"
-        r"你们的人|你們的人)(?:说话|說話|聊|谈|談|讲|講|沟通|溝通|对话|對話|交流)",
+        r"你们的人|你們的人)(?:说话|說話|聊|谈|談|讲|講|沟通|溝通|对话|對話|交流)(?!过|過|了)",
     ),
     solo=r"(?:我要|请|請)?(?:人工|人工客服|人工服务|人工服務|真人|转人工|轉人工|真人客服|客服|人工坐席)"
     r"(?:\s*(?:谢谢|謝謝|快点|快點|吧|啊|呢|好吗))*",
@@ -520,32 +528,22 @@ FUZZY_KEYWORDS = (
     "mensch",
     "menschen",
     "mitarbeiter",
-    "sprechen",
     "manniska",
     "handlaggare",
-    "prata",
     "menneske",
     "kundeservice",
-    "snakke",
     "ihmisen",
     "asiakaspalvelijan",
     "personne",
     "conseiller",
     "humain",
-    "parler",
     "persona",
     "humano",
-    "hablar",
     "operatore",
-    "parlare",
     "medewerker",
-    "spreken",
-    "praten",
     "atendente",
-    "falar",
     "konsultantem",
     "czlowiekiem",
-    "rozmawiac",
     "temsilcisi",
     "representante",
     "operador",
