@@ -65,6 +65,8 @@ def _queue_ratios_series(a: float, x: float, c: float) -> tuple[float, float, fl
 
 def queue_ratios(a: float, x: float, c: float) -> tuple[float, float, float]:
     """Return (log W, P(answered | wait), P(answered within T | wait)) with c = e^{-θT}."""
+    # an arrival rate so small that x underflows to 0 has the x -> 0 limit; keep log(x) finite
+    x = max(x, 1e-300)
     return _queue_ratios_gamma(a, x, c) or _queue_ratios_series(a, x, c)
 
 
