@@ -18,26 +18,56 @@ def eval_group() -> None:
 
 @eval_group.command("intents")
 @click.option("--train", "train_path", type=click.Path(exists=True, path_type=Path), required=True)
-@click.option("--test", "test_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--test", "test_path", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--folds", type=int, default=5, show_default=True, help="Cross-validate on --train when no --test.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def intents(train_path: Path, test_path: Path, as_json: bool) -> None:
-    """Train on a CSV (text,category) and report accuracy and macro-F1 on another."""
-    from sklearn.metrics import accuracy_score, f1_score
-
-    from tandem.engines.assistant.nlu.classifier import TextClassifier
+def intents(train_path: Path, test_path: Path | None, folds: int, as_json: bool) -> None:
+    """Train on a CSV (text,category) and report accuracy and macro-F1 on another, or cross-validate."""
     from tandem.engines.assistant.nlu.embeddings import Embedder
 
-    train_texts, train_labels = read_labelled_csv(train_path)
-    test_texts, test_labels = read_labelled_csv(test_path)
     embedder = Embedder(threads=2)
-    model = TextClassifier().fit(train_texts, train_labels, embedder.embed(train_texts))
-    predicted = model.predict(test_texts, embedder.embed(test_texts))
-    result = {
+    texts, labels = read_labelled_csv(train_path)
+    vectors = embedder.embed(texts)
+    if test_path is None:
+        _report(cross_validate(texts, labels, vectors, folds), as_json)
+        return
+    test_texts, test_labels = read_labelled_csv(test_path)
+    _report(score_split(texts, labels, vectors, test_texts, test_labels, embedder.embed(test_texts)), as_json)
+
+
+def score_split(
+    texts: list[str], labels: list[str], vectors: Any, test_texts: list[str], test_labels: list[str], test_vectors: Any
+) -> dict[str, Any]:
+    """Fit on one split and score the other."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from tandem.engines.assistant.nlu.classifier import ClassifierSettings, TextClassifier
+
+    model = TextClassifier(ClassifierSettings(calibration_share=0)).fit(texts, labels, vectors)
+    predicted = model.predict(test_texts, test_vectors)
+    return {
         "accuracy": round(float(accuracy_score(test_labels, predicted)), 4),
         "macro_f1": round(float(f1_score(test_labels, predicted, average="macro")), 4),
         "n": len(test_labels),
     }
-    _report(result, as_json)
+
+
+def cross_validate(texts: list[str], labels: list[str], vectors: Any, folds: int) -> dict[str, Any]:
+    """Stratified k-fold scores (mean over folds, and each fold's accuracy)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    runs = []
+    for fit_idx, held_idx in splitter.split(texts, labels):
+        fit_t, fit_l = [texts[i] for i in fit_idx], [labels[i] for i in fit_idx]
+        held_t, held_l = [texts[i] for i in held_idx], [labels[i] for i in held_idx]
+        runs.append(score_split(fit_t, fit_l, vectors[fit_idx], held_t, held_l, vectors[held_idx]))
+    return {
+        "accuracy": round(sum(r["accuracy"] for r in runs) / folds, 4),
+        "macro_f1": round(sum(r["macro_f1"] for r in runs) / folds, 4),
+        "n": len(labels),
+        "folds": [r["accuracy"] for r in runs],
+    }
 
 
 @eval_group.command("handoff")

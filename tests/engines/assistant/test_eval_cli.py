@@ -54,3 +54,13 @@ def test_handoff_scores_count_false_positives() -> None:
     rows = [{"text": "a", "wants_human": False}, {"text": "b", "wants_human": True}]
     scores = handoff_scores(rows, [True, True])
     assert scores["false_positives"] == 1 and scores["precision"] == 0.5 and scores["recall"] == 1.0
+
+
+def test_eval_intents_cross_validates_without_test_file(tmp_path: Path) -> None:
+    rows = [(f"where is my refund number {i}", "refund") for i in range(10)]
+    rows += [(f"my card {i} was stolen by someone", "fraud") for i in range(10)]
+    train = write_csv(tmp_path / "a.csv", rows)
+    result = CliRunner().invoke(eval_group, ["intents", "--train", str(train), "--folds", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["n"] == 20 and len(scores["folds"]) == 2 and scores["accuracy"] == 1.0
