@@ -12,7 +12,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from tandem.engines.assistant.nlu.intents import BANKING77, BITEXT, BITEXT_SKIPPED, NLUPP, SEED, Intent
+from tandem.engines.assistant.nlu.intents import BANKING77, BITEXT, BITEXT_SKIPPED, NLUPP, Intent
+from tandem.engines.assistant.nlu.seed import SEED
 
 PER_INTENT = 160
 OTHER_COUNT = 320
