@@ -168,6 +168,14 @@ class RouterMachine(RuleBasedStateMachine):
         self.closed.add(cid)
 
     @precondition(lambda self: self.assigned)
+    @rule(data=st.data())
+    def hand_back(self, data: st.DataObject) -> None:
+        cid = data.draw(st.sampled_from(sorted(self.assigned)))
+        self.router.hand_back_to_ai(cid, self.now)
+        del self.assigned[cid]
+        self.closed.add(cid)
+
+    @precondition(lambda self: self.assigned)
     @rule(data=st.data(), topic=st.sampled_from(TOPICS), lang=st.sampled_from(LANGS))
     def transfer(self, data: st.DataObject, topic: str, lang: str) -> None:
         cid = data.draw(st.sampled_from(sorted(self.assigned)))
@@ -194,7 +202,22 @@ class RouterMachine(RuleBasedStateMachine):
     @rule()
     def dispatch(self) -> None:
         before = {c: self.status(c) for c in self.open()}
-        offers = self.router.dispatch(self.now)
+        self.take_offers(self.router.dispatch(self.now), before)
+
+    @rule()
+    def tick(self) -> None:
+        due = sorted(o.offer_id for o in self.offers.values() if o.expires_at <= self.now)
+        silent = sorted(a for a in self.specs if self.last_beat[a] + HEARTBEAT <= self.now)
+        tick = self.router.tick(self.now)
+        assert sorted(o.offer_id for o in tick.expired) == due
+        self.end_offers(tick.expired, exclude=True)
+        assert sorted(d.agent_id for d in tick.dropped) == silent
+        for d in tick.dropped:
+            self.release(d.agent_id, d.requeued, d.rescinded)
+        self.take_offers(list(tick.offers), {c: self.status(c) for c in self.open()})
+
+    def take_offers(self, offers: list[Offer], before: dict[str, C]) -> None:
+        """Check new offers against the model, record them, then check invariant 3."""
         for o in offers:
             assert before[o.conversation_id] is C.WAITING_HUMAN, "only waiting conversations are offered"
             assert o.agent_id in self.specs and o.agent_id not in self.away

@@ -235,3 +235,34 @@ def test_restore_requeues_work_of_agents_that_are_gone() -> None:
     snap = take_snapshot(r)
     r2 = restore(snap.__class__(agents=(), conversations=snap.conversations, offers=()), T0 + 2)
     assert r2.waiting() == ["c1"]
+
+
+def test_hand_back_to_ai_frees_the_slot() -> None:
+    r = Router()
+    r.login(spec("a"), T0)
+    r.accept(one_offer(r, T0, "c1"), T0 + 1)
+    r.escalate("c2", "payments", "en", T0 + 2)
+    assert r.dispatch(T0 + 2) == []
+    r.hand_back_to_ai("c1", T0 + 3)
+    assert [o.conversation_id for o in r.dispatch(T0 + 3)] == ["c2"]
+
+
+def test_update_agent_adds_a_skill_and_capacity() -> None:
+    r = Router()
+    r.login(spec("a"), T0)
+    r.escalate("c1", "refunds", "en", T0)
+    assert r.dispatch(T0) == []
+    r.update_agent(AgentSpec("a", {"payments": Tier.VERIFIED, "refunds": Tier.VERIFIED}, frozenset({"en"}), 2), T0 + 1)
+    assert [o.conversation_id for o in r.dispatch(T0 + 1)] == ["c1"]
+    assert r.load_of("a") == (0, 1, 2)
+
+
+def test_tick_expires_drops_and_dispatches_in_one_round() -> None:
+    r = Router(RoutingConfig(offer_timeout_s=20, heartbeat_timeout_s=30))
+    r.login(spec("a"), T0)
+    oid = one_offer(r, T0)
+    r.login(spec("b"), T0 + 25)
+    tick = r.tick(T0 + 30)
+    assert [o.offer_id for o in tick.expired] == [oid]
+    assert [d.agent_id for d in tick.dropped] == ["a"]
+    assert [(o.conversation_id, o.agent_id) for o in tick.offers] == [("c1", "b")]
