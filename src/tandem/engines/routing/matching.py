@@ -79,14 +79,24 @@ class Matcher:
         """Return the first waiting conversation in queue order that this agent may take."""
         found: list = [None, None]  # [best conversation, its order key]
         langs = agent.languages
-        fb_after = self._fallback_after
+        old_enough = now - self._fallback_after
+        # other languages' lanes matter only once someone has waited long enough to accept a fallback
+        fallback = self.queue.oldest_since() <= old_enough
         for topic, tier in agent.skills.items():
-            for lang, prios in self.queue.lanes(topic).items():
-                if lang in langs:
-                    self._scan_lanes(prios, agent, tier, now, INF, found)
-                elif self._reaches(lang, langs):
-                    # fallback lanes only matter for conversations old enough to accept another language
-                    self._scan_lanes(prios, agent, tier, now, now - fb_after, found)
+            lanes = self.queue.lanes(topic)
+            if not lanes:
+                continue
+            if fallback:
+                for lang, prios in lanes.items():
+                    if lang in langs:
+                        self._scan_lanes(prios, agent, tier, now, INF, found)
+                    elif self._reaches(lang, langs):
+                        self._scan_lanes(prios, agent, tier, now, old_enough, found)
+                continue
+            for lang in langs:
+                own = lanes.get(lang)
+                if own:
+                    self._scan_lanes(own, agent, tier, now, INF, found)
         return found[0]
 
     def _scan_lanes(self, prios: dict[int, _Lane], agent: AgentState, tier: int, now: float,

@@ -78,6 +78,7 @@ class WaitingQueue:
         self._by_topic: dict[str, Lanes] = {}
         self._seq = count()
         self._size = 0
+        self._oldest: list[QEntry] = []  # every filed conversation by wait start, stale entries skipped
 
     def __len__(self) -> int:
         return self._size
@@ -96,7 +97,9 @@ class WaitingQueue:
         lane = prios.get(conv.priority)
         if lane is None:
             lane = prios[conv.priority] = _Lane()
-        heappush(lane.heap, (conv.since, conv.qseq, conv))
+        entry = (conv.since, conv.qseq, conv)
+        heappush(lane.heap, entry)
+        heappush(self._oldest, entry)
         lane.live += 1
         self._size += 1
 
@@ -111,6 +114,9 @@ class WaitingQueue:
         lane = prios[conv.priority]
         lane.live -= 1
         self._size -= 1
+        if len(self._oldest) > 2 * self._size + 64:
+            self._oldest = [e for e in self._oldest if e[2].qseq == e[1]]
+            heapify(self._oldest)
         if lane.live == 0:
             del prios[conv.priority]
             if not prios:
@@ -118,6 +124,16 @@ class WaitingQueue:
         elif len(lane.heap) > 2 * lane.live + 32:
             lane.heap = [e for e in lane.heap if e[2].qseq == e[1]]
             heapify(lane.heap)
+
+    def oldest_since(self) -> float:
+        """Return when the longest wait among filed conversations began (inf if none)."""
+        oldest = self._oldest
+        while oldest:
+            top = oldest[0]
+            if top[2].qseq == top[1]:
+                return top[0]
+            heappop(oldest)
+        return float("inf")
 
     def lanes(self, topic: str) -> Lanes:
         """Return the non-empty lanes of one topic as language -> priority -> lane; do not modify."""
