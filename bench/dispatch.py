@@ -256,12 +256,14 @@ def filled_router(agents: list[AgentSpec], seed: int) -> Workload:
     return work
 
 
-def bench(n_agents: int, steps: int, baseline_steps: int, seed: int) -> dict[str, float | int]:
+def bench(n_agents: int, steps: int, baseline_steps: int, seed: int) -> dict[str, float | int | str]:
     """Measure the router and the naive dispatcher from the same state on the same conversation stream."""
     agents = make_agents(n_agents, random.Random(seed))
     work = filled_router(agents, seed)
-    naive = Workload(NaiveDispatcher.copy_of(work.engine), work.capacity, seed + 1, work.now)
-    naive.assigned, naive.n = list(naive.engine.assignee), work.n
+    assert isinstance(work.engine, Router)
+    copy = NaiveDispatcher.copy_of(work.engine)
+    naive = Workload(copy, work.capacity, seed + 1, work.now)
+    naive.assigned, naive.n = list(copy.assignee), work.n
     work.rng = random.Random(seed + 1)
     fast = timed(work, steps, 30.0)
     slow = timed(naive, baseline_steps, 8.0)

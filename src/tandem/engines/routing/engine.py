@@ -16,7 +16,6 @@ from tandem.engines.routing.queue import ConvState
 from tandem.engines.routing.records import Accepted, AgentSpec, Offer, Released, Tick
 
 C = ConversationState
-INF = float("inf")
 ENDED_OFFERS_REMEMBERED = 100_000
 
 

@@ -7,7 +7,7 @@ from heapq import heappop, heappush
 
 from tandem.engines.routing.agents import AgentState, CapacityIndex, Entry
 from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
-from tandem.engines.routing.queue import ConvState, QEntry, WaitingQueue, _Lane
+from tandem.engines.routing.queue import ConvState, Lane, QEntry, WaitingQueue
 
 TOP_TIER = 3
 INF = float("inf")
@@ -99,7 +99,7 @@ class Matcher:
                     self._scan_lanes(own, agent, tier, now, INF, found)
         return found[0]
 
-    def _scan_lanes(self, prios: dict[int, _Lane], agent: AgentState, tier: int, now: float,
+    def _scan_lanes(self, prios: dict[int, Lane], agent: AgentState, tier: int, now: float,
                     since_limit: float, found: list) -> None:
         """Update found with the best conversation of these lanes this agent may take."""
         for prio, lane in prios.items():

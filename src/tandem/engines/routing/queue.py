@@ -49,7 +49,7 @@ class ConvState:
         return until is not None and until > now
 
 
-class _Lane:
+class Lane:
     __slots__ = ("heap", "live")
 
     def __init__(self) -> None:
@@ -67,7 +67,7 @@ class _Lane:
         return None
 
 
-Lanes = dict[str, dict[int, _Lane]]  # language -> priority -> lane, within one topic
+Lanes = dict[str, dict[int, Lane]]  # language -> priority -> lane, within one topic
 _NO_LANES: Lanes = {}
 
 
@@ -96,7 +96,7 @@ class WaitingQueue:
         prios = self._by_topic.setdefault(conv.topic, {}).setdefault(conv.language, {})
         lane = prios.get(conv.priority)
         if lane is None:
-            lane = prios[conv.priority] = _Lane()
+            lane = prios[conv.priority] = Lane()
         entry = (conv.since, conv.qseq, conv)
         heappush(lane.heap, entry)
         heappush(self._oldest, entry)
