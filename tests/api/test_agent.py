@@ -136,3 +136,15 @@ def test_logout_revokes_the_token(client: TestClient, seeded: Services) -> None:
     assert client.get("/api/agent/me", headers=ana).status_code == 401
     sam = login(client, "sam@agents.example")
     assert client.get("/api/ops/summary", headers=sam).json()["agents"]["available"] == 0
+
+
+def test_going_away_withdraws_offers_and_blocks_accepting(client: TestClient, seeded: Services) -> None:
+    cid, _ = waiting_chat(client)
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    tick(seeded)
+    [offer] = offers_of(client, ana)
+    go(client, ana, "away")
+    assert offers_of(client, ana) == []
+    assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana).status_code == 409
+    assert client.post(f"/api/agent/conversations/{cid}/claim", headers=ana).status_code == 409

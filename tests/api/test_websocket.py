@@ -78,3 +78,21 @@ def test_agent_socket_gets_offers_and_logout_closes_it(client: TestClient, seede
         client.post("/api/agent/logout", headers=ana)
         closed = receive_until(ws, lambda e: e["type"] == "session.closed")
         assert closed["reason"] == "logged out"
+
+
+def test_binary_frame_gets_an_error_not_a_dropped_socket(client: TestClient) -> None:
+    cid, h = start_chat(client)
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": h["X-Conversation-Token"]})
+        ws.send_bytes(b"\x00\x01")
+        assert "binary" in receive_until(ws, lambda e: e["type"] == "error")["error"]["message"]
+        ws.send_json({"type": "ping"})
+        assert receive_until(ws, lambda e: e["type"] == "pong")["type"] == "pong"
+
+
+def test_retry_after_the_conversation_ended_is_acknowledged_again(client: TestClient) -> None:
+    cid, h = start_chat(client)
+    first = client.post(f"/api/conversations/{cid}/messages", json={"body": "hi there", "client_id": "k1"}, headers=h)
+    client.post(f"/api/conversations/{cid}/end", headers=h)
+    again = client.post(f"/api/conversations/{cid}/messages", json={"body": "hi there", "client_id": "k1"}, headers=h)
+    assert again.status_code == 201 and again.json()["seq"] == first.json()["seq"] and again.json()["duplicate"]

@@ -155,6 +155,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(_error_body(code, str(exc.detail)), status_code=exc.status_code)
 
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(_error_body("internal_error", "something went wrong on our side; nothing was lost, "
+                                        "retry the request"), status_code=500)
+
     @app.exception_handler(OperationalError)
     async def db_down(_: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", exc.__class__.__name__)
@@ -170,7 +176,11 @@ def _install_pages(app: FastAPI) -> None:
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/help/{article_id}", _help, include_in_schema=False, methods=["GET"])
-    app.add_api_route("/healthz", lambda: {"ok": True, "version": __version__}, methods=["GET"], tags=["ops"])
+    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness check")
+
+
+def _healthz() -> dict[str, Any]:
+    return {"ok": True, "version": __version__}
 
 
 async def _help(request: Request, article_id: str) -> HTMLResponse:

@@ -54,6 +54,8 @@ def set_presence(body: PresenceUpdate, agent: AgentDep, services: ServicesDep) -
         if target == Presence.OFFLINE:
             dispatch.go_offline(work, me, reason="went_offline")
         else:
+            if target == Presence.AWAY:
+                dispatch.withdraw_agent_offers(work, me)
             agent_service.set_presence(work, me, target)
         return {"presence": me.presence}
 

@@ -31,8 +31,19 @@ MAX_FRAME = 64_000
 RESYNC_CLOSE_CODE = 1012
 
 
+async def _receive_text(ws: WebSocket) -> str:
+    """Receive one text frame; a binary frame is answered with an error instead of dropping the socket."""
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        if message.get("text") is not None:
+            return str(message["text"])
+        await ws.send_json(_error(TandemError("binary frames are not supported; send JSON text")))
+
+
 async def _first_frame(ws: WebSocket) -> dict[str, Any]:
-    raw = await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT_S)
+    raw = await asyncio.wait_for(_receive_text(ws), AUTH_TIMEOUT_S)
     frame = _parse(raw)
     if frame.get("type") != "auth" or not isinstance(frame.get("token"), str):
         raise Unauthorized("the first frame must be {\"type\": \"auth\", \"token\": ...}")
@@ -104,14 +115,17 @@ async def _close_unauthorized(ws: WebSocket, exc: BaseException) -> None:
 
 
 async def _send_backlog(ws: WebSocket, services: Services, conversation_id: str, after: int) -> int:
-    def load() -> list[dict[str, Any]]:
+    """Send every stored message after `after`, page by page; return the last seq sent."""
+
+    def load(start: int) -> list[dict[str, Any]]:
         with services.work() as work:
-            return [conversations.message_view(m) for m in conversations.messages_after(work, conversation_id, after)]
+            return [conversations.message_view(m) for m in conversations.messages_after(work, conversation_id, start)]
 
     last = after
-    for view in await run_in_threadpool(load):
-        await ws.send_json({"type": "message", "conversation_id": conversation_id, "message": view})
-        last = view["seq"]
+    while page := await run_in_threadpool(load, last):
+        for view in page:
+            await ws.send_json({"type": "message", "conversation_id": conversation_id, "message": view})
+            last = view["seq"]
     return last
 
 
@@ -145,6 +159,10 @@ async def _forward(ws: WebSocket, sub: Any, services: Services, conversation_id:
                 continue
         if event.get("type") == "message":
             seq = event["message"]["seq"]
+            if seq > sent + 1:
+                # events of two commits can be published out of order: fill the gap from the database
+                sent = await _send_backlog(ws, services, conversation_id, sent)
+                continue
             if seq <= sent:
                 continue
             sent = seq
@@ -153,7 +171,7 @@ async def _forward(ws: WebSocket, sub: Any, services: Services, conversation_id:
 
 async def _customer_reader(ws: WebSocket, services: Services, conversation_id: str, token: str) -> None:
     while True:
-        raw = await ws.receive_text()
+        raw = await _receive_text(ws)
         frame: dict[str, Any] = {}
         try:
             frame = _parse(raw)
@@ -197,10 +215,13 @@ async def agent_socket(ws: WebSocket) -> None:
                     getter.cancel()
                     break
                 _, event = getter.result()
-                if event.get("type") == "session.revoked" and event.get("token_digest") == digest:
-                    await ws.send_json({"type": "session.closed", "reason": "logged out"})
-                    await ws.close(code=4401)
-                    break
+                if event.get("type") == "session.revoked":
+                    # other sessions' token digests are never forwarded; only this session's socket closes
+                    if event.get("token_digest") == digest:
+                        await ws.send_json({"type": "session.closed", "reason": "logged out"})
+                        await ws.close(code=4401)
+                        break
+                    continue
                 await ws.send_json(event)
         finally:
             reader.cancel()
@@ -221,7 +242,7 @@ def _agent_check(services: Services, token: str) -> str:
 
 async def _agent_reader(ws: WebSocket, services: Services, token: str, agent_id: str) -> None:
     while True:
-        raw = await ws.receive_text()
+        raw = await _receive_text(ws)
         try:
             frame = _parse(raw)
             if frame.get("type") == "ping":

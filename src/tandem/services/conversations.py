@@ -76,14 +76,9 @@ def clean_body(body: Any, max_chars: int) -> str:
 def append(work: Work, conv: Conversation, *, author: Author, body: str, client_id: str | None = None,
            agent_id: str | None = None, meta: dict[str, Any] | None = None) -> tuple[Message, bool]:
     """Store a message with the next sequence number; a repeated client_id returns the stored one."""
-    if client_id is not None:
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
-            raise InvalidInput(f"client_id must be a string of 1-{MAX_CLIENT_ID} characters")
-        existing = work.session.scalars(
-            select(Message).where(Message.conversation_id == conv.id, Message.client_id == client_id)
-        ).first()
-        if existing is not None:
-            return existing, False
+    existing = find_by_client_id(work, conv.id, client_id)
+    if existing is not None:
+        return existing, False
     seq = _next_seq(work, conv.id)
     msg = Message(
         conversation_id=conv.id, seq=seq, author=author.value, agent_id=agent_id, client_id=client_id,
@@ -98,6 +93,17 @@ def append(work: Work, conv: Conversation, *, author: Author, body: str, client_
     if conv.assignee_id:
         work.emit(f"agent:{conv.assignee_id}", event)
     return msg, True
+
+
+def find_by_client_id(work: Work, conversation_id: str, client_id: str | None) -> Message | None:
+    """Return the message stored under this client id, if any (validating the id)."""
+    if client_id is None:
+        return None
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
+        raise InvalidInput(f"client_id must be a string of 1-{MAX_CLIENT_ID} characters")
+    return work.session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
+    ).first()
 
 
 def _next_seq(work: Work, conversation_id: str) -> int:

@@ -155,6 +155,8 @@ def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
     offer = _own_offer(work, agent, offer_id)
     if offer.state == OfferState.PENDING.value and offer.expires_at <= work.now:
         raise Conflict("this offer has expired")
+    if agent.presence != Presence.AVAILABLE.value:
+        raise Conflict("go available before accepting conversations")
     if not _settle_offer(work, offer.id, OfferState.ACCEPTED):
         raise Conflict("this offer is no longer pending", state=offer.state)
     conv = assign(work, agent, offer.conversation_id)
@@ -249,10 +251,7 @@ def drop_lost_agents(work: Work, timeout_s: float) -> list[str]:
 
 def go_offline(work: Work, agent: Agent, reason: str) -> None:
     """Log an agent out of work: withdraw their offers and re-queue their conversations, keeping the wait."""
-    for offer in work.session.scalars(select(Offer).where(
-            Offer.agent_id == agent.id, Offer.state == OfferState.PENDING.value)):
-        if _settle_offer(work, offer.id, OfferState.RESCINDED):
-            _back_to_waiting_if_unoffered(work, offer.conversation_id)
+    withdraw_agent_offers(work, agent)
     for conv in work.session.scalars(select(Conversation).where(
             Conversation.assignee_id == agent.id, Conversation.state == C.WITH_HUMAN.value)):
         release(work, conv, target=C.WAITING_HUMAN, reason=reason)
@@ -271,6 +270,15 @@ def pending_offers_view(work: Work, agent_id: str) -> list[dict[str, Any]]:
         .where(Offer.agent_id == agent_id, Offer.state == OfferState.PENDING.value, Offer.expires_at > work.now)
     )
     return [offer_view(o, h, c) for o, h, c in rows]
+
+
+def withdraw_agent_offers(work: Work, agent: Agent) -> None:
+    """Rescind the agent's pending offers (they went away or offline); the conversations wait again."""
+    for offer in work.session.scalars(select(Offer).where(
+            Offer.agent_id == agent.id, Offer.state == OfferState.PENDING.value)):
+        if _settle_offer(work, offer.id, OfferState.RESCINDED):
+            work.emit(f"agent:{agent.id}", {"type": "offer.closed", "offer_id": offer.id, "state": "rescinded"})
+            _back_to_waiting_if_unoffered(work, offer.conversation_id)
 
 
 def offer_view(offer: Offer, entry: Handoff, conv: Conversation) -> dict[str, Any]:

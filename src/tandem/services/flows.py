@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
@@ -33,13 +35,25 @@ def customer_message(services: Services, conversation_id: str, token: str, body:
                      client_id: str | None) -> Ack:
     """Store the customer's message; the returned ack says whether the assistant should answer it."""
     text = conversations.clean_body(body, services.settings.max_message_chars)
+    try:
+        return _store_customer_message(services, conversation_id, token, text, client_id)
+    except IntegrityError:
+        # a concurrent retry with the same client_id won the insert: the retry now finds the stored message
+        return _store_customer_message(services, conversation_id, token, text, client_id)
+
+
+def _store_customer_message(services: Services, conversation_id: str, token: str, text: str,
+                            client_id: str | None) -> Ack:
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
+        stored = conversations.find_by_client_id(work, conv.id, client_id)
+        if stored is not None:  # a retry is acknowledged again, even after the conversation ended
+            return Ack(stored.seq, client_id, duplicate=True)
         if conv.state in (C.RESOLVED.value, C.ABANDONED.value):
             raise Conflict("this conversation has ended; start a new one", state=conv.state)
-        msg, created = conversations.append(work, conv, author=Author.CUSTOMER, body=text, client_id=client_id)
-        ai_in_charge = created and conv.state == C.AI.value
-        return Ack(msg.seq, client_id, duplicate=not created, for_assistant=msg.body if ai_in_charge else None)
+        msg, _ = conversations.append(work, conv, author=Author.CUSTOMER, body=text, client_id=client_id)
+        ai_in_charge = conv.state == C.AI.value
+        return Ack(msg.seq, client_id, duplicate=False, for_assistant=msg.body if ai_in_charge else None)
 
 
 def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
