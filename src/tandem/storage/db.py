@@ -41,7 +41,8 @@ def migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(resources.files("tandem.storage") / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        # each feature adds its migration on top of 0002 or later; independent branches are all applied
+        command.upgrade(cfg, "heads")
 
 
 class Database:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
+from tandem.storage import load_all_models
 from tandem.storage.models import Base
+
+load_all_models()
 
 connection = context.config.attributes.get("connection")
 if connection is None:
