@@ -1,6 +1,6 @@
 """Agents with free capacity, indexed by (topic, language, tier) and ordered by a fairness key.
 
-Each bucket is a binary heap of (key0, key1, seq, agent). An agent is in the index while it is available
+Each bucket is a binary heap of (key, seq, agent). An agent is in the index while it is available
 and has a free slot; every change of standing gives it a new seq and new entries, and older entries are
 skipped when they reach the top (lazy invalidation), so no update ever scans a bucket.
 """
@@ -16,8 +16,9 @@ from tandem.domain.skills import Tier
 from tandem.engines.routing.policies import FairnessPolicy
 from tandem.engines.routing.records import AgentSpec
 
-BucketKey = tuple[str, str, int]
-Entry = tuple[float, float, int, "AgentState"]
+TOP_TIER = int(max(Tier))
+Entry = tuple[tuple[float, float], int, "AgentState"]
+Cell = list["_Bucket | None"]  # the buckets of one (topic, language), indexed by tier
 
 
 class AgentState:
@@ -66,18 +67,31 @@ class _Bucket:
         heap = self.heap
         while heap:
             top = heap[0]
-            agent = top[3]
-            if agent.seq != top[2]:
+            agent = top[2]
+            if agent.seq != top[1]:
                 heappop(heap)
-            elif agent.key[0] != top[0] or agent.key[1] != top[1]:
-                heapreplace(heap, (agent.key[0], agent.key[1], top[2], agent))
+            elif agent.key is not top[0]:  # the agent's key got worse since this entry was pushed
+                heapreplace(heap, (agent.key, top[1], agent))
             else:
                 return top
         return None
 
+    def first(self, skip: Callable[[AgentState], bool]) -> Entry | None:
+        """Return the best live entry that skip() does not reject, putting rejected ones back."""
+        top = self.head()
+        if top is None or not skip(top[2]):
+            return top
+        aside: list[Entry] = []
+        while top is not None and skip(top[2]):
+            aside.append(heappop(self.heap))
+            top = self.head()
+        for e in aside:
+            heappush(self.heap, e)
+        return top
+
     def compact(self) -> None:
         """Drop stale entries once they outnumber live ones, keeping memory bounded."""
-        self.heap = [e for e in self.heap if e[3].seq == e[2]]
+        self.heap = [e for e in self.heap if e[2].seq == e[1]]
         heapify(self.heap)
 
 
@@ -86,17 +100,26 @@ class CapacityIndex:
 
     def __init__(self, fairness: FairnessPolicy) -> None:
         self._fairness = fairness
-        self._buckets: dict[BucketKey, _Bucket] = {}
+        self._cells: dict[tuple[str, str], Cell] = {}
         self._seq = count()
 
     def attach(self, agent: AgentState) -> None:
         """Resolve the buckets an agent belongs to (call again after its skills change)."""
         self.detach(agent)
-        get = self._buckets.setdefault
-        agent.buckets = [
-            get((topic, lang, int(tier)), _Bucket()) for topic, tier in agent.skills.items()
-            for lang in agent.languages
-        ]
+        agent.buckets = [self._bucket(topic, lang, int(tier)) for topic, tier in agent.skills.items()
+                         for lang in agent.languages]
+
+    def _bucket(self, topic: str, language: str, tier: int) -> _Bucket:
+        """Return the bucket of one (topic, language, tier), creating it if needed."""
+        cell = self._cells.setdefault((topic, language), [None] * (TOP_TIER + 1))
+        bucket = cell[tier]
+        if bucket is None:
+            bucket = cell[tier] = _Bucket()
+        return bucket
+
+    def cell(self, topic: str, language: str) -> Cell | None:
+        """Return the tier-indexed buckets of one (topic, language), or None if nobody has that skill."""
+        return self._cells.get((topic, language))
 
     def detach(self, agent: AgentState) -> None:
         """Take the agent out of the index (its entries go stale)."""
@@ -116,46 +139,23 @@ class CapacityIndex:
             return
         key = self._fairness(agent)
         if agent.seq >= 0 and key >= agent.key:
-            agent.key = key
+            if key != agent.key:
+                agent.key = key  # a new object: head() sees entries holding the old one are outdated
             return
         self.detach(agent)
         agent.key = key
-        k0, k1 = key
         seq = agent.seq = next(self._seq)
-        entry = (k0, k1, seq, agent)
+        entry = (key, seq, agent)
         for b in agent.buckets:
             heappush(b.heap, entry)
             b.live += 1
             if len(b.heap) > 2 * b.live + 32:
                 b.compact()
 
-    def best(self, topic: str, language: str, tier: int, skip: Callable[[AgentState], bool] | None,
-             ) -> Entry | None:
-        """Return the fairest indexed agent entry in one bucket that skip() (if given) does not reject."""
-        bucket = self._buckets.get((topic, language, tier))
-        if bucket is None:
-            return None
-        top = bucket.head()
-        if top is None or skip is None or not skip(top[3]):
-            return top
-        return self._best_after_skips(bucket, skip)
-
-    def _best_after_skips(self, bucket: _Bucket, skip: Callable[[AgentState], bool]) -> Entry | None:
-        """Pop rejected heads aside, find the first acceptable one, then put the rejected back."""
-        aside: list[Entry] = []
-        found = None
-        while (top := bucket.head()) is not None:
-            if not skip(top[3]):
-                found = top
-                break
-            aside.append(heappop(bucket.heap))
-        for e in aside:
-            heappush(bucket.heap, e)
-        return found
-
     def agents_in(self, topic: str, language: str, tier: int) -> Iterator[AgentState]:
         """Yield the indexed agents of one bucket, in no particular order (for diagnostics)."""
-        bucket = self._buckets.get((topic, language, tier))
+        cell = self._cells.get((topic, language))
+        bucket = cell[tier] if cell else None
         for e in bucket.heap if bucket else ():
-            if e[3].seq == e[2]:
-                yield e[3]
+            if e[2].seq == e[1]:
+                yield e[2]

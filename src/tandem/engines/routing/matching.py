@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from heapq import heappop, heappush
 
-from tandem.engines.routing.agents import AgentState, CapacityIndex, Entry
+from tandem.engines.routing.agents import TOP_TIER, AgentState, CapacityIndex, Entry
 from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
 from tandem.engines.routing.queue import ConvState, Lane, QEntry, WaitingQueue
 
-TOP_TIER = 3
 INF = float("inf")
 
 
@@ -24,6 +23,7 @@ class Matcher:
         self._reach: dict[tuple[str, frozenset[str]], bool] = {}
         steps = [s.after_s for s in config.relax_steps if s.fallback_language]
         self._fallback_after = steps[0] if steps else INF
+        self.prefer_lowest = config.prefer_lowest_tier
 
     def fallbacks(self, language: str) -> tuple[str, ...]:
         """Return (cached) languages that may serve this language once relaxed."""
@@ -64,16 +64,22 @@ class Matcher:
         self, topic: str, lang: str, need: int, skip: Callable[[AgentState], bool] | None
     ) -> AgentState | None:
         """Search the tier buckets of one (topic, language) from the least sufficient tier up."""
+        cell = self.index.cell(topic, lang)
+        if cell is None:
+            return None
         best: Entry | None = None
         for tier in range(need, TOP_TIER + 1):
-            e = self.index.best(topic, lang, tier, skip)
+            bucket = cell[tier]
+            if bucket is None:
+                continue
+            e = bucket.head() if skip is None else bucket.first(skip)
             if e is None:
                 continue
-            if self.config.prefer_lowest_tier:
-                return e[3]
-            if best is None or e[:3] < best[:3]:
+            if self.prefer_lowest:
+                return e[2]
+            if best is None or (e[0], e[1]) < (best[0], best[1]):
                 best = e
-        return None if best is None else best[3]
+        return None if best is None else best[2]
 
     def best_conversation(self, agent: AgentState, now: float) -> ConvState | None:
         """Return the first waiting conversation in queue order that this agent may take."""
