@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     heartbeat_timeout_s: float = Field(default=30.0, gt=0)
     dispatch_interval_s: float = Field(default=0.5, gt=0)
     assumed_handle_time_s: float = Field(default=360.0, gt=0)
+    # surge: recomputed every interval by the dispatcher lease holder (docs/surge.md)
+    surge_interval_s: float = Field(default=60.0, gt=0)
+    surge_patience_s: float = Field(default=180.0, gt=0)
+    surge_window_s: float = Field(default=3 * 3600.0, gt=0)
+    surge_service_level: float = Field(default=0.8, ge=0, lt=1)
+    surge_target_s: float = Field(default=60.0, ge=0)
+    surge_max_abandon: float = Field(default=0.1, gt=0, le=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
