@@ -26,7 +26,7 @@ class AgentState:
 
     __slots__ = (
         "agent_id", "skills", "languages", "capacity", "load", "pending", "last_offer_at", "earned_today",
-        "presence", "last_heartbeat", "seq", "key", "buckets", "offers", "conversations",
+        "presence", "last_heartbeat", "seq", "key", "entry_max", "buckets", "offers", "conversations",
     )
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
@@ -42,6 +42,7 @@ class AgentState:
         self.last_heartbeat = now
         self.seq = -1  # seq of the live index entries; -1 while out of the index
         self.key: tuple[float, float] = (0.0, 0.0)  # current fairness key; entries may hold an older, smaller one
+        self.entry_max: tuple[float, float] = (0.0, 0.0)  # the largest key any live entry holds
         self.buckets: list[_Bucket] = []
         self.offers: set[str] = set()
         self.conversations: set[str] = set()
@@ -70,8 +71,11 @@ class _Bucket:
             agent = top[2]
             if agent.seq != top[1]:
                 heappop(heap)
-            elif agent.key is not top[0]:  # the agent's key got worse since this entry was pushed
-                heapreplace(heap, (agent.key, top[1], agent))
+            elif agent.key is not top[0]:  # the agent's key changed since this entry was pushed
+                key = agent.key
+                heapreplace(heap, (key, top[1], agent))
+                if key > agent.entry_max:
+                    agent.entry_max = key
             else:
                 return top
         return None
@@ -131,19 +135,20 @@ class CapacityIndex:
     def refresh(self, agent: AgentState) -> None:
         """Re-rank the agent after its standing changed; index it only if it can take an offer.
 
-        A key that got worse is only recorded: the old entries rank the agent too well, and head() moves
-        such an entry to its true place when it reaches the top. Only a better key needs new entries.
+        While no entry ranks the agent worse than its key, the key is only recorded: entries that rank it
+        too well are moved to their true place by head() when they reach the top. A key better than some
+        entry holds needs fresh entries (and the old ones go stale).
         """
         if not agent.can_take():
             self.detach(agent)
             return
         key = self._fairness(agent)
-        if agent.seq >= 0 and key >= agent.key:
+        if agent.seq >= 0 and key >= agent.entry_max:
             if key != agent.key:
                 agent.key = key  # a new object: head() sees entries holding the old one are outdated
             return
         self.detach(agent)
-        agent.key = key
+        agent.key = agent.entry_max = key
         seq = agent.seq = next(self._seq)
         entry = (key, seq, agent)
         for b in agent.buckets:
