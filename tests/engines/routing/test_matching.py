@@ -162,3 +162,20 @@ def test_agent_in_two_topics_takes_the_older_conversation_across_topics() -> Non
     r.escalate("payment", "payments", "en", T0 + 1)
     r.login(spec("a", {"payments": Tier.VERIFIED, "refunds": Tier.VERIFIED}), T0 + 2)
     assert offered_to(r.dispatch(T0 + 2), "refund") == ["a"]
+
+
+def test_an_agent_whose_load_drops_is_ranked_by_its_new_key_at_once() -> None:
+    r = router()
+    r.login(spec("a", capacity=2), T0)
+    r.login(spec("b", capacity=3), T0 + 1)
+    r.login(spec("d", capacity=1), T0 + 2)
+    got = []
+    for i, cid in enumerate(["c1", "c2", "c3"]):
+        r.escalate(cid, "payments", "en", T0 + 10 + i)
+        (offer,) = r.dispatch(T0 + 10 + i)
+        r.accept(offer.offer_id, T0 + 10 + i)
+        got.append(offer.agent_id)
+    assert got == ["a", "b", "d"]
+    r.resolve("c1", T0 + 13)  # a: 0 of 2 busy now, b: 1 of 3
+    r.escalate("c4", "payments", "en", T0 + 14)
+    assert offered_to(r.dispatch(T0 + 14), "c4") == ["a"]
