@@ -13,7 +13,6 @@ from tandem.backend.seed import seed_demo
 from tandem.demo.agents import DEMO_PASSWORD, seed_agents
 from tandem.services import dispatch
 from tandem.services.context import Services
-from tandem.services.routing_seam import FifoRouter
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def seeded(services: Services) -> Services:
 
 def tick(services: Services) -> int:
     """Run one dispatcher pass."""
-    return dispatch.tick(services, FifoRouter())
+    return dispatch.tick(services)
 
 
 def start_chat(client: TestClient, **body: Any) -> tuple[str, dict[str, str]]:

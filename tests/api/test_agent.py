@@ -59,21 +59,34 @@ def test_unanswered_offer_expires_and_goes_to_the_next_agent(client: TestClient,
     cid, _ = waiting_chat(client)
     ana, ben = login(client, "ana@agents.example"), login(client, "ben@agents.example")
     go(client, ana, "available")
-    clock.advance(1)
     go(client, ben, "available")
     tick(seeded)
-    assert [o["conversation_id"] for o in offers_of(client, ana)] == [cid] and offers_of(client, ben) == []
+    # the router prefers the lowest sufficient tier, keeping seniors free: verified Ben before senior Ana
+    assert [o["conversation_id"] for o in offers_of(client, ben)] == [cid] and offers_of(client, ana) == []
     clock.advance(seeded.settings.offer_timeout_s + 0.1)
     for auth in (ana, ben):  # keep both alive
         client.post("/api/agent/me/heartbeat", headers=auth)
     tick(seeded)
-    assert offers_of(client, ana) == []
-    [offer] = offers_of(client, ben)
+    assert offers_of(client, ben) == []
+    [offer] = offers_of(client, ana)
     assert offer["conversation_id"] == cid
-    assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ben).status_code == 200
+    assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana).status_code == 200
     with seeded.work() as work:
         states = sorted(o.state for o in work.session.scalars(select(Offer).where(Offer.conversation_id == cid)))
     assert states == ["accepted", "expired"]
+
+
+def test_sensitive_topics_go_to_senior_agents_only(client: TestClient, seeded: Services) -> None:
+    cid, h = start_chat(client, customer_ref="cus_demo_maya")
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "I lost my job and can't pay my installments"},
+                headers=h)
+    ana, ben = login(client, "ana@agents.example"), login(client, "ben@agents.example")
+    go(client, ben, "available")
+    tick(seeded)
+    assert offers_of(client, ben) == []  # verified tier: not for hardship
+    go(client, ana, "available")
+    tick(seeded)
+    assert [o["topic"] for o in offers_of(client, ana)] == ["hardship"]
 
 
 def test_declined_offer_is_not_offered_to_the_same_agent_again(client: TestClient, seeded: Services) -> None:

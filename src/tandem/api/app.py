@@ -20,29 +20,33 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem import __version__
-from tandem.api import routes_agent, routes_customer, routes_ops, ws
+from tandem.api import routes_agent, routes_customer, routes_ops, routes_surge, routes_workforce, ws
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch
 from tandem.services.context import Services
 from tandem.services.leader import DISPATCHER, Lease
-from tandem.services.routing_seam import FifoRouter, Router
+from tandem.services.routing_live import routing_config
+from tandem.services.surge import SurgeLoop
 
 log = logging.getLogger(__name__)
 STATIC = resources.files("tandem.web") / "static"
 
 
-def create_app(services: Services, router: Router | None = None, run_dispatcher: bool = True) -> FastAPI:
+def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     """Build the app around ready services; the dispatcher loop runs inside this process by default."""
-    dispatcher = Dispatcher(services, router or FifoRouter())
+    dispatcher = Dispatcher(services)
+    surge_loop = SurgeLoop(services, dispatcher.lease)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await services.bus.start()
         if run_dispatcher:
             dispatcher.start()
+            surge_loop.start()
         try:
             yield
         finally:
+            await surge_loop.stop()
             await dispatcher.stop()
             await services.bus.stop()
 
@@ -54,6 +58,8 @@ def create_app(services: Services, router: Router | None = None, run_dispatcher:
     app.include_router(routes_customer.router)
     app.include_router(routes_agent.router)
     app.include_router(routes_ops.router)
+    app.include_router(routes_workforce.router)
+    app.include_router(routes_surge.router)
     app.include_router(ws.router)
     _install_pages(app)
     return app
@@ -67,9 +73,9 @@ class Dispatcher:
     reads everything it needs from the database, so a new leader has no index to rebuild.
     """
 
-    def __init__(self, services: Services, router: Router, lease: Lease | None = None) -> None:
+    def __init__(self, services: Services, lease: Lease | None = None) -> None:
         self.services = services
-        self.router = router
+        self.routing = routing_config(services.settings)
         self.lease = lease or Lease(services.db, DISPATCHER)
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -117,7 +123,7 @@ class Dispatcher:
                 log.exception("dispatcher lease check failed")
                 continue
             try:
-                await run_in_threadpool(dispatch.tick, self.services, self.router)
+                await run_in_threadpool(dispatch.tick, self.services, self.routing)
             except Exception:  # a failed pass (database hiccup) is retried on the next tick
                 log.exception("dispatcher pass failed")
 
@@ -170,7 +176,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def _install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    pages = {"/chat": "chat.html", "/agent": "agent.html", "/ops": "ops.html"}
+    pages = {"/chat": "chat.html", "/agent": "agent.html", "/ops": "ops.html", "/staffing": "staffing.html"}
     for path, filename in pages.items():
         app.add_api_route(path, _page(filename), include_in_schema=False, methods=["GET"])
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])

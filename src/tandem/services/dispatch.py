@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +12,12 @@ from tandem.core.ids import new_id
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
+from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
-from tandem.services import conversations, queue
+from tandem.services import conversations, queue, routing_live
+from tandem.services import surge as surge_service
+from tandem.services import workforce
 from tandem.services.context import Services, Work
-from tandem.services.routing_seam import AgentSlot, QueueItem, Router
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
 C = ConversationState
@@ -25,67 +26,24 @@ BASE_PAY = Decimal("0.80")
 PER_MINUTE_PAY = Decimal("0.12")
 
 
-def tick(services: Services, router: Router) -> int:
+def tick(services: Services, config: RoutingConfig | None = None) -> int:
     """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made."""
     with services.work() as work:
         expire_offers(work)
         drop_lost_agents(work, services.settings.heartbeat_timeout_s)
-        return make_offers(work, router, services.settings.offer_timeout_s)
+        return make_offers(work, config or routing_live.routing_config(services.settings))
 
 
-def make_offers(work: Work, router: Router, timeout_s: float) -> int:
-    """Ask the router for matches among waiting entries and agents with free capacity; persist offers."""
+def make_offers(work: Work, config: RoutingConfig) -> int:
+    """Ask the routing engine for offers among waiting entries and agents with free capacity; persist them."""
     waiting = queue.waiting(work)
     if not waiting:
         return 0
-    slots = available_slots(work)
-    if not slots:
-        return 0
-    matches = router.route(queue_items(work, waiting), slots, work.now)
-    by_id = {h.id: h for h in waiting}
-    for match in matches:
-        create_offer(work, by_id[match.handoff_id], match.agent_id, timeout_s)
-    return len(matches)
-
-
-def queue_items(work: Work, waiting: list[Handoff]) -> list[QueueItem]:
-    """Snapshot waiting entries, with agents who already declined or let an offer expire excluded."""
-    refused: dict[str, set[str]] = {h.id: set() for h in waiting}
-    rows = work.session.execute(
-        select(Offer.handoff_id, Offer.agent_id).where(
-            Offer.handoff_id.in_(list(refused)),
-            Offer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value]),
-        )
-    )
-    for handoff_id, agent_id in rows:
-        refused[handoff_id].add(agent_id)
-    pending = {row for row in work.session.scalars(
-        select(Offer.handoff_id).where(Offer.state == OfferState.PENDING.value, Offer.handoff_id.in_(list(refused)))
-    )}
-    return [
-        QueueItem(h.id, h.conversation_id, h.topic, h.language, h.priority, h.queued_since,
-                  frozenset(refused[h.id]))
-        for h in waiting
-        if h.id not in pending
-    ]
-
-
-def available_slots(work: Work) -> list[AgentSlot]:
-    """Available agents with free capacity (assigned load and pending offers both count)."""
-    online = list(work.session.scalars(select(Agent).where(Agent.presence == Presence.AVAILABLE.value)))
-    if not online:
-        return []
-    pending = Counter(work.session.scalars(
-        select(Offer.agent_id).where(Offer.state == OfferState.PENDING.value,
-                                     Offer.agent_id.in_([a.id for a in online]))
-    ))
-    skills = agent_service.skills_of(work, [a.id for a in online])
-    slots = []
-    for a in online:
-        free = a.capacity - a.load - pending[a.id]
-        if free > 0:
-            slots.append(AgentSlot(a.id, frozenset(a.languages), skills[a.id], free, a.presence_since or 0.0))
-    return slots
+    by_conversation = {h.conversation_id: h for h in waiting}
+    proposed = routing_live.propose(work, config, waiting)
+    for offer in proposed:
+        create_offer(work, by_conversation[offer.conversation_id], offer.agent_id, config.offer_timeout_s)
+    return len(proposed)
 
 
 def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) -> Offer:
@@ -96,7 +54,7 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) ->
     offer = Offer(
         id=new_id("off"), conversation_id=conv.id, handoff_id=entry.id, agent_id=agent_id,
         state=OfferState.PENDING.value, created_at=work.now, expires_at=work.now + timeout_s,
-        base_pay=BASE_PAY, per_minute_pay=PER_MINUTE_PAY, surge_bonus=Decimal("0"),
+        base_pay=BASE_PAY, per_minute_pay=PER_MINUTE_PAY, surge_bonus=surge_service.current_bonus(work),
     )
     work.session.add(offer)
     work.session.flush()
@@ -224,6 +182,7 @@ def release(work: Work, conv: Conversation, *, target: ConversationState, reason
     agent_id = conv.assignee_id
     if conv.state != C.WITH_HUMAN.value or agent_id is None:
         raise Conflict("this conversation is not with an agent", state=conv.state)
+    workforce.agent_released(work, conv, agent_id, target, reason)  # pay the stint in this transaction
     if target == C.WAITING_HUMAN:
         entry = queue.open_handoff(work, conv.id)
         conversations.transition(work, conv, target, assignee_id=None, waiting_since=conv.waiting_since)
