@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     intent_model: bool = True
     model_dir: Path = Path.home() / ".cache" / "tandem" / "models"
     public_url: str = "http://127.0.0.1:8000"
+    # an OpenAI-compatible chat model with tool calls; unset = offline assistant (docs/assistant-actions.md)
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=8.0, gt=0, le=120)
 
     max_message_chars: int = Field(default=4000, ge=100, le=100_000)
     agent_token_ttl_s: int = Field(default=8 * 3600, ge=60)
@@ -35,7 +40,7 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(default=0.5, gt=0)
     assumed_handle_time_s: float = Field(default=360.0, gt=0)
     # surge: recomputed every interval by the dispatcher lease holder (docs/surge.md)
-    surge_interval_s: float = Field(default=60.0, gt=0)
+    surge_interval_s: float = Field(default=60.0, gt=0, le=300)
     surge_patience_s: float = Field(default=180.0, gt=0)
     surge_window_s: float = Field(default=3 * 3600.0, gt=0)
     surge_service_level: float = Field(default=0.8, ge=0, lt=1)

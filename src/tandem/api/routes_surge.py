@@ -1,0 +1,74 @@
+"""Surge endpoints: the current level for agents, notification opt-in and notices, staffing views for supervisors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
+from tandem.engines.surge import bonus_for, shortfall
+from tandem.services import notify, surge
+from tandem.storage.models_surge import SurgeState
+
+router = APIRouter(prefix="/api/surge", tags=["surge"])
+
+
+class NotificationSettings(BaseModel):
+    opted_in: bool
+    webhook_url: str | None = Field(default=None, max_length=500)
+
+
+@router.get("/current", summary="The surge level and bonus an offer made now carries")
+def current(_: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        level = surge.level_of(surge.latest(work), work.now)
+        bonus = bonus_for(level, surge.RULES)
+        return {"level": level.name, "bonus": f"{bonus:.2f}", "message": notify.surge_message(level.name, bonus)}
+
+
+@router.get("/status", summary="Latest surge state: required vs online agents, level, bonus and their inputs")
+def status(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        state = surge.latest(work)
+        level = surge.level_of(state, work.now)
+        return {"now": work.now, "level": level.name, "bonus": f"{bonus_for(level, surge.RULES):.2f}",
+                "stale": state is not None and work.now - state.at > surge.STALE_AFTER_S,
+                "shortfall": round(shortfall(state.required, state.online), 4) if state else None,
+                "state": surge.state_view(state) if state else None,
+                "thresholds": {"enter": list(surge.RULES.enter), "hysteresis": surge.RULES.hysteresis}}
+
+
+@router.get("/history", summary="Surge states of the last hours, oldest first")
+def history(_: SupervisorDep, services: ServicesDep, hours: float = Query(24.0, gt=0, le=168)) -> dict[str, Any]:
+    with services.work() as work:
+        rows = work.session.scalars(select(SurgeState).where(SurgeState.at > work.now - hours * 3600)
+                                    .order_by(SurgeState.at, SurgeState.id))
+        return {"now": work.now, "states": [surge.state_view(s) for s in rows]}
+
+
+@router.get("/forecast", summary="Today's arrivals per interval: forecast (from our own history) vs actual")
+def forecast_today(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        return surge.today_view(work, surge.shared_forecaster(services))
+
+
+@router.get("/notifications", summary="My surge notification settings")
+def get_notifications(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        return notify.get_settings(work, agent.id)
+
+
+@router.put("/notifications", summary="Opt in or out of surge announcements while offline; set a webhook")
+def put_notifications(body: NotificationSettings, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    url = notify.check_webhook_url(body.webhook_url, https_only=services.settings.env == "production")
+    with services.work() as work:
+        return notify.put_settings(work, agent.id, opted_in=body.opted_in, webhook_url=url)
+
+
+@router.get("/notices", summary="My latest surge notices, newest first")
+def notices(agent: AgentDep, services: ServicesDep, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+    with services.work() as work:
+        return {"notices": notify.notices(work, agent.id, limit)}

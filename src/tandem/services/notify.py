@@ -1,0 +1,176 @@
+"""Surge announcements to opted-in offline agents: an in-app notice, and a signed webhook sent in the background."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import select, update
+
+from tandem.core.errors import InvalidInput
+from tandem.domain.presence import Presence
+from tandem.services.context import Work
+from tandem.storage.db import Database
+from tandem.storage.models import Agent
+from tandem.storage.models_surge import AgentNotification, SurgeNotice
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Tandem-Signature"
+TIMESTAMP_HEADER = "X-Tandem-Timestamp"
+TIMEOUT_S = 3.0
+ATTEMPTS = 4
+BACKOFF_S = 1.0
+
+
+def surge_message(level: str, bonus: Decimal) -> str:
+    """The one line an agent sees: 'Surge: HIGH, +$2.00 per conversation'."""
+    return f"Surge: {level}, +${bonus:.2f} per conversation"
+
+
+def get_settings(work: Work, agent_id: str) -> dict[str, Any]:
+    """The agent's surge notification settings (opted out until they opt in)."""
+    row = work.session.get(AgentNotification, agent_id)
+    if row is None:
+        return {"opted_in": False, "webhook_url": None}
+    return {"opted_in": row.opted_in, "webhook_url": row.webhook_url}
+
+
+def check_webhook_url(url: str | None, *, https_only: bool) -> str | None:
+    """Accept an absolute http(s) URL (https only in production) or nothing."""
+    if not url:
+        return None
+    parsed = urlparse(url)
+    allowed = ("https",) if https_only else ("https", "http")
+    if parsed.scheme not in allowed or not parsed.netloc or len(url) > 500:
+        raise InvalidInput("webhook_url must be an absolute " + " or ".join(allowed) + " URL of at most 500 chars")
+    return url
+
+
+def put_settings(work: Work, agent_id: str, *, opted_in: bool, webhook_url: str | None) -> dict[str, Any]:
+    """Store the agent's opt-in and webhook URL."""
+    row = work.session.get(AgentNotification, agent_id)
+    if row is None:
+        row = AgentNotification(agent_id=agent_id, updated_at=work.now)
+        work.session.add(row)
+    row.opted_in, row.webhook_url, row.updated_at = opted_in, webhook_url, work.now
+    return {"opted_in": opted_in, "webhook_url": webhook_url}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook POST to make after the notice is committed."""
+
+    notice_id: int
+    url: str
+    payload: dict[str, Any]
+
+
+def announce(work: Work, level: str, bonus: Decimal) -> list[Delivery]:
+    """Give every opted-in offline agent a notice; return the webhooks to send once this commits."""
+    rows = work.session.execute(
+        select(AgentNotification.agent_id, AgentNotification.webhook_url)
+        .join(Agent, Agent.id == AgentNotification.agent_id)
+        .where(AgentNotification.opted_in.is_(True), Agent.active.is_(True),
+               Agent.presence == Presence.OFFLINE.value)
+    ).all()
+    message = surge_message(level, bonus)
+    pending: list[tuple[SurgeNotice, str]] = []
+    for agent_id, url in rows:
+        notice = SurgeNotice(agent_id=agent_id, at=work.now, level=level, bonus=bonus, message=message,
+                             webhook="pending" if url else "none", attempts=0)
+        work.session.add(notice)
+        if url:
+            pending.append((notice, url))
+    work.session.flush()
+    return [Delivery(n.id, url, _payload(n)) for n, url in pending]
+
+
+def _payload(notice: SurgeNotice) -> dict[str, Any]:
+    return {"type": "surge", "agent_id": notice.agent_id, "level": notice.level, "bonus": f"{notice.bonus:.2f}",
+            "message": notice.message, "at": notice.at, "notice_id": notice.id}
+
+
+def notices(work: Work, agent_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The agent's latest surge notices, newest first."""
+    rows = work.session.scalars(select(SurgeNotice).where(SurgeNotice.agent_id == agent_id)
+                                .order_by(SurgeNotice.at.desc(), SurgeNotice.id.desc()).limit(limit))
+    return [{"id": n.id, "at": n.at, "level": n.level, "bonus": f"{n.bonus:.2f}", "message": n.message,
+             "webhook": n.webhook} for n in rows]
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over '<timestamp>.<body>', hex, prefixed 'sha256=' (the timestamp stops replays)."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def post_once(url: str, body: bytes, headers: dict[str, str], timeout_s: float = TIMEOUT_S) -> int:
+    """POST the body; return the HTTP status (0 when the request did not complete)."""
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 (scheme checked)
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except (urllib.error.URLError, OSError, ValueError):
+        return 0
+
+
+class WebhookSender:
+    """Sends webhooks on worker threads with retries and backoff; submit() never blocks the caller."""
+
+    def __init__(self, db: Database, secret: str, *, attempts: int = ATTEMPTS, backoff_s: float = BACKOFF_S,
+                 timeout_s: float = TIMEOUT_S, post: Callable[[str, bytes, dict[str, str], float], int] = post_once,
+                 sleep: Callable[[float], None] = time.sleep, workers: int = 4) -> None:
+        self.db, self.secret = db, secret
+        self.attempts, self.backoff_s, self.timeout_s = attempts, backoff_s, timeout_s
+        self.post, self.sleep = post, sleep
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="surge-webhook")
+
+    def submit(self, delivery: Delivery) -> Future[str]:
+        """Queue one delivery; the future resolves to 'delivered' or 'failed'."""
+        return self._pool.submit(self._deliver, delivery)
+
+    def _deliver(self, delivery: Delivery) -> str:
+        body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+        outcome, attempt = "failed", 0
+        for attempt in range(1, self.attempts + 1):
+            timestamp = str(int(time.time()))
+            headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
+                       SIGNATURE_HEADER: sign(self.secret, timestamp, body), "User-Agent": "Tandem-Surge/1"}
+            status = self.post(delivery.url, body, headers, self.timeout_s)
+            if 200 <= status < 300:
+                outcome = "delivered"
+                break
+            if 400 <= status < 500 and status not in (408, 429):
+                break  # the receiver refused it; retrying the same request will not help
+            if attempt < self.attempts:
+                self.sleep(self.backoff_s * 2 ** (attempt - 1))
+        self._record(delivery.notice_id, outcome, attempt)
+        if outcome == "failed":
+            log.warning("surge webhook for notice %s failed after %d attempt(s)", delivery.notice_id, attempt)
+        return outcome
+
+    def _record(self, notice_id: int, outcome: str, attempts: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                session.execute(update(SurgeNotice).where(SurgeNotice.id == notice_id)
+                                .values(webhook=outcome, attempts=attempts))
+        except Exception:  # the outcome is informational; never let it kill the worker
+            log.exception("could not record the outcome of surge webhook %s", notice_id)
+
+    def close(self, wait: bool = False) -> None:
+        """Stop accepting deliveries; with wait, finish those already queued."""
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)

@@ -1,0 +1,275 @@
+"""The live surge loop: every minute, human demand → required agents (Erlang-A) → surge level and bonus.
+
+Only the process holding the dispatcher lease writes a state; every replica reads the latest row, so offers
+carry the same bonus wherever they are made. A state older than STALE_AFTER_S pays no bonus: a surge that is no
+longer being computed is not announced as if it were.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tandem.core.clock import utc
+from tandem.core.settings import Settings
+from tandem.domain.presence import Presence
+from tandem.engines.forecast import ForecastModel, bin_arrivals, fit, forecast
+from tandem.engines.staffing import ServiceModel, StaffingTarget
+from tandem.engines.surge import SurgeLevel, SurgeRules, agents_needed, bonus_for, human_demand, surge_level
+from tandem.services import notify, queue
+from tandem.services.context import Services, Work
+from tandem.services.leader import Lease
+from tandem.storage.models import Agent, Conversation, Handoff
+from tandem.storage.models import Lease as LeaseRow
+from tandem.storage.models_surge import SurgeState
+
+log = logging.getLogger(__name__)
+
+RULES = SurgeRules()
+INTERVAL_MINUTES = 60
+HISTORY_DAYS = 28
+MIN_HISTORY_DAYS = 7
+OBSERVED_WINDOW_S = 15 * 60.0
+STALE_AFTER_S = 600.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one computation measured and concluded."""
+
+    interval_start: float
+    arrivals: float
+    source: str
+    containment: float
+    demand: float
+    handle_s: float
+    required: int
+    online: int
+    free_slots: int
+
+
+def _naive_utc(ts: float) -> datetime:
+    return utc(ts).replace(tzinfo=None)
+
+
+def _epoch(day: date) -> float:
+    return datetime.combine(day, time(), tzinfo=UTC).timestamp()
+
+
+def _slot(ts: float) -> int:
+    """The index of the interval of its UTC day that `ts` falls in."""
+    moment = utc(ts)
+    return (moment.hour * 60 + moment.minute) // INTERVAL_MINUTES
+
+
+def fit_history(work: Work, today: date) -> ForecastModel | None:
+    """Fit the arrival forecast on whole past days of our own conversations; None with under a week of them."""
+    stamps = list(work.session.scalars(select(Conversation.created_at).where(
+        Conversation.created_at >= _epoch(today - timedelta(days=HISTORY_DAYS)),
+        Conversation.created_at < _epoch(today))))
+    if not stamps or (today - _naive_utc(min(stamps)).date()).days < MIN_HISTORY_DAYS:
+        return None
+    history = bin_arrivals((_naive_utc(s) for s in stamps), INTERVAL_MINUTES)
+    return fit(history)
+
+
+class Forecaster:
+    """The day's forecast model, fitted once per UTC day (fitting reads four weeks of arrivals)."""
+
+    def __init__(self) -> None:
+        self._day: date | None = None
+        self._model: ForecastModel | None = None
+
+    def model(self, work: Work) -> ForecastModel | None:
+        today = utc(work.now).date()
+        if self._day != today:
+            self._model, self._day = fit_history(work, today), today
+        return self._model
+
+    def expected(self, work: Work) -> float | None:
+        """Arrivals forecast for the current interval, or None without enough history."""
+        model = self.model(work)
+        if model is None:
+            return None
+        return float(model.expected(utc(work.now).date())[_slot(work.now)])
+
+
+def observed_arrivals(work: Work) -> float:
+    """Arrivals in the last OBSERVED_WINDOW_S, scaled to one interval."""
+    count = work.session.scalar(select(func.count()).select_from(Conversation).where(
+        Conversation.created_at > work.now - OBSERVED_WINDOW_S, Conversation.created_at <= work.now))
+    return int(count or 0) * INTERVAL_MINUTES * 60.0 / OBSERVED_WINDOW_S
+
+
+def containment(work: Work, window_s: float) -> float | None:
+    """Share of conversations decided in the window that the AI resolved without a human; None if none."""
+    since = work.now - window_s
+    ai = work.session.scalar(select(func.count()).select_from(Conversation).where(
+        Conversation.resolved_by == "ai", Conversation.closed_at > since)) or 0
+    escalated = work.session.scalar(select(func.count(func.distinct(Handoff.conversation_id))).where(
+        Handoff.requested_at > since)) or 0
+    decided = int(ai) + int(escalated)
+    return int(ai) / decided if decided else None
+
+
+def staffing_model(work: Work, settings: Settings, handle_s: float) -> ServiceModel:
+    """Erlang-A inputs: recent handle time, configured patience, typical agent concurrency."""
+    capacities = list(work.session.scalars(select(Agent.capacity).where(Agent.active.is_(True))))
+    concurrency = max(1, int(statistics.median(capacities))) if capacities else 1
+    return ServiceModel(handle_time=handle_s / 60.0, patience=settings.surge_patience_s / 60.0,
+                        concurrency=concurrency)
+
+
+def online_agents(work: Work) -> tuple[int, int]:
+    """Available agents and their free chat slots."""
+    rows = work.session.execute(select(Agent.capacity, Agent.load).where(
+        Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True))).all()
+    return len(rows), sum(max(0, capacity - load) for capacity, load in rows)
+
+
+def measure(work: Work, settings: Settings, forecaster: Forecaster, previous: SurgeState | None) -> Reading:
+    """Human demand for the current interval and the agents it needs, against the agents online now."""
+    predicted, observed = forecaster.expected(work), observed_arrivals(work)
+    # like the simulator's surge loop: never signal less than what is arriving right now
+    arrivals, source = (observed, "observed") if predicted is None or observed > predicted else (predicted, "forecast")
+    contained = containment(work, settings.surge_window_s)
+    if contained is None:
+        contained = previous.containment if previous is not None else 0.0
+    demand = human_demand(arrivals, contained)
+    handle_s = queue.mean_handle_seconds(work, settings.assumed_handle_time_s)
+    target = StaffingTarget(settings.surge_service_level, settings.surge_target_s, settings.surge_max_abandon)
+    required = agents_needed(demand, INTERVAL_MINUTES, staffing_model(work, settings, handle_s), target)
+    online, free = online_agents(work)
+    start = _epoch(utc(work.now).date()) + _slot(work.now) * INTERVAL_MINUTES * 60.0
+    return Reading(start, arrivals, source, contained, demand, handle_s, required, online, free)
+
+
+def latest(work: Work) -> SurgeState | None:
+    """The most recent surge state, from any replica."""
+    return work.session.scalars(select(SurgeState).order_by(SurgeState.at.desc(), SurgeState.id.desc())
+                                .limit(1)).first()
+
+
+def level_of(state: SurgeState | None, now: float) -> SurgeLevel:
+    """The level a state stands for now: NONE when there is none or it is stale."""
+    if state is None or now - state.at > STALE_AFTER_S:
+        return SurgeLevel.NONE
+    return SurgeLevel[state.level]
+
+
+def current_bonus(work: Work) -> Decimal:
+    """The additive bonus per conversation an offer made now carries."""
+    return bonus_for(level_of(latest(work), work.now), RULES)
+
+
+def record(work: Work, reading: Reading) -> tuple[SurgeState, SurgeLevel]:
+    """Persist the state for this reading, with hysteresis from the previous level; return it and that level."""
+    before = latest(work)
+    previous = level_of(before, work.now)
+    level = surge_level(reading.required, reading.online, previous, RULES)
+    state = SurgeState(at=work.now, interval_start=reading.interval_start, interval_minutes=INTERVAL_MINUTES,
+                       arrivals=reading.arrivals, arrivals_source=reading.source, containment=reading.containment,
+                       demand=reading.demand, handle_s=reading.handle_s, required=reading.required,
+                       online=reading.online, free_slots=reading.free_slots, level=level.name,
+                       bonus=bonus_for(level, RULES))
+    work.session.add(state)
+    work.session.flush()
+    if level != previous:
+        work.emit("queue", {"type": "surge", "level": level.name, "previous": previous.name,
+                            "bonus": f"{state.bonus:.2f}", "message": notify.surge_message(level.name, state.bonus),
+                            "at": work.now})
+    return state, previous
+
+
+def holds(work: Work, lease: Lease) -> bool:
+    """Whether our tenure of the lease is still the current one (a fence against a deposed leader)."""
+    if lease.token is None:
+        return False
+    return work.session.scalar(select(LeaseRow.token).where(
+        LeaseRow.name == lease.name, LeaseRow.holder == lease.holder, LeaseRow.token == lease.token)) is not None
+
+
+def state_view(state: SurgeState) -> dict[str, Any]:
+    """A surge state as JSON."""
+    return {"at": state.at, "interval_start": state.interval_start, "interval_minutes": state.interval_minutes,
+            "arrivals": round(state.arrivals, 3), "arrivals_source": state.arrivals_source,
+            "containment": round(state.containment, 4), "demand": round(state.demand, 3),
+            "handle_s": round(state.handle_s, 1), "required": state.required, "online": state.online,
+            "free_slots": state.free_slots, "level": state.level, "bonus": f"{state.bonus:.2f}"}
+
+
+def shared_forecaster(services: Services) -> Forecaster:
+    """The process's forecaster, shared by the loop and the staffing page so the model is fitted once a day."""
+    forecaster: Forecaster = services.extras.setdefault("surge.forecaster", Forecaster())
+    return forecaster
+
+
+class SurgeLoop:
+    """Recomputes the surge state every `surge_interval_s` while this process holds the dispatcher lease."""
+
+    def __init__(self, services: Services, lease: Lease | None = None,
+                 sender: notify.WebhookSender | None = None) -> None:
+        self.services = services
+        self.lease = lease
+        self.forecaster = shared_forecaster(services)
+        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key)
+        self._task: asyncio.Task[None] | None = None
+
+    def step(self) -> SurgeState | None:
+        """Compute and persist one state (None when another replica leads); announce a rise after commit."""
+        deliveries: list[notify.Delivery] = []
+        with self.services.work() as work:
+            if self.lease is not None and not holds(work, self.lease):
+                return None
+            reading = measure(work, self.services.settings, self.forecaster, latest(work))
+            state, previous = record(work, reading)
+            if SurgeLevel[state.level] > previous:
+                deliveries = notify.announce(work, state.level, state.bonus)
+        for delivery in deliveries:
+            self.sender.submit(delivery)
+        return state
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.services.settings.surge_interval_s)
+            if self.lease is not None and not self.lease.held:
+                continue
+            try:
+                await asyncio.to_thread(self.step)
+            except Exception:  # a failed computation is retried on the next interval; offers go on meanwhile
+                log.exception("surge computation failed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self.sender.close()
+
+
+def today_view(work: Work, forecaster: Forecaster) -> dict[str, Any]:
+    """Forecast vs actual arrivals per interval for today (UTC), from our own conversation history."""
+    today = utc(work.now).date()
+    model = forecaster.model(work)
+    rows = forecast(model, today, 1) if model is not None else []
+    actual = [0] * (1440 // INTERVAL_MINUTES)
+    for ts in work.session.scalars(select(Conversation.created_at).where(
+            Conversation.created_at >= _epoch(today), Conversation.created_at <= work.now)):
+        actual[_slot(ts)] += 1
+    now_slot = _slot(work.now)
+    return {"date": today.isoformat(), "interval_minutes": INTERVAL_MINUTES, "has_forecast": model is not None,
+            "intervals": [{"start": _epoch(today) + i * INTERVAL_MINUTES * 60.0,
+                           "forecast": round(rows[i].forecast, 2) if rows else None,
+                           "low": rows[i].low if rows else None, "high": rows[i].high if rows else None,
+                           "actual": actual[i] if i <= now_slot else None} for i in range(len(actual))]}

@@ -1,0 +1,161 @@
+"""The live surge computation on a FakeClock: demand up, level up, offers pay the bonus; hysteresis coming down."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tandem.core.clock import FakeClock
+from tandem.engines.staffing import StaffingTarget
+from tandem.engines.surge import agents_needed
+from tandem.services import conversations, dispatch, queue, surge
+from tandem.services.context import Services
+from tandem.services.leader import Lease
+from tandem.storage.models_surge import SurgeState
+
+
+@pytest.fixture
+def events(services: Services, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    seen: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(services.bus, "publish", lambda topic, event: seen.append((topic, event)))
+    return seen
+
+
+def surge_events(events: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [e for topic, e in events if topic == "queue" and e.get("type") == "surge"]
+
+
+def test_no_demand_no_surge(synth: Any, events: list[Any]) -> None:
+    synth.agents(2)
+    state = synth.step()
+    assert (state.required, state.online, state.level, state.bonus) == (0, 2, "NONE", Decimal("0.00"))
+    assert state.arrivals_source == "observed"
+    assert surge_events(events) == []
+
+
+def test_demand_up_raises_level_and_offers_carry_the_bonus(services: Services, synth: Any, events: list[Any]) -> None:
+    synth.agents(1)
+    assert synth.step().level == "NONE"
+    # 60 arrivals in the last 10 minutes, half escalated, half resolved by the AI: 240/h arrive, 120/h need people
+    synth.arrivals(60, escalated=30, ai_resolved=30)
+    state = synth.step()
+    assert state.arrivals == pytest.approx(240.0)
+    assert state.containment == pytest.approx(0.5)
+    assert state.demand == pytest.approx(120.0)
+    assert state.required > 5 and state.online == 1
+    assert (state.level, state.bonus) == ("HIGH", Decimal("2.00"))
+    assert [(e["level"], e["previous"], e["bonus"]) for e in surge_events(events)] == [("HIGH", "NONE", "2.00")]
+    assert surge_events(events)[0]["message"] == "Surge: HIGH, +$2.00 per conversation"
+
+    with services.work() as work:
+        conv, _ = conversations.create(work, language="en")
+        entry = queue.request_human(work, conv, reason="customer_button")
+        offer = dispatch.create_offer(work, entry, "agt-syn-" + _first_synthetic_suffix(services), 20.0)
+        assert offer.surge_bonus == Decimal("2.00")
+    offer_events = [e for topic, e in events if topic.startswith("agent:") and e.get("type") == "offer"]
+    assert offer_events[-1]["offer"]["pay"]["surge_bonus"] == "2.00"
+
+
+def _first_synthetic_suffix(services: Services) -> str:
+    from tandem.storage.models import Agent
+
+    with services.work() as work:
+        ids = sorted(work.session.scalars(select(Agent.id).where(Agent.id.like("agt-syn-%"))))
+        return ids[0].removeprefix("agt-syn-")
+
+
+def test_stale_state_pays_no_bonus(services: Services, synth: Any, clock: FakeClock) -> None:
+    synth.agents(1)
+    synth.arrivals(60, escalated=60)
+    assert synth.step().level == "HIGH"
+    with services.work() as work:
+        assert surge.current_bonus(work) == Decimal("2.00")
+    clock.advance(surge.STALE_AFTER_S + 1)
+    with services.work() as work:
+        assert surge.current_bonus(work) == Decimal("0")
+
+
+def _required(services: Services, arrivals_per_hour: float) -> int:
+    """Agents needed for this many escalated arrivals per hour, with the loop's own model and target."""
+    s = services.settings
+    with services.work() as work:
+        handle = queue.mean_handle_seconds(work, s.assumed_handle_time_s)
+        model = surge.staffing_model(work, s, handle)
+    target = StaffingTarget(s.surge_service_level, s.surge_target_s, s.surge_max_abandon)
+    return agents_needed(arrivals_per_hour, surge.INTERVAL_MINUTES, model, target)
+
+
+def _count_for(services: Services, online: int, low: float, high: float) -> int:
+    """The number of escalated arrivals in the window whose shortfall against `online` lies in [low, high)."""
+    per_arrival = surge.INTERVAL_MINUTES * 60.0 / surge.OBSERVED_WINDOW_S
+    for n in range(1, 600):
+        need = _required(services, n * per_arrival)
+        if need and low <= (need - online) / need < high:
+            return n
+    raise AssertionError(f"no arrival count gives a shortfall in [{low}, {high})")
+
+
+def test_demand_down_lowers_level_only_past_hysteresis(services: Services, synth: Any, events: list[Any]) -> None:
+    rules = surge.RULES
+    synth.agents(20)
+    high = _count_for(services, 20, rules.enter[2], 1.0)
+    in_band = _count_for(services, 20, rules.enter[2] - rules.hysteresis, rules.enter[2])
+    below = _count_for(services, 20, rules.enter[1], rules.enter[2] - rules.hysteresis)
+    assert high > in_band > below
+
+    synth.arrivals(high, escalated=high)
+    assert synth.step().level == "HIGH"
+    synth.clear_arrivals()
+    synth.arrivals(in_band, escalated=in_band)
+    state = synth.step()
+    # a fresh start at this demand would only be MEDIUM; coming down from HIGH it stays HIGH
+    assert state.level == "HIGH" and state.bonus == Decimal("2.00")
+    assert rules.enter[2] - rules.hysteresis <= (state.required - state.online) / state.required < rules.enter[2]
+    synth.clear_arrivals()
+    synth.arrivals(below, escalated=below)
+    assert synth.step().level == "MEDIUM"
+    synth.clear_arrivals()
+    assert synth.step().level == "NONE"
+    assert [e["level"] for e in surge_events(events)] == ["HIGH", "MEDIUM", "NONE"]
+
+
+def test_more_agents_online_lower_the_level(synth: Any) -> None:
+    synth.agents(40)
+    synth.set_online(1)
+    synth.arrivals(60, escalated=60)
+    assert synth.step().level == "HIGH"
+    synth.set_online(40)
+    state = synth.step()
+    assert state.online == 40 and state.required < 40 and state.level == "NONE"
+
+
+def test_only_the_lease_holder_writes(services: Services, synth: Any) -> None:
+    leader, standby = Lease(services.db, "dispatcher"), Lease(services.db, "dispatcher")
+    assert leader.acquire() and not standby.acquire()
+    assert surge.SurgeLoop(services, standby).step() is None
+    assert surge.SurgeLoop(services, leader).step() is not None
+    leader.lose()  # a deposed leader that has not noticed: its stale token is fenced off
+    assert surge.SurgeLoop(services, leader).step() is None
+    with services.work() as work:
+        assert work.session.scalar(select(func.count()).select_from(SurgeState)) == 1
+
+
+def test_forecast_from_own_history_is_used_when_higher(services: Services, synth: Any, clock: FakeClock) -> None:
+    synth.agents(1)
+    day = 86400.0
+    # ten past days, 6 arrivals in every hour; today has no arrivals yet
+    start_of_today = clock.now() - clock.now() % day
+    for d in range(1, 11):
+        for h in range(24):
+            synth.arrivals(6, escalated=6, at=start_of_today - d * day + h * 3600 + 1800, spread_s=1200)
+    state = synth.step()
+    assert state.arrivals_source == "forecast"
+    assert state.arrivals == pytest.approx(6.0, rel=0.05)
+    assert state.containment == pytest.approx(0.0)
+    with services.work() as work:
+        view = surge.today_view(work, synth.loop.forecaster)
+    assert view["has_forecast"] and len(view["intervals"]) == 24
+    assert all(row["forecast"] == pytest.approx(6.0, rel=0.05) for row in view["intervals"])
