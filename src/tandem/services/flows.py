@@ -13,7 +13,7 @@ from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
 from tandem.engines.assistant.handoff import wants_human
 from tandem.engines.assistant.phrases import phrase
-from tandem.services import conversations, dispatch, queue
+from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
 from tandem.storage.models import Conversation, Message
 
@@ -73,6 +73,9 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
         if conv.state != C.AI.value:
             return
         _record_understanding(conv, turn)
+        if guardrail.is_guarded(work, conv.intent, conv.topic):  # AI quality below target for this intent
+            _escalate(work, services, conv, reason="quality_guardrail")
+            return
         meta: dict[str, Any] = {
             "citations": [{"article_id": c.article_id, "title": c.title} for c in turn.citations],
             "intent": turn.intent, "confidence": round(turn.confidence, 3), "no_answer": turn.no_answer,
