@@ -53,11 +53,14 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app = FastAPI(title="Tandem", version=__version__, lifespan=lifespan,
                   description="AI-first customer service with a human always one step away.")
     app.state.services = services
+    if services.settings.rate_limit:
+        app.add_middleware(RateLimitMiddleware)
     app.state.dispatcher = dispatcher
     _install_error_handlers(app)
     app.include_router(routes_customer.router)
     app.include_router(routes_agent.router)
     app.include_router(routes_ops.router)
+    app.include_router(routes_privacy.router)
     app.include_router(routes_workforce.router)
     app.include_router(routes_surge.router)
     app.include_router(ws.router)

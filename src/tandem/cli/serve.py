@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import webbrowser
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from tandem.core import logsafe
 from tandem.core.settings import Settings
 
 
@@ -57,7 +57,7 @@ def _seed_demo(services: object) -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
 def demo(host: str, port: int, data_dir: Path, no_browser: bool) -> None:
     """Seed a demo company (customers, orders, help center, agents) and serve it on embedded defaults."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logsafe.install()
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(data_dir=data_dir, demo=True, env="development",
                         public_url=f"http://{host}:{port}")
@@ -69,7 +69,7 @@ def demo(host: str, port: int, data_dir: Path, no_browser: bool) -> None:
 @click.option("--port", default=None, type=click.IntRange(1, 65535), help="Default: TANDEM_PORT or 8000.")
 def serve(host: str | None, port: int | None) -> None:
     """Serve Tandem without demo data, configured by TANDEM_* environment variables."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logsafe.install()
     settings = Settings()
     _run(settings, host or os.environ.get("TANDEM_HOST", "127.0.0.1"),
          port or int(os.environ.get("TANDEM_PORT", "8000")), open_browser=False, demo=settings.demo)

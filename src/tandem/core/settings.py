@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     # demo mode trusts an unsigned customer_ref so the widget can act as a seeded customer
     demo: bool = False
+    # token-bucket limits on public endpoints (login, sign-up, customer writes); off only for load tests
+    rate_limit: bool = True
     # the intent classifier trains once (about a minute on 2 cores) and is cached here, shared across data dirs
     intent_model: bool = True
     model_dir: Path = Path.home() / ".cache" / "tandem" / "models"
