@@ -20,7 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem import __version__
-from tandem.api import routes_agent, routes_customer, routes_ops, routes_surge, routes_workforce, ws
+from tandem.api import routes_agent, routes_customer, routes_ops, routes_privacy, routes_surge, routes_workforce, ws
+from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch
 from tandem.services.context import Services
