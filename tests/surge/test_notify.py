@@ -1,0 +1,214 @@
+"""Surge announcements: opt-in respected, signed webhooks with retries, never blocking the computation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from tandem.core.errors import InvalidInput
+from tandem.domain.presence import Presence
+from tandem.services import notify, surge
+from tandem.services.context import Services
+from tandem.storage.models import Agent
+from tandem.storage.models_surge import SurgeNotice
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 that answers with scripted statuses after an optional delay."""
+
+    def __init__(self, statuses: list[int], delay_s: float = 0.0) -> None:
+        self.statuses, self.delay_s, self.requests = statuses, delay_s, []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                time.sleep(receiver.delay_s)
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver([])
+    yield r
+    r.close()
+
+
+def _opt_in(services: Services, agent_id: str, url: str | None, opted_in: bool = True) -> None:
+    with services.work() as work:
+        notify.put_settings(work, agent_id, opted_in=opted_in, webhook_url=url)
+
+
+def _fast_sender(services: Services, **kw: Any) -> notify.WebhookSender:
+    return notify.WebhookSender(services.db, services.settings.secret_key, backoff_s=0.01, **kw)
+
+
+def _wait_for(predicate: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _notices(services: Services) -> dict[str, list[SurgeNotice]]:
+    with services.work() as work:
+        rows = list(work.session.query(SurgeNotice).order_by(SurgeNotice.id))
+    out: dict[str, list[SurgeNotice]] = {}
+    for n in rows:
+        out.setdefault(n.agent_id, []).append(n)
+    return out
+
+
+def test_signature_is_hmac_sha256_over_timestamp_and_body() -> None:
+    expected = hmac.new(b"k", b"123." + b'{"a":1}', hashlib.sha256).hexdigest()
+    assert notify.sign("k", "123", b'{"a":1}') == "sha256=" + expected
+    assert notify.sign("other", "123", b'{"a":1}') != "sha256=" + expected
+
+
+def test_rise_announced_only_to_opted_in_offline_agents(services: Services, synth: Any, receiver: Receiver) -> None:
+    synth.agents(3)  # the synthetic agents are available; ids agt-syn-*
+    with services.work() as work:
+        ids = sorted(a.id for a in work.session.query(Agent).filter(Agent.id.like("agt-syn-%")))
+        work.session.query(Agent).filter(Agent.id.in_(ids[:2])).update({"presence": Presence.OFFLINE.value})
+    offline_hook, offline_no_hook, online = ids
+    _opt_in(services, offline_hook, receiver.url)
+    _opt_in(services, offline_no_hook, None)
+    _opt_in(services, online, receiver.url)  # opted in but online: sees the banner instead
+    synth.loop.sender = _fast_sender(services)
+    synth.arrivals(60, escalated=60)
+    assert synth.step().level == "HIGH"
+    synth.loop.sender.close(wait=True)
+    notices = _notices(services)
+    assert set(notices) == {offline_hook, offline_no_hook}
+    assert notices[offline_hook][0].message == "Surge: HIGH, +$2.00 per conversation"
+    assert (notices[offline_hook][0].webhook, notices[offline_no_hook][0].webhook) == ("delivered", "none")
+    assert len(receiver.requests) == 1
+    headers, body = receiver.requests[0]
+    payload = json.loads(body)
+    assert payload["agent_id"] == offline_hook and payload["level"] == "HIGH" and payload["bonus"] == "2.00"
+    assert headers[notify.SIGNATURE_HEADER] == notify.sign(
+        services.settings.secret_key, headers[notify.TIMESTAMP_HEADER], body)
+    # the level holding at HIGH is no new rise: nobody is told twice
+    synth.loop.sender = _fast_sender(services)
+    assert synth.step().level == "HIGH"
+    assert sum(len(v) for v in _notices(services).values()) == 2
+
+
+def test_opted_out_agent_gets_nothing(services: Services, synth: Any, receiver: Receiver) -> None:
+    synth.agents(2)
+    with services.work() as work:
+        agent = work.session.query(Agent).filter(Agent.id.like("agt-syn-%")).order_by(Agent.id).first()
+        assert agent is not None
+        agent.presence = Presence.OFFLINE.value
+        agent_id = agent.id
+    _opt_in(services, agent_id, receiver.url, opted_in=False)
+    synth.arrivals(60, escalated=60)
+    assert synth.step().level == "HIGH"
+    synth.loop.sender.close(wait=True)
+    assert _notices(services) == {} and receiver.requests == []
+
+
+def _one_notice(services: Services, url: str) -> notify.Delivery:
+    with services.work() as work:
+        agent = Agent(id="agt-hook", email="hook@agents.example", name="Hook", password_hash="-",
+                      languages=["en"], created_at=work.now)
+        work.session.add(agent)
+        work.session.flush()
+        notify.put_settings(work, agent.id, opted_in=True, webhook_url=url)
+        deliveries = notify.announce(work, "MEDIUM", Decimal("1.00"))
+    assert len(deliveries) == 1
+    return deliveries[0]
+
+
+def test_webhook_retries_with_backoff_until_delivered(services: Services) -> None:
+    receiver = Receiver([500, 503])
+    waits: list[float] = []
+    sender = _fast_sender(services, sleep=waits.append)
+    try:
+        assert sender.submit(_one_notice(services, receiver.url)).result(timeout=10) == "delivered"
+    finally:
+        sender.close(wait=True)
+        receiver.close()
+    assert len(receiver.requests) == 3 and waits == [0.01, 0.02]
+    (notice,) = _notices(services)["agt-hook"]
+    assert (notice.webhook, notice.attempts) == ("delivered", 3)
+
+
+def test_webhook_gives_up_on_timeouts_and_refusals(services: Services) -> None:
+    slow = Receiver([], delay_s=0.5)
+    sender = _fast_sender(services, timeout_s=0.1, attempts=2)
+    try:
+        assert sender.submit(_one_notice(services, slow.url)).result(timeout=10) == "failed"
+        assert len(slow.requests) == 2
+    finally:
+        sender.close(wait=True)
+        slow.close()
+    refusing = Receiver([410])
+    sender = _fast_sender(services)
+    try:
+        with services.work() as work:
+            deliveries = notify.announce(work, "HIGH", Decimal("2.00"))
+        deliveries = [notify.Delivery(d.notice_id, refusing.url, d.payload) for d in deliveries]
+        assert sender.submit(deliveries[0]).result(timeout=10) == "failed"
+        assert len(refusing.requests) == 1  # a 4xx is final: no retry
+    finally:
+        sender.close(wait=True)
+        refusing.close()
+
+
+def test_slow_webhook_never_blocks_the_computation(services: Services, synth: Any) -> None:
+    slow = Receiver([], delay_s=2.0)
+    try:
+        synth.agents(1)
+        with services.work() as work:
+            work.session.query(Agent).filter(Agent.id.like("agt-syn-%")).update({"presence": "offline"})
+            agent_id = work.session.query(Agent.id).filter(Agent.id.like("agt-syn-%")).scalar()
+        _opt_in(services, agent_id, slow.url)
+        synth.arrivals(60, escalated=60)
+        synth.clock.advance(60)
+        started = time.monotonic()
+        state = synth.loop.step()
+        took = time.monotonic() - started
+        assert state is not None and state.level == "HIGH"
+        assert took < 1.5
+        _wait_for(lambda: len(slow.requests) == 1)
+    finally:
+        synth.loop.sender.close(wait=True)
+        slow.close()
+
+
+def test_webhook_url_must_be_http_and_https_in_production() -> None:
+    assert notify.check_webhook_url("http://127.0.0.1:9/x", https_only=False) == "http://127.0.0.1:9/x"
+    assert notify.check_webhook_url(None, https_only=True) is None
+    for bad in ("ftp://x/y", "javascript:alert(1)", "/relative"):
+        with pytest.raises(InvalidInput):
+            notify.check_webhook_url(bad, https_only=False)
+    with pytest.raises(InvalidInput):
+        notify.check_webhook_url("http://example.com/hook", https_only=True)
+
+
+def test_surge_message_format() -> None:
+    assert notify.surge_message("HIGH", surge.RULES.bonus[3]) == "Surge: HIGH, +$2.00 per conversation"
