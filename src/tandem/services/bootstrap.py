@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 
+from tandem.backend.protocol import AccountBackend
 from tandem.bus.base import Bus
 from tandem.bus.inprocess import InProcessBus
 from tandem.core.clock import Clock, SystemClock
 from tandem.core.settings import Settings
+from tandem.engines.assistant.actions import AccountTools
 from tandem.engines.assistant.base import Assistant
 from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
+from tandem.engines.assistant.llm import LLMAssistant, OpenAICompatibleProvider
 from tandem.engines.assistant.nlu.embeddings import shared_embedder
 from tandem.engines.assistant.nlu.understanding import NLU
 from tandem.engines.assistant.offline import OfflineAssistant
@@ -31,13 +34,24 @@ def help_center() -> KnowledgeBase:
     ])
 
 
-def build_assistant(settings: Settings, kb: KnowledgeBase) -> Assistant:
-    """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules."""
+def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBackend | None = None) -> Assistant:
+    """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
+    acting on the account backend when there is one, with a language model when one is configured."""
     answerer = OfflineAssistant(kb, HybridRetriever(kb, shared_embedder()))
     nlu = NLU(settings.model_dir, embedder=shared_embedder()) if settings.intent_model else None
-    assistant = GuardedAssistant(answerer, nlu)
+    tools = AccountTools(backend) if backend is not None else None
+    assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb))
     assistant.warm_up()
     return assistant
+
+
+def build_llm(settings: Settings, tools: AccountTools | None, kb: KnowledgeBase) -> LLMAssistant | None:
+    """An OpenAI-compatible model when TANDEM_LLM_BASE_URL is set; None keeps the assistant offline."""
+    if not settings.llm_base_url:
+        return None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    provider = OpenAICompatibleProvider(settings.llm_base_url, settings.llm_model, key, settings.llm_timeout_s)
+    return LLMAssistant(provider, tools, kb)
 
 
 def build_bus(settings: Settings) -> Bus:
@@ -56,11 +70,12 @@ def build_services(
     db = Database(settings.db_url)
     migrate(db.engine)
     kb = help_center()
-    services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock or SystemClock(),
-                        assistant=build_assistant(settings, kb))
-    services.extras["kb"] = kb
+    backend: AccountBackend | None = None
     if settings.demo if with_demo_backend is None else with_demo_backend:
         from tandem.backend.demo import DemoBackend
 
-        services.backend = DemoBackend(db.engine)
+        backend = DemoBackend(db.engine)
+    services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock or SystemClock(),
+                        assistant=build_assistant(settings, kb, backend), backend=backend)
+    services.extras["kb"] = kb
     return services

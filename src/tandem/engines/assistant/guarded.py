@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
+from tandem.engines.assistant.actions import AccountTools, failed_turns
 from tandem.engines.assistant.base import AssistantTurn, TurnContext
 from tandem.engines.assistant.escalation import (
     DEFAULT_POLICY,
@@ -19,10 +20,12 @@ from tandem.engines.assistant.escalation import (
     EscalationPolicy,
     Turn,
     decide,
+    failed_action,
     sensitive_topic,
     vulnerability,
 )
 from tandem.engines.assistant.escalation import frustration as frustration_rule
+from tandem.engines.assistant.llm import LLMAssistant
 from tandem.engines.assistant.nlu.intents import Intent
 from tandem.engines.assistant.nlu.sensitive import sensitivities
 from tandem.engines.assistant.nlu.signals import frustration_cues, sentiment
@@ -31,15 +34,18 @@ from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.phrases import phrase
 
 log = logging.getLogger(__name__)
-KEYWORD_RULES = (vulnerability, sensitive_topic, frustration_rule)
+KEYWORD_RULES = (vulnerability, sensitive_topic, failed_action, frustration_rule)
 
 
 class GuardedAssistant:
     """Decide first whether a person should take over; otherwise let the answering assistant reply."""
 
     def __init__(self, answerer: OfflineAssistant, nlu: NLU | None = None,
-                 policy: EscalationPolicy = DEFAULT_POLICY) -> None:
+                 policy: EscalationPolicy = DEFAULT_POLICY, actions: AccountTools | None = None,
+                 llm: LLMAssistant | None = None) -> None:
         self.answerer = answerer
+        self.actions = actions
+        self.llm = llm
         self.nlu = nlu
         self.policy = policy
         self._ready = threading.Event()
@@ -67,7 +73,9 @@ class GuardedAssistant:
     def respond(self, ctx: TurnContext) -> AssistantTurn:
         earlier = _earlier_customer_texts(ctx)
         current = self._understand(ctx.text, tuple(earlier), ctx.language)
-        history = [Turn(self._understand(t, tuple(earlier[:i]), ctx.language)) for i, t in enumerate(earlier)]
+        failed = failed_turns(ctx.history, ctx.text)
+        history = [Turn(self._understand(t, tuple(earlier[:i]), ctx.language), i < len(failed) and failed[i])
+                   for i, t in enumerate(earlier)]
         escalation = self._decide(history, current)
         if escalation is not None:
             return AssistantTurn(
@@ -75,13 +83,26 @@ class GuardedAssistant:
                 intent=current.intent.value, topic=(escalation.topic or current.topic),
                 confidence=current.confidence, sentiment=current.sentiment, language=current.language,
             )
-        turn = self.answerer.respond(ctx)
+        turn = self._answer(ctx, current)
         return AssistantTurn(
             text=turn.text, citations=turn.citations, escalation=turn.escalation,
-            intent=current.intent.value if self.classifier_ready else turn.intent,
+            intent=current.intent.value if self.classifier_ready and not turn.actions else turn.intent,
             topic=current.topic or turn.topic, confidence=turn.confidence, sentiment=current.sentiment,
             language=current.language, no_answer=turn.no_answer, actions=turn.actions,
         )
+
+    def _answer(self, ctx: TurnContext, current: Understanding) -> AssistantTurn:
+        """The language model when one is configured and answers; else the account tools; else the help center."""
+        if self.llm is not None:
+            turn = self.llm.respond(ctx)
+            if turn is not None:
+                return turn
+        if self.actions is not None:
+            hint = (current.intent, current.confidence) if self.classifier_ready else (None, 0.0)
+            acted = self.actions.respond(ctx, *hint)
+            if acted is not None:
+                return acted
+        return self.answerer.respond(ctx)
 
     def _decide(self, history: Sequence[Turn], current: Understanding) -> Escalation | None:
         if self.classifier_ready:
