@@ -186,11 +186,13 @@ def _install_pages(app: FastAPI) -> None:
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/help/{article_id}", _help, include_in_schema=False, methods=["GET"])
-    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness check")
+    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness and readiness")
 
 
-def _healthz() -> dict[str, Any]:
-    return {"ok": True, "version": __version__}
+def _healthz(request: Request) -> dict[str, Any]:
+    assistant = request.app.state.services.assistant
+    return {"ok": True, "version": __version__,
+            "intent_classifier_ready": bool(getattr(assistant, "classifier_ready", False))}
 
 
 async def _help(request: Request, article_id: str) -> HTMLResponse:

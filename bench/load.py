@@ -1,0 +1,195 @@
+"""Load over loopback against a real server: customer message -> AI reply, and escalation -> offer (P2).
+
+Starts `tandem demo` (or uses --url), adds load-test agents directly in its database, then drives N concurrent
+customers over REST + WebSocket and M agents over WebSocket. Prints latencies (p50/p95/p99) and throughput.
+Every loop is bounded in count and time, and only 127.0.0.1 is contacted.
+
+    python bench/load.py --customers 200 --questions 3 --escalations 200 --agents 50 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+QUESTIONS = ["How long does a refund take?", "Can I pause a payment?", "What is the late fee?",
+             "How do I update my card?", "How does pay in 4 work?", "I didn't receive my order",
+             "How do I change my due date?", "Can I pay off early?"]
+PASSWORD = "load-test-password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def summary(name: str, ms: list[float], seconds: float) -> dict[str, Any]:
+    return {"name": name, "n": len(ms), "p50_ms": round(pct(ms, 0.50), 1), "p95_ms": round(pct(ms, 0.95), 1),
+            "p99_ms": round(pct(ms, 0.99), 1), "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
+            "per_s": round(len(ms) / seconds, 1) if seconds else None}
+
+
+def start_server(data: Path, port: int, agents: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TANDEM_RATE_LIMIT": "false", "CI": "true"}
+    proc = subprocess.Popen([sys.executable, "-m", "tandem", "demo", "--port", str(port), "--data-dir", str(data),
+                             "--no-browser"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise SystemExit("server did not start")
+    add_agents(data, agents)
+    # measure the assistant as deployed: wait until the intent classifier has trained (or loaded from cache)
+    for _ in range(600):
+        if httpx.get(base + "/healthz", timeout=5).json().get("intent_classifier_ready"):
+            break
+        time.sleep(0.5)
+    return proc
+
+
+def add_agents(data: Path, count: int) -> None:
+    """Create load-test agents in the server's database (all topics, senior, English, capacity 4)."""
+    from tandem.core.settings import Settings
+    from tandem.domain.skills import Tier, Topic
+    from tandem.services import agents
+    from tandem.services.bootstrap import build_services
+
+    services = build_services(Settings(data_dir=data, demo=True, intent_model=False))
+    with services.work() as work:
+        for i in range(count):
+            agent = agents.create(work, email=f"load{i}@agents.example", name=f"Load {i}", password=PASSWORD,
+                                  languages=["en"], capacity=4)
+            for topic in Topic:
+                agents.grant_skill(work, agent.id, topic, Tier.SENIOR, granted_by="bench")
+
+
+async def customer(base: str, ws_base: str, questions: int, out: list[float]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        conv = (await http.post("/api/conversations", json={"language": "en"})).json()
+        async with websockets.connect(f"{ws_base}/ws/conversations/{conv['id']}") as ws:
+            await ws.send(json.dumps({"type": "auth", "token": conv["token"], "after": 0}))
+            for i in range(questions):
+                sent = time.perf_counter()
+                await ws.send(json.dumps({"type": "message", "body": QUESTIONS[i % len(QUESTIONS)],
+                                          "client_id": f"q{i}"}))
+                while True:
+                    event = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                    if event.get("type") == "message" and event["message"]["author"] in ("ai", "system"):
+                        out.append((time.perf_counter() - sent) * 1000)
+                        break
+
+
+async def agent(base: str, ws_base: str, i: int, offers: dict[str, float], stop: asyncio.Event) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        token = (await http.post("/api/agent/login", json={"email": f"load{i}@agents.example",
+                                                           "password": PASSWORD})).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        async with websockets.connect(f"{ws_base}/ws/agent") as ws:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            await http.put("/api/agent/me/presence", json={"presence": "available"}, headers=auth)
+            last_ping = time.perf_counter()
+            while not stop.is_set():
+                if time.perf_counter() - last_ping > 10:  # heartbeats keep the agent online
+                    await ws.send(json.dumps({"type": "ping"}))
+                    last_ping = time.perf_counter()
+                try:
+                    event = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
+                except TimeoutError:
+                    continue
+                if event.get("type") == "offer":
+                    offers[event["offer"]["conversation_id"]] = time.perf_counter()
+                    r = await http.post(f"/api/agent/offers/{event['offer']['id']}/accept", headers=auth)
+                    if r.status_code == 200:
+                        await http.post(f"/api/agent/conversations/{r.json()['conversation_id']}/resolve",
+                                        headers=auth)
+
+
+async def escalations(base: str, count: int, rate: float, offers: dict[str, float]) -> list[float]:
+    asked: dict[str, float] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async def one() -> None:
+            conv = (await http.post("/api/conversations", json={"language": "en"})).json()
+            asked[conv["id"]] = time.perf_counter()
+            await http.post(f"/api/conversations/{conv['id']}/handoff",
+                            headers={"X-Conversation-Token": conv["token"]})
+
+        tasks = []
+        for _ in range(count):
+            tasks.append(asyncio.create_task(one()))
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*tasks)
+    deadline = time.perf_counter() + 30
+    while len([c for c in asked if c in offers]) < count and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    return [(offers[c] - t) * 1000 for c, t in asked.items() if c in offers]
+
+
+async def run(args: argparse.Namespace, base: str) -> list[dict[str, Any]]:
+    ws_base = base.replace("http://", "ws://")
+    results = []
+    replies: list[float] = []
+    t0 = time.perf_counter()
+    await asyncio.gather(*(customer(base, ws_base, args.questions, replies) for _ in range(args.customers)))
+    results.append({**summary("message_to_ai_reply", replies, time.perf_counter() - t0),
+                    "concurrent_chats": args.customers})
+    offers: dict[str, float] = {}
+    stop = asyncio.Event()
+    agent_tasks = [asyncio.create_task(agent(base, ws_base, i, offers, stop)) for i in range(args.agents)]
+    await asyncio.sleep(2)
+    t0 = time.perf_counter()
+    latencies = await escalations(base, args.escalations, args.rate, offers)
+    results.append({**summary("escalation_to_offer_on_agent_socket", latencies, time.perf_counter() - t0),
+                    "escalations": args.escalations, "offered": len(latencies), "rate_per_s": args.rate,
+                    "agents": args.agents})
+    stop.set()
+    await asyncio.gather(*agent_tasks, return_exceptions=True)
+    return results
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--customers", type=int, default=200)
+    p.add_argument("--questions", type=int, default=3)
+    p.add_argument("--escalations", type=int, default=200)
+    p.add_argument("--rate", type=float, default=200.0, help="escalations per second")
+    p.add_argument("--agents", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="tandem-load-"))
+    port = free_port()
+    proc = start_server(data, port, args.agents)
+    try:
+        results = asyncio.run(run(args, f"http://127.0.0.1:{port}"))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    for r in results:
+        print(json.dumps(r) if args.json else "  ".join(f"{k}={v}" for k, v in r.items()))
+
+
+if __name__ == "__main__":
+    main()
