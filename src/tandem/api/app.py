@@ -20,7 +20,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem import __version__
-from tandem.api import routes_agent, routes_customer, routes_ops, routes_privacy, routes_surge, routes_workforce, ws
+from tandem.api import (
+    routes_agent,
+    routes_customer,
+    routes_ops,
+    routes_privacy,
+    routes_quality,
+    routes_surge,
+    routes_workforce,
+    ws,
+)
 from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch
@@ -64,6 +73,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(routes_privacy.router)
     app.include_router(routes_workforce.router)
     app.include_router(routes_surge.router)
+    app.include_router(routes_quality.router)
     app.include_router(ws.router)
     _install_pages(app)
     return app

@@ -27,7 +27,7 @@ from tandem.storage.models_quality import OpsSample
 
 RECONTACT_WINDOW_S = 7 * 86400
 # group by the output column name: PostgreSQL would not match two copies of an expression with bound parameters
-_K = literal_column("k")
+_K: ColumnElement[Any] = literal_column("k")
 GROUPS = ("overall", "time", "channel", "intent", "handler", "agent")
 # pay for a stint without an offer (a claim from the queue): the dispatcher's standard terms
 DEFAULT_BASE_PAY = 0.80
@@ -43,6 +43,8 @@ class CostSettings(BaseSettings):
     ai_cost_per_1k_tokens: float = 0.002
     # a handoff assigned within this many seconds counts toward the service level
     service_level_seconds: float = 60.0
+    # when set, GET /metrics wants "Authorization: Bearer <token>"
+    metrics_token: str | None = None
 
 
 class _Bucket(FunctionElement[int]):
@@ -341,3 +343,13 @@ def samples(work: Work, since: float, limit: int = 2000) -> list[dict[str, Any]]
              "agents_online": s.agents_online, "agents_available": s.agents_available,
              "agents_needed": s.agents_needed, "occupancy": s.occupancy, "arrivals_per_min": s.arrivals_per_min}
             for s in rows[::step]]
+
+
+def csat_series(work: Work, window: Window, width_s: int, who: str) -> list[dict[str, Any]]:
+    """Mean rating per time bucket for conversations handled by `who` ('ai' or 'human')."""
+    key = bucket(Conversation.created_at, width_s).label("k")
+    stmt = (select(key, func.count(Conversation.rating), func.sum(Conversation.rating))
+            .where(_in_window(window), Conversation.rating.is_not(None), handled_by() == who)
+            .group_by(_K).order_by(_K))
+    return [{"key": int(k), "csat": round(float(s or 0) / n, 3), "ratings": int(n)}
+            for k, n, s in work.session.execute(stmt)]
