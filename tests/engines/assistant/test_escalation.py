@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tandem.domain.skills import Topic
-from tandem.engines.assistant.escalation import EscalationPolicy, EscalationReason, Turn, decide
+from tandem.engines.assistant.escalation import EscalationPolicy, EscalationReason, Turn, decide, review
 from tandem.engines.assistant.handoff import HandoffMatch, wants_human
 from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.sensitive import Sensitivity
@@ -113,3 +115,34 @@ def test_policy_thresholds_are_tunable() -> None:
     strict = EscalationPolicy(low_confidence=0.95, low_confidence_turns=1)
     decision = decide([], CALM, None, strict)
     assert decision is not None and decision.reason is EscalationReason.LOW_CONFIDENCE
+
+
+class FakeNLU:
+    """Returns a fixed reading, or fails like a broken model would."""
+
+    def __init__(self, result: Understanding | None) -> None:
+        self.result = result
+
+    def understand(self, text: str, previous: Sequence[str] = (), language_hint: str = "en") -> Understanding:
+        if self.result is None:
+            raise RuntimeError("model file missing")
+        return self.result
+
+
+def test_review_runs_rules_before_the_model() -> None:
+    result = review(FakeNLU(CALM), "agent please", [])
+    assert result.handoff is not None and result.understanding is CALM
+    assert result.escalation is not None and result.escalation.reason is EscalationReason.EXPLICIT_REQUEST
+
+
+def test_review_lets_the_assistant_answer_a_calm_message() -> None:
+    result = review(FakeNLU(CALM), "when is my next payment?", [Turn(CALM)])
+    assert result.escalation is None and result.handoff is None
+
+
+def test_failing_model_hands_over_to_a_human(caplog: pytest.LogCaptureFixture) -> None:
+    result = review(FakeNLU(None), "when is my next payment?", [])
+    assert result.understanding is None
+    assert result.escalation is not None and result.escalation.reason is EscalationReason.MODEL_UNAVAILABLE
+    explicit = review(FakeNLU(None), "I want a human", [])
+    assert explicit.escalation is not None and explicit.escalation.reason is EscalationReason.EXPLICIT_REQUEST

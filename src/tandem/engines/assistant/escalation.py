@@ -7,12 +7,14 @@ frustration, loops, failed actions, and sensitive situations that need a senior 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from tandem.domain.skills import SENSITIVE_TOPICS, Topic
-from tandem.engines.assistant.handoff import HandoffMatch
+from tandem.engines.assistant.handoff import HandoffMatch, wants_human
 from tandem.engines.assistant.nlu.intents import Intent
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity
 from tandem.engines.assistant.nlu.understanding import Understanding
@@ -27,6 +29,7 @@ class EscalationReason(StrEnum):
     FRUSTRATION = "frustration"
     LOW_CONFIDENCE = "low_confidence"
     LOOP = "loop"
+    MODEL_UNAVAILABLE = "model_unavailable"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,43 @@ class EscalationPolicy:
 
 
 DEFAULT_POLICY = EscalationPolicy()
+log = logging.getLogger(__name__)
+
+
+class Understander(Protocol):
+    """Anything that reads a message like `NLU` does."""
+
+    def understand(self, text: str, previous: Sequence[str] = (), language_hint: str = "en") -> Understanding: ...
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the assistant knows about one customer message before it answers."""
+
+    handoff: HandoffMatch | None
+    understanding: Understanding | None
+    escalation: Escalation | None
+
+
+def review(
+    nlu: Understander,
+    text: str,
+    history: Sequence[Turn],
+    previous: Sequence[str] = (),
+    policy: EscalationPolicy = DEFAULT_POLICY,
+) -> Review:
+    """Check for an explicit request first, then the model; a failing model hands the customer to a human."""
+    handoff = wants_human(text)
+    language = history[-1].understanding.language if history else "en"
+    try:
+        current = nlu.understand(text, previous, language_hint=language)
+    except Exception:  # any model failure must end with a person, never with a stuck customer
+        log.exception("NLU failed; escalating")
+        reason = EscalationReason.EXPLICIT_REQUEST if handoff else EscalationReason.MODEL_UNAVAILABLE
+        return Review(handoff, None, Escalation(reason, "nlu failed", None, False))
+    return Review(handoff, current, decide(history, current, handoff, policy))
+
+
 _SMALL_TALK = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE})
 Rule = Callable[[Sequence[Turn], Understanding, EscalationPolicy], Escalation | None]
 
