@@ -191,6 +191,9 @@ class LLMAssistant:
         reply = mask_cards(text).strip()[:MAX_REPLY_CHARS]
         if not reply:
             raise LLMError("empty reply")
+        if any(r.failed or r.outcome is Outcome.SIGN_IN for r in results):
+            # a refusal is told in the policy's own words: a model must not be able to claim it succeeded
+            return _from_results(results)
         turn = _from_results(results) if results else None
         intent = turn.intent if turn is not None else "llm:answer"
         return AssistantTurn(text=reply, intent=intent, topic=turn.topic if turn else None, confidence=0.9,
