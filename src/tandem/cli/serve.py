@@ -13,7 +13,7 @@ from tandem.core import logsafe
 from tandem.core.settings import Settings
 
 
-def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: bool) -> None:
+def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: bool, traffic: bool = False) -> None:
     import uvicorn
 
     from tandem.api.app import create_app
@@ -22,6 +22,10 @@ def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: boo
     services = build_services(settings)
     if demo:
         _seed_demo(services)
+    if traffic:
+        from tandem.demo.traffic import start_traffic
+
+        start_traffic(services)
     app = create_app(services)
     base = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}"
     click.echo(f"\nTandem is running on {services.settings.db_url.split('://')[0]}\n")
@@ -55,13 +59,14 @@ def _seed_demo(services: object) -> None:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"),
               show_default=True, help="Where the SQLite database lives.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
-def demo(host: str, port: int, data_dir: Path, no_browser: bool) -> None:
+@click.option("--traffic", is_flag=True, help="Simulate customers and agents so the operations page comes alive.")
+def demo(host: str, port: int, data_dir: Path, no_browser: bool, traffic: bool) -> None:
     """Seed a demo company (customers, orders, help center, agents) and serve it on embedded defaults."""
     logsafe.install()
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(data_dir=data_dir, demo=True, env="development",
                         public_url=f"http://{host}:{port}")
-    _run(settings, host, port, open_browser=not no_browser and not os.environ.get("CI"), demo=True)
+    _run(settings, host, port, open_browser=not no_browser and not os.environ.get("CI"), demo=True, traffic=traffic)
 
 
 @click.command()

@@ -193,10 +193,11 @@ def _human_pay(work: Work, window: Window, group: str, width_s: int) -> dict[Any
     if pay_source() == "ledger":
         ledger = Base.metadata.tables["earnings_ledger"]
         key = _key(group, width_s, agent=ledger.c.agent_id).label("k")
-        stmt = (select(key, func.sum(ledger.c.amount).label("cents"))
+        # the ledger stores cents; SQLAlchemy hands the sum back through its Cents type, in currency units
+        stmt = (select(key, func.sum(ledger.c.amount).label("amount"))
                 .join(Conversation, Conversation.id == ledger.c.conversation_id)
                 .where(_in_window(window), ledger.c.kind != "adjustment").group_by(_K))
-        return {row.k: float(row.cents or 0) / 100.0 for row in work.session.execute(stmt)}
+        return {row.k: float(row.amount or 0) for row in work.session.execute(stmt)}
     # pay fixed at offer time: base + per-minute x handled minutes + surge bonus, per assigned stint
     key = _key(group, width_s, agent=Handoff.agent_id).label("k")
     minutes = (Handoff.closed_at - Handoff.assigned_at) / 60.0
