@@ -86,6 +86,8 @@ def test_senior_reviews_a_masked_transcript_and_is_paid(client: TestClient, serv
     with services.work() as work:
         assert review.pass_rates(work, 0)["ai"] == {"reviews": 1, "pass_rate": 0.0, "paid": 0.4}
     assert conv
+    page = client.get("/review")
+    assert page.status_code == 200 and "Senior agent log in" in page.text
 
 
 def test_knowledge_gaps_group_unanswered_questions(client: TestClient, services: Services) -> None:

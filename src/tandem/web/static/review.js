@@ -1,0 +1,49 @@
+// QA review page: a senior agent fetches a sampled conversation (masked), fills in the rubric, and is paid.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let token = sessionStorage.getItem("tandem.agent.token");
+  let task = null;
+  const auth = () => ({ Authorization: "Bearer " + token });
+
+  function show(t) {
+    task = t;
+    $("task").hidden = !t;
+    if (!t) { $("status").textContent = "No review waiting right now."; return; }
+    $("meta").textContent = `Handled by ${t.handled_by === "ai" ? "the assistant" : "an agent"} · intent ${t.intent || "unknown"} · pays $${t.pay}`;
+    $("transcript").replaceChildren(...t.messages.map((m) => T.el("div", { class: "msg " + m.author },
+      T.el("div", { class: "who" }, m.author), m.body,
+      m.citations.length ? T.el("div", { class: "who" }, "cited: " + m.citations.map((c) => c.title).join(", ")) : null)));
+    $("rubric").reset();
+    $("status").textContent = "";
+  }
+
+  async function next() {
+    try { show((await T.api("POST", "/api/review/next", undefined, auth())).task); }
+    catch (e) {
+      if (e.status === 401) { $("login").hidden = false; $("work").hidden = true; }
+      else $("status").textContent = e.message;
+    }
+  }
+
+  $("next").addEventListener("click", next);
+  $("rubric").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { tone: Number($("tone").value), comment: $("comment").value || null };
+    for (const k of ["correct", "complete", "policy_safe", "should_have_escalated"]) body[k] = $(k).checked;
+    try {
+      const r = await T.api("POST", "/api/review/tasks/" + encodeURIComponent(task.id), body, auth());
+      show(null);
+      $("status").textContent = `Saved (${r.passed ? "pass" : "fail"}); $${r.pay} earned.`;
+    } catch (e) { $("status").textContent = e.message; }
+  });
+  $("login").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
+      token = r.token; sessionStorage.setItem("tandem.agent.token", token);
+      $("login").hidden = true; $("work").hidden = false;
+    } catch (e) { $("login-error").textContent = e.message; }
+  });
+  if (token) { $("work").hidden = false; } else $("login").hidden = false;
+})();
