@@ -27,7 +27,7 @@ def default_model_path() -> Path:
 class Embedder:
     """Turn texts into unit-length 384-d vectors; loads lazily, safe to share between threads."""
 
-    def __init__(self, model_path: Path | None = None, *, threads: int = 1, batch_size: int = 64) -> None:
+    def __init__(self, model_path: Path | None = None, *, threads: int = 1, batch_size: int = 16) -> None:
         self._model_path = model_path
         self._threads = threads
         self._batch_size = batch_size
@@ -54,7 +54,7 @@ class Embedder:
         """Return an (n, 384) float32 array of normalised sentence vectors."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        # Sorting by length keeps padding small inside each batch.
+        # Sorting by length keeps padding small; small batches keep onnxruntime's memory arena small.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for start in range(0, len(order), self._batch_size):
