@@ -1,0 +1,268 @@
+"""The gig workforce: self-service sign-up, certification quizzes, tiers from volume and quality, capacity.
+
+Release hook: dispatch.release() calls `agent_released` in its transaction, which credits the earnings ledger
+and, on a resolve, re-evaluates the agent's tiers.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import func, select, update
+
+from tandem.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tandem.core.ids import new_id
+from tandem.demo.certification import Question, load_bank, questions_by_id
+from tandem.domain.conversation import ConversationState
+from tandem.domain.skills import SENSITIVE_TOPICS, Tier, Topic, required_tier
+from tandem.services import agents as agent_service
+from tandem.services import audit, earnings
+from tandem.services.context import Work
+from tandem.storage.models import Agent, AgentSkill, Conversation
+from tandem.storage.models_workforce import CertificationAttempt, LedgerEntry, WorkforceProfile
+
+# a supervisor's demotion sticks: automatic promotion leaves skills granted this way alone
+HOLD_PREFIX = "supervisor-hold:"
+
+
+class WorkforcePolicy(BaseSettings):
+    """Certification and tier thresholds, read from TANDEM_WORKFORCE_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="TANDEM_WORKFORCE_", frozen=True, extra="ignore")
+
+    questions_per_attempt: int = Field(default=5, ge=1, le=20)
+    pass_mark: float = Field(default=0.8, gt=0, le=1)
+    max_attempts: int = Field(default=3, ge=1)
+    attempt_window_s: float = Field(default=24 * 3600, gt=0)
+    attempt_ttl_s: float = Field(default=20 * 60, gt=0)
+    verified_min_resolved: int = Field(default=20, ge=1)
+    verified_min_csat: float = Field(default=4.0, ge=1, le=5)
+    senior_min_resolved: int = Field(default=100, ge=1)
+    senior_min_csat: float = Field(default=4.3, ge=1, le=5)
+    # a mean over too few ratings says little: each tier also needs this many rated conversations
+    verified_min_ratings: int = Field(default=5, ge=1)
+    senior_min_ratings: int = Field(default=20, ge=1)
+
+
+@cache
+def current_policy() -> WorkforcePolicy:
+    """The process's policy, read once from the environment."""
+    return WorkforcePolicy()
+
+
+# ---- sign-up ----------------------------------------------------------------------------------------------
+
+
+def parse_topics(names: Iterable[str]) -> list[Topic]:
+    """Known topics, deduplicated, in the enum's order."""
+    wanted = {n.strip().lower() for n in names}
+    unknown = sorted(wanted - {t.value for t in Topic})
+    if unknown:
+        raise InvalidInput("unknown topics: " + ", ".join(unknown), allowed=[t.value for t in Topic])
+    return [t for t in Topic if t.value in wanted]
+
+
+def check_place(country: str | None, timezone: str | None) -> tuple[str | None, str | None]:
+    """An ISO 3166 alpha-2 country code and an IANA time zone, or raise."""
+    if country is not None:
+        country = country.strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            raise InvalidInput("country must be a two-letter ISO 3166 code such as 'SE'")
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput("timezone must be an IANA name such as 'Europe/Stockholm'") from None
+    return country, timezone
+
+
+def sign_up(work: Work, *, name: str, email: str, password: str, languages: list[str], topics: list[str],
+            capacity: int, country: str | None, timezone: str | None) -> Agent:
+    """Create a gig agent with no skills: every topic must be earned through certification."""
+    wanted = parse_topics(topics)
+    country, timezone = check_place(country, timezone)
+    agent = agent_service.create(work, email=email, name=name, password=password, languages=languages,
+                                 role="agent", capacity=capacity, country=country, timezone=timezone)
+    work.session.add(WorkforceProfile(agent_id=agent.id, topics=[t.value for t in wanted], signed_up_at=work.now))
+    audit.record(work, actor=agent.id, action="agent.signup", subject=agent.id)
+    return agent
+
+
+def wanted_topics(work: Work, agent_id: str) -> list[str]:
+    profile = work.session.get(WorkforceProfile, agent_id)
+    return list(profile.topics) if profile else []
+
+
+# ---- certification ---------------------------------------------------------------------------------------
+
+
+def attempts_in_window(work: Work, agent_id: str, topic: Topic, policy: WorkforcePolicy) -> list[float]:
+    """Start times of the agent's attempts at this topic within the retry window, oldest first."""
+    return list(work.session.scalars(
+        select(CertificationAttempt.started_at).where(
+            CertificationAttempt.agent_id == agent_id, CertificationAttempt.topic == topic.value,
+            CertificationAttempt.started_at > work.now - policy.attempt_window_s,
+        ).order_by(CertificationAttempt.started_at)))
+
+
+def certification_status(work: Work, agent: Agent, policy: WorkforcePolicy) -> list[dict[str, Any]]:
+    """Per topic: the tier held, attempts left, when the next attempt frees up, whether routing uses it."""
+    skills = agent_service.skills_of(work, [agent.id])[agent.id]
+    wanted = set(wanted_topics(work, agent.id))
+    out = []
+    for topic in Topic:
+        used = attempts_in_window(work, agent.id, topic, policy)
+        tier = skills.get(topic.value)
+        out.append({
+            "topic": topic.value, "wanted": topic.value in wanted, "sensitive": topic in SENSITIVE_TOPICS,
+            "tier": Tier(tier).name.lower() if tier else None, "required_tier": required_tier(topic).name.lower(),
+            "routable": tier is not None and tier >= required_tier(topic),
+            "attempts_left": max(0, policy.max_attempts - len(used)),
+            "next_attempt_at": used[0] + policy.attempt_window_s if len(used) >= policy.max_attempts else None,
+            "questions": policy.questions_per_attempt, "pass_mark": policy.pass_mark,
+        })
+    return out
+
+
+def start_attempt(work: Work, agent: Agent, topic: Topic, policy: WorkforcePolicy,
+                  rng: random.Random | None = None) -> dict[str, Any]:
+    """Draw a quiz for a topic; counts as one of the limited attempts even if never submitted."""
+    if topic.value in agent_service.skills_of(work, [agent.id])[agent.id]:
+        raise Conflict("you are already certified in this topic", topic=topic.value)
+    used = attempts_in_window(work, agent.id, topic, policy)
+    if len(used) >= policy.max_attempts:
+        raise Conflict(f"no attempts left: {policy.max_attempts} per topic per "
+                       f"{policy.attempt_window_s / 3600:g} h", retry_at=used[0] + policy.attempt_window_s)
+    bank = load_bank(topic)
+    drawn = (rng or secrets.SystemRandom()).sample(list(bank), min(policy.questions_per_attempt, len(bank)))
+    attempt = CertificationAttempt(id=new_id("cat"), agent_id=agent.id, topic=topic.value,
+                                   question_ids=[q.id for q in drawn], started_at=work.now,
+                                   expires_at=work.now + policy.attempt_ttl_s)
+    work.session.add(attempt)
+    return attempt_view(attempt, drawn, policy.max_attempts - len(used) - 1)
+
+
+def attempt_view(attempt: CertificationAttempt, drawn: list[Question], attempts_left: int) -> dict[str, Any]:
+    """The quiz as the agent sees it: questions and choices, never the answers."""
+    return {
+        "id": attempt.id, "topic": attempt.topic, "expires_at": attempt.expires_at, "attempts_left": attempts_left,
+        "questions": [{"id": q.id, "question": q.question, "choices": list(q.choices), "article": q.article}
+                      for q in drawn],
+    }
+
+
+def submit_attempt(work: Work, agent: Agent, attempt_id: str, answers: Mapping[str, int],
+                   policy: WorkforcePolicy) -> dict[str, Any]:
+    """Grade once, on the server; a pass grants the topic at tier `new`. Only the score goes back."""
+    attempt = work.session.get(CertificationAttempt, attempt_id, with_for_update=True)
+    if attempt is None or attempt.agent_id != agent.id:
+        raise NotFound("no such certification attempt", attempt_id=attempt_id)
+    if attempt.submitted_at is not None:
+        raise Conflict("this attempt was already submitted")
+    if work.now > attempt.expires_at:
+        raise Conflict("this attempt has expired; start a new one")
+    if set(answers) != set(attempt.question_ids):
+        raise InvalidInput("answer every question of this attempt, and only those")
+    bank = questions_by_id()
+    missed = [bank[q] for q in attempt.question_ids if answers[q] != bank[q].answer]
+    correct = len(attempt.question_ids) - len(missed)
+    passed = correct >= policy.pass_mark * len(attempt.question_ids) - 1e-9
+    attempt.submitted_at, attempt.correct, attempt.passed = work.now, correct, passed
+    topic = Topic(attempt.topic)
+    if passed:
+        agent_service.grant_skill(work, agent.id, topic, Tier.NEW, granted_by="certification")
+    audit.record(work, actor=agent.id, action="certification.submitted", subject=agent.id, topic=topic.value,
+                 correct=correct, total=len(attempt.question_ids), passed=passed)
+    return {"topic": topic.value, "correct": correct, "total": len(attempt.question_ids), "passed": passed,
+            "pass_mark": policy.pass_mark, "tier": "new" if passed else None,
+            "routable": passed and required_tier(topic) == Tier.NEW,
+            # which articles to re-read, not which answers were right
+            "review_articles": sorted({q.article for q in missed})}
+
+
+# ---- tiers ------------------------------------------------------------------------------------------------
+
+
+def record_of(work: Work, agent_id: str) -> tuple[int, float | None, int]:
+    """Conversations the agent resolved, their mean CSAT and how many were rated."""
+    resolved = select(LedgerEntry.conversation_id).where(
+        LedgerEntry.agent_id == agent_id, LedgerEntry.kind == earnings.Kind.BASE.value,
+        LedgerEntry.outcome == earnings.Outcome.RESOLVED.value)
+    count = work.session.scalar(select(func.count()).select_from(resolved.subquery())) or 0
+    mean, rated = work.session.execute(select(func.avg(Conversation.rating), func.count(Conversation.rating))
+                                       .where(Conversation.id.in_(resolved))).one()
+    return int(count), float(mean) if mean is not None else None, int(rated)
+
+
+def earned_tier(count: int, mean: float | None, rated: int, policy: WorkforcePolicy) -> Tier:
+    """The tier a record of resolved conversations and ratings has earned."""
+    if mean is not None and count >= policy.senior_min_resolved and rated >= policy.senior_min_ratings \
+            and mean >= policy.senior_min_csat:
+        return Tier.SENIOR
+    if mean is not None and count >= policy.verified_min_resolved and rated >= policy.verified_min_ratings \
+            and mean >= policy.verified_min_csat:
+        return Tier.VERIFIED
+    return Tier.NEW
+
+
+def evaluate_tiers(work: Work, agent_id: str, policy: WorkforcePolicy) -> list[str]:
+    """Raise every certified topic to the tier the agent's record earned; return the topics raised."""
+    count, mean, rated = record_of(work, agent_id)
+    target = earned_tier(count, mean, rated, policy)
+    raised = []
+    for skill in work.session.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id)):
+        if skill.tier < target and not skill.granted_by.startswith(HOLD_PREFIX):
+            skill.tier, skill.granted_at, skill.granted_by = int(target), work.now, "record"
+            raised.append(skill.topic)
+    if raised:
+        audit.record(work, actor="system", action="tier.promoted", subject=agent_id, topics=raised,
+                     tier=target.name.lower(), resolved=count, csat=mean, rated=rated)
+    return raised
+
+
+def set_tier(work: Work, supervisor: Agent, agent_id: str, topic: Topic, tier: Tier, reason: str) -> None:
+    """A supervisor sets a certified topic's tier, up or down; a demotion is held against automatic promotion."""
+    if supervisor.role != "supervisor":
+        raise Forbidden("supervisors only")
+    agent_service.get(work, agent_id)
+    skill = work.session.get(AgentSkill, (agent_id, topic.value))
+    if skill is None:
+        raise Conflict("the agent is not certified in this topic", topic=topic.value)
+    before = skill.tier
+    prefix = HOLD_PREFIX if tier < before else "supervisor:"
+    skill.tier, skill.granted_at, skill.granted_by = int(tier), work.now, f"{prefix}{supervisor.id}"[:64]
+    audit.record(work, actor=supervisor.id, action="tier.set", subject=agent_id, topic=topic.value,
+                 before=Tier(before).name.lower(), after=tier.name.lower(), reason=reason)
+
+
+# ---- capacity and the release hook -----------------------------------------------------------------------
+
+
+def set_capacity(work: Work, agent: Agent, capacity: int) -> int:
+    """Change concurrent chats (1-4), never below the conversations the agent holds right now."""
+    if not 1 <= capacity <= 4:
+        raise InvalidInput("capacity must be 1 to 4 concurrent chats")
+    done = work.session.execute(update(Agent).where(Agent.id == agent.id, Agent.load <= capacity)
+                                .values(capacity=capacity).execution_options(synchronize_session=False))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("finish some conversations first: capacity cannot go below your current load",
+                       load=agent_service.get(work, agent.id).load)
+    work.emit("queue", {"type": "agents.changed"})  # more room may mean an offer now
+    return capacity
+
+
+def agent_released(work: Work, conv: Conversation, agent_id: str, target: ConversationState, reason: str,
+                   policy: WorkforcePolicy | None = None) -> None:
+    """Credit the ledger for the stint that ends now; on a resolve, re-evaluate tiers. Same transaction."""
+    outcome = earnings.outcome_of(target, reason)
+    earnings.credit_release(work, conv, agent_id, outcome)
+    if outcome == earnings.Outcome.RESOLVED:
+        evaluate_tiers(work, agent_id, policy or current_policy())

@@ -1,0 +1,53 @@
+// The agent's own earnings: today and this week in their time zone, and each paid conversation.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let token = sessionStorage.getItem("tandem.agent.token");
+  const auth = () => ({ Authorization: "Bearer " + token });
+  const usd = (s) => "$" + s;
+  const OUTCOMES = { resolved: "Resolved", handed_back: "Handed back", transferred: "Transferred", dropped: "Disconnected" };
+
+  async function start() {
+    try {
+      const me = await T.api("GET", "/api/agent/me", undefined, auth());
+      $("me").textContent = me.name;
+    } catch (_) { token = null; sessionStorage.removeItem("tandem.agent.token"); $("login").hidden = false; return; }
+    $("login").hidden = true; $("app").hidden = false;
+    await load();
+    setInterval(load, 15000);
+  }
+
+  async function load() {
+    let r;
+    try { r = await T.api("GET", "/api/workforce/me/earnings", undefined, auth()); $("error").textContent = ""; }
+    catch (e) { $("error").textContent = e.message; return; }
+    $("today").textContent = usd(r.today.total);
+    $("today-detail").textContent = `${r.today.conversations} conversation${r.today.conversations === 1 ? "" : "s"}`;
+    $("week").textContent = usd(r.week.total);
+    $("week-detail").textContent = `${r.week.conversations} conversations · base ${usd(r.week.base)} · per minute ${usd(r.week.per_minute)}`;
+    $("week-surge").textContent = usd(r.week.surge_bonus);
+    $("zone").textContent = "Days and weeks in " + r.timezone;
+    const body = $("rows").querySelector("tbody"); body.replaceChildren();
+    for (const row of r.conversations) {
+      const surge = Number(row.surge_bonus) > 0;
+      body.append(T.el("tr", { "data-conversation": row.conversation_id || "" },
+        T.el("td", {}, new Date(row.at * 1000).toLocaleString()),
+        T.el("td", {}, row.conversation_id ? row.conversation_id.slice(0, 14) : "—"),
+        T.el("td", {}, row.kind === "adjustment" ? "Adjustment: " + (row.note || "") : (OUTCOMES[row.outcome] || row.outcome)),
+        T.el("td", { class: "num" }, row.seconds === null ? "" : T.ago(row.seconds)),
+        T.el("td", { class: "num" }, usd(row.base)), T.el("td", { class: "num" }, usd(row.per_minute)),
+        T.el("td", { class: "num" + (surge ? " surge" : "") }, usd(row.surge_bonus)),
+        T.el("td", { class: "num" }, usd(row.adjustment)), T.el("td", { class: "num total" }, usd(row.total))));
+    }
+    $("empty").hidden = r.conversations.length > 0;
+  }
+
+  $("login").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
+      token = r.token; sessionStorage.setItem("tandem.agent.token", token); start();
+    } catch (e) { $("error").textContent = e.message; }
+  });
+  if (token) start(); else $("login").hidden = false;
+})();

@@ -1,0 +1,40 @@
+// Self-service sign-up: creates the agent (no skills yet) and goes on to certification.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const TOPICS = ["payments", "refunds", "disputes", "fraud", "hardship", "account"];
+  const SENSITIVE = new Set(["disputes", "fraud", "hardship"]);
+
+  for (const t of TOPICS) {
+    $("topics").append(T.el("label", {}, T.el("input", { type: "checkbox", name: "topic", value: t }),
+      t + (SENSITIVE.has(t) ? " (senior agents only)" : "")));
+  }
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).concat(["UTC"]);
+  for (const z of [...new Set([here, ...zones])]) $("timezone").append(T.el("option", { value: z, selected: z === here }, z));
+
+  function showError(e) {
+    const details = e && e.details && e.details.errors ? " (" + e.details.errors.map((x) => x.loc.slice(-1)[0]).join(", ") + ")" : "";
+    $("error").textContent = e ? e.message + details : "";
+  }
+
+  $("signup").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = {
+      name: $("name").value.trim(), email: $("email").value.trim(), password: $("password").value,
+      languages: $("languages").value.split(",").map((s) => s.trim()).filter(Boolean),
+      topics: [...document.querySelectorAll("input[name=topic]:checked")].map((i) => i.value),
+      country: $("country").value.trim() || null, timezone: $("timezone").value || null,
+      capacity: Number($("capacity").value),
+    };
+    $("submit").disabled = true;
+    try {
+      const res = await fetch("/api/workforce/signup", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const data = await res.json().catch(() => null);
+      if (!res.ok) { showError((data && data.error) || { message: res.statusText }); return; }
+      sessionStorage.setItem("tandem.agent.token", data.token);
+      location.href = "/certify?welcome=1";
+    } catch (e) { showError({ message: "could not reach the server; try again" }); }
+    finally { $("submit").disabled = false; }
+  });
+})();
