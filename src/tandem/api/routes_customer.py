@@ -24,7 +24,7 @@ def _check_customer_ref(services: Services, ref: str | None, signature: str | No
     if services.settings.demo and signature is None:
         return ref
     expected = hmac.new(services.settings.secret_key.encode(), ref.encode(), hashlib.sha256).hexdigest()
-    if not signature or not hmac.compare_digest(expected, signature):
+    if not signature or not hmac.compare_digest(expected.encode(), signature.encode()):
         raise Unauthorized("customer_ref needs a valid signature")
     return ref
 

@@ -12,7 +12,7 @@ class Strict(BaseModel):
 class ConversationCreate(Strict):
     language: str = Field("en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$")
     channel: str = Field("web", pattern=r"^(web|api|email|sms)$")
-    customer_ref: str | None = Field(None, max_length=128)
+    customer_ref: str | None = Field(None, min_length=1, max_length=128)
     signature: str | None = Field(None, max_length=128)
 
 
