@@ -31,7 +31,8 @@ TOPIC_OF_SENSITIVITY: dict[Sensitivity, Topic] = {
 
 _PATTERNS: dict[Sensitivity, str] = {
     Sensitivity.FRAUD: (
-        r"fraud\w*|scam\w*|stolen|hacked|identity theft|unauthori[sz]ed|didn t make (?:this|that|the) "
+        r"fraud\w*|scam\w*|stolen|hacked|identity theft|unauthori[sz]ed|never (?:placed|ordered)|"
+        r"didn t (?:place|order) (?:this|that|it|an|the)|didn t make (?:this|that|the) "
         r"(?:purchase|payment|order)|not my (?:purchase|order)|someone (?:used|opened|took|stole)|phishing|"
         r"betrug|gestohlen|gehackt|bedrägeri|bedrageri|stulen|kapad|svindel|stjålet|stjalet|petos|varastettu|"
         r"fraude|arnaque|volé|vole|estafa|robad[oa]|truffa|rubat[oa]|oplichting|gestolen|golpe|roubad[oa]|"
@@ -51,6 +52,7 @@ _PATTERNS: dict[Sensitivity, str] = {
     ),
     Sensitivity.DISPUTE: (
         r"disput\w*|chargeback|never (?:received|arrived|got)|didn t (?:receive|arrive|get) (?:my|the|it)|"
+        r"(?:shop|store|merchant|seller|retailer|they) never (?:sent|shipped|delivered)|"
         r"charged twice|double charged|faulty|broken item|not as described|merchant (?:won t|refuses|will not)|"
         r"reklamation|widerspruch|nie angekommen|bestrid\w*|reklamat\w*|aldrig kommit|litige|contestation|"
         r"jamais reçu|jamais recu|disputa|reclamación|reclamacion|nunca llegó|nunca llego|contestazione|"
