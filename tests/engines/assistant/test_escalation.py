@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -146,3 +148,12 @@ def test_failing_model_hands_over_to_a_human(caplog: pytest.LogCaptureFixture) -
     assert result.escalation is not None and result.escalation.reason is EscalationReason.MODEL_UNAVAILABLE
     explicit = review(FakeNLU(None), "I want a human", [])
     assert explicit.escalation is not None and explicit.escalation.reason is EscalationReason.EXPLICIT_REQUEST
+
+
+def test_rules_import_no_model_libraries() -> None:
+    code = (
+        "import sys, tandem.engines.assistant.escalation, tandem.engines.assistant.handoff\n"
+        "print([m for m in ('onnxruntime', 'sklearn', 'scipy', 'tokenizers', 'numpy') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

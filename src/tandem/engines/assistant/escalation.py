@@ -16,8 +16,8 @@ from typing import Protocol
 from tandem.domain.skills import SENSITIVE_TOPICS, Topic
 from tandem.engines.assistant.handoff import HandoffMatch, wants_human
 from tandem.engines.assistant.nlu.intents import Intent
+from tandem.engines.assistant.nlu.records import Understanding
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity
-from tandem.engines.assistant.nlu.understanding import Understanding
 
 
 class EscalationReason(StrEnum):

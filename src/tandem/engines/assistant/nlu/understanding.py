@@ -8,7 +8,6 @@ import logging
 import pickle
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from tandem.domain.skills import Topic
@@ -16,6 +15,7 @@ from tandem.engines.assistant.nlu.classifier import ClassifierSettings, TextClas
 from tandem.engines.assistant.nlu.embeddings import DATA_DIR, Embedder, shared_embedder
 from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.language import detect_language
+from tandem.engines.assistant.nlu.records import Understanding
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity, sensitivities
 from tandem.engines.assistant.nlu.signals import FrustrationCue, frustration_cues, sentiment
 
@@ -23,19 +23,6 @@ TRAINING_CSV = DATA_DIR / "intents" / "product_intents.csv"
 MODEL_VERSION = "product-intents-1"
 PRODUCT_SETTINGS = ClassifierSettings(balanced=True)
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Understanding:
-    """What the NLU made of one customer message."""
-
-    language: str
-    intent: Intent
-    topic: Topic | None
-    confidence: float
-    sentiment: float
-    frustration: tuple[FrustrationCue, ...] = ()
-    sensitive: tuple[Sensitivity, ...] = ()
 
 
 class NLU:
