@@ -6,6 +6,7 @@ Who gets which conversation is decided by the dispatcher behind `SimRouter`; thi
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,6 +69,16 @@ class HumanStage:
         heapq.heappush(self.heap, (t, next(self.seq), kind, a, b))
 
     def run(self) -> HumanOutcome:
+        # the loop allocates millions of short-lived acyclic objects: cyclic GC passes would only cost time
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run(self) -> HumanOutcome:
         entry = self.demand.entry.tolist()
         patience = self.demand.patience.tolist()
         n, i, heap, pop = len(entry), 0, self.heap, heapq.heappop
@@ -85,7 +96,8 @@ class HumanStage:
             else:
                 t, _, kind, a, b = pop(heap)
                 handlers[kind](t, a, b)
-            if self.dirty and (not heap or heap[0][0] > t):
+            # with every slot taken no offer is possible: the router sees the queued work at the next dispatch
+            if self.dirty and self.workforce.free > 0 and (not heap or heap[0][0] > t):
                 self.dirty = False
                 self._dispatch(t)
         return self._outcome()

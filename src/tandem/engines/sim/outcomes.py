@@ -20,6 +20,6 @@ def csat_scores(c: Csat, ai_resolved: np.ndarray, ai_failed: np.ndarray, served:
     return np.clip(score + rng.normal(0.0, c.noise, score.size), 1.0, 5.0)
 
 
-def gig_pay(pay: Pay, served: np.ndarray, handle: np.ndarray, bonus_hourly: np.ndarray) -> np.ndarray:
+def gig_pay(pay: Pay, served: np.ndarray, handle: np.ndarray, bonus: np.ndarray) -> np.ndarray:
     """Per-conversation pay for gig agents: a base, per handled minute, and the surge bonus fixed at offer."""
-    return np.where(served, pay.per_conversation + (pay.per_minute + bonus_hourly / 60.0) * handle, 0.0)
+    return np.where(served, pay.per_conversation + pay.per_minute * handle + bonus, 0.0)

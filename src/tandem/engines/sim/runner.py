@@ -80,7 +80,9 @@ def run_scenario(s: Scenario, rng: np.random.Generator, router_factory: RouterFa
         from tandem.engines.sim.surge_loop import surge_levels_for
 
         levels = surge_levels_for(s, demand)
-    workforce = Workforce(s.agents, s.surge, s.pay, profiles, rng, horizon, levels)
+    mean, _, _ = handling_params(s)
+    workforce = Workforce(s.agents, s.surge, s.pay, profiles, rng, horizon, levels,
+                          chats_per_hour=60.0 * s.agents.capacity / mean)
     router = (router_factory or _production_router)(s)
     outcome = HumanStage(demand, router, workforce, s.offers, rng, progress).run()
     workforce.close(horizon)
@@ -124,7 +126,7 @@ def _records(s: Scenario, arrivals: np.ndarray, ai: AIOutcome, demand: HumanDema
         "conversation": np.arange(n), "arrival_min": arrivals, "intent": ai.intent, "language": ai.language,
         "ai_minutes": ai.ai_minutes * s.ai.enabled, "ai_resolved": ai.resolved, "escalated": ai.escalated,
         "reason": ai.reason, "wait": wait, "abandoned": abandoned, "served": served, "agent": agent,
-        "offers": spread(out.offers, 0), "handle": handle, "surge_bonus_hourly": bonus, "pay": pay,
+        "offers": spread(out.offers, 0), "handle": handle, "surge_bonus": bonus, "pay": pay,
         "ai_cost": np.full(n, s.ai.cost_per_conversation * s.ai.enabled), "csat": csat,
         "resolved": ai.resolved | served,
     }

@@ -93,14 +93,19 @@ class Offers:
 
 @dataclass(frozen=True)
 class Surge:
-    """The surge loop: how often it looks, its target and the bonus per level."""
+    """The surge loop (engines/surge rules): how often it looks, its staffing target, levels and bonuses.
+
+    `enter` are the shortfalls (1 - online/needed) that enter LOW/MEDIUM/HIGH, `hysteresis` how far the
+    shortfall must fall below a threshold to leave it, `bonus` the amount per conversation at NONE..HIGH.
+    """
 
     enabled: bool = False
     interval_minutes: float = 5.0
     target_abandon: float = 0.03
-    bonus_per_level: float = 2.0
-    max_level: int = 4
     lead_minutes: float = 15.0
+    enter: tuple[float, float, float] = (0.05, 0.15, 0.30)
+    hysteresis: float = 0.04
+    bonus: tuple[float, float, float, float] = (0.0, 0.5, 1.0, 2.0)
 
 
 @dataclass(frozen=True)

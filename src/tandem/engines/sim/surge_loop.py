@@ -1,21 +1,22 @@
-"""The surge loop the simulator runs: a level from the gap between agents needed and agents online.
+"""The surge loop the simulator runs, on the production surge rules (`tandem.engines.surge`).
 
-Needed agents come from the exact Erlang-A staffing engine on the larger of the recent arrival rate and the
-forecast rate `lead_minutes` ahead. The forecast is seasonal (same weekday and hour in other weeks of the same
-history), so it never sees the day being simulated.
+Every interval the loop needs the exact Erlang-A least agents (`surge.agents_needed`) for the larger of the
+recent arrival rate and the forecast rate `lead_minutes` ahead, and sets the level from the shortfall with
+hysteresis (`surge.surge_level`); the bonus per conversation is `surge.bonus_for`. The forecast is seasonal
+(same weekday and hour in the other weeks of the same history), so it never sees the hour being simulated.
 """
 
 from __future__ import annotations
 
-import math
+from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
 
 from tandem.engines.sim.human import HumanDemand
-from tandem.engines.sim.scenario import Scenario
+from tandem.engines.sim.scenario import Scenario, Surge
 from tandem.engines.staffing.model import ServiceModel, StaffingTarget
-from tandem.engines.staffing.optimize import required_agents
+from tandem.engines.surge import SurgeLevel, SurgeRules, agents_needed, bonus_for, surge_level
 
 RECENT_MINUTES = 15.0
 
@@ -32,18 +33,24 @@ def seasonal_forecast(entry: np.ndarray, hours: int) -> np.ndarray:
     return out
 
 
-class ForecastSurge:
-    """Surge level = ceil(gap / step) capped at max_level, where step is a tenth of the need (at least 1)."""
+def surge_rules(surge: Surge) -> SurgeRules:
+    """The scenario's surge settings as the surge engine's rules."""
+    bonus = tuple(Decimal(str(b)) for b in surge.bonus)
+    return SurgeRules(enter=surge.enter, hysteresis=surge.hysteresis, bonus=bonus)  # type: ignore[arg-type]
 
-    def __init__(self, entry: np.ndarray, forecast_per_hour: np.ndarray, handle: float, patience: float,
-                 capacity: int, target_abandon: float, lead: float, max_level: int) -> None:
-        self.entry, self.forecast, self.lead, self.max_level = entry, forecast_per_hour, lead, max_level
-        model = ServiceModel(handle, patience, concurrency=capacity)
-        target = StaffingTarget(0.0, 20.0, target_abandon)
+
+class ForecastSurge:
+    """The level from the gap between agents needed (Erlang-A on the expected rate) and agents online."""
+
+    def __init__(self, entry: np.ndarray, forecast_per_hour: np.ndarray, model: ServiceModel, surge: Surge) -> None:
+        self.entry, self.forecast, self.lead = entry, forecast_per_hour, surge.lead_minutes
+        self.rules = surge_rules(surge)
+        self.previous = SurgeLevel.NONE
+        target = StaffingTarget(0.0, 20.0, surge.target_abandon)
 
         @lru_cache(maxsize=4096)
-        def need(rate_x100: int) -> int:
-            return required_agents(rate_x100 / 100.0, model, target).agents if rate_x100 else 0
+        def need(per_hour: int) -> int:
+            return agents_needed(per_hour, 60.0, model, target) if per_hour else 0
 
         self.need = need
 
@@ -55,11 +62,14 @@ class ForecastSurge:
         return max(float(recent), float(self.forecast[hour]) / 60.0)
 
     def level(self, t: float, online: int) -> int:
-        need = self.need(int(round(self.rate(t) * 100)))
-        gap = need - online
-        if gap <= 0:
-            return 0
-        return min(self.max_level, math.ceil(gap / max(1.0, 0.1 * need)))
+        """The surge level now, carrying hysteresis from the previous look."""
+        needed = self.need(int(round(self.rate(t) * 60)))
+        self.previous = surge_level(needed, online, self.previous, self.rules)
+        return int(self.previous)
+
+    def bonus(self, level: int) -> float:
+        """The bonus per conversation at a level."""
+        return float(bonus_for(SurgeLevel(level), self.rules))
 
 
 def surge_levels_for(s: Scenario, demand: HumanDemand) -> ForecastSurge:
@@ -68,5 +78,5 @@ def surge_levels_for(s: Scenario, demand: HumanDemand) -> ForecastSurge:
 
     hours = int(demand.entry[-1] // 60) + 2 if demand.entry.size else 1
     mean, _, patience = handling_params(s)
-    return ForecastSurge(demand.entry, seasonal_forecast(demand.entry, hours), mean, patience,
-                         s.agents.capacity, s.surge.target_abandon, s.surge.lead_minutes, s.surge.max_level)
+    model = ServiceModel(mean, patience, concurrency=s.agents.capacity)
+    return ForecastSurge(demand.entry, seasonal_forecast(demand.entry, hours), model, s.surge)

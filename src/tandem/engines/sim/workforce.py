@@ -19,18 +19,29 @@ class SurgeLevels(Protocol):
 
     def level(self, t: float, online: int) -> int: ...
 
+    def bonus(self, level: int) -> float:
+        """The surge bonus per conversation at a level."""
+        ...
+
 
 class Workforce:
     """Agent sessions and the login stream; the human loop calls in on chats, logins, logouts and ticks."""
 
     def __init__(self, spec: Agents, surge: Surge, pay: Pay, profiles: list[AgentProfile],
-                 rng: np.random.Generator, horizon: float, levels: SurgeLevels | None = None) -> None:
+                 rng: np.random.Generator, horizon: float, levels: SurgeLevels | None = None,
+                 chats_per_hour: float = 10.0) -> None:
         self.spec, self.surge, self.pay, self.profiles, self.rng = spec, surge, pay, profiles, rng
+        self.chats_per_hour = chats_per_hour
         self.horizon, self.levels = horizon, levels
         n = len(profiles)
         self.online, self.draining, self.pending = [False] * n, [False] * n, [False] * n
         self.load, self.session = [0] * n, [0] * n
-        self.login_at, self.idle_since = [0.0] * n, [0.0] * n
+        self.idle: dict[int, float] = {}  # available agents without work -> since when, oldest first
+        self.offline_pool = list(range(n))  # offline and no login on the way (for drawing who joins)
+        self.pool_index = {k: k for k in range(n)}
+        self.free = 0  # open slots of available agents: zero means no dispatch can make an offer
+        self.available = 0  # agents online and not draining
+        self.login_at = [0.0] * n
         self.online_minutes = np.zeros(n)
         self.bonus = 0.0
         self.level = 0
@@ -39,7 +50,7 @@ class Workforce:
 
     @property
     def online_count(self) -> int:
-        return sum(1 for k, on in enumerate(self.online) if on and not self.draining[k])
+        return self.available
 
     def start(self, stage: HumanStage) -> None:
         """Put the first agents online and schedule the first tick."""
@@ -76,14 +87,18 @@ class Workforce:
     def _surge_step(self, stage: HumanStage, t: float) -> None:
         online = self.online_count
         self.level = self.levels.level(t, online) if self.levels and self.surge.enabled else 0
-        self.bonus = self.level * self.surge.bonus_per_level
+        self.bonus = self.levels.bonus(self.level) if self.levels and self.surge.enabled else 0.0
         self.level_log.append((t, self.level, online))
         self._idle_logouts(stage, t)
-        rate = base_login_rate(self.spec) * login_multiplier(self.bonus, self.pay.shift_hourly,
-                                                             self.spec.elasticity)
-        offline = [k for k, o in enumerate(self.online) if not o and not self.pending[k]]
-        joins = min(len(offline), int(self.rng.poisson(len(offline) * rate * self.interval)))
-        for k in self.rng.choice(offline, size=joins, replace=False).tolist() if joins else []:
+        hourly = self.bonus * self.chats_per_hour  # what the bonus adds to an hour of full work
+        rate = base_login_rate(self.spec) * login_multiplier(hourly, self.pay.shift_hourly, self.spec.elasticity)
+        pool = self.offline_pool
+        joins = min(len(pool), int(self.rng.poisson(len(pool) * rate * self.interval)))
+        if not joins:
+            return
+        chosen = [pool[i] for i in self.rng.choice(len(pool), size=joins, replace=False).tolist()]
+        for k in chosen:
+            self._take_from_pool(k)
             self.pending[k] = True
             stage.push(t + float(self.rng.random()) * self.interval, LOGIN, k)
 
@@ -91,18 +106,39 @@ class Workforce:
         limit = self.spec.idle_logout_minutes
         if limit <= 0:
             return
-        for k, on in enumerate(self.online):
-            if on and self.load[k] == 0 and t - self.idle_since[k] > limit:
-                self._leave(stage, k, t)
+        # self.idle is in order of idle_since (agents are appended when they become idle)
+        leaving = []
+        for k, since in self.idle.items():
+            if t - since <= limit:
+                break
+            leaving.append(k)
+        for k in leaving:
+            self._leave(stage, k, t)
+
+    def _take_from_pool(self, k: int) -> None:
+        pool, where = self.offline_pool, self.pool_index
+        i = where.pop(k)
+        last = pool.pop()
+        if last != k:
+            pool[i], where[last] = last, i
+
+    def _return_to_pool(self, k: int) -> None:
+        self.pool_index[k] = len(self.offline_pool)
+        self.offline_pool.append(k)
 
     def login(self, stage: HumanStage, k: int, t: float) -> None:
         """Bring agent k online and, in the gig pool, schedule the end of the session."""
+        if k in self.pool_index:
+            self._take_from_pool(k)
         self.pending[k] = False
         if self.online[k]:
             return
+        self.idle[k] = t
         self.online[k], self.draining[k] = True, False
+        self.free += self.profiles[k].capacity
+        self.available += 1
         self.session[k] += 1
-        self.login_at[k] = self.idle_since[k] = t
+        self.login_at[k] = t
         stage.router.agent_online(k, self.profiles[k], t)
         stage.dirty = True
         if self.spec.mode == "gig":
@@ -115,20 +151,30 @@ class Workforce:
             self._leave(stage, k, t)
 
     def _leave(self, stage: HumanStage, k: int, t: float) -> None:
+        if self.draining[k]:
+            return
+        self.free -= self.profiles[k].capacity - self.load[k]
+        self.available -= 1
+        self.idle.pop(k, None)
         if self.load[k] == 0:
             self._offline(stage, k, t)
-        elif not self.draining[k]:
+        else:
             self.draining[k] = True
             stage.router.agent_draining(k, t)
 
     def _offline(self, stage: HumanStage, k: int, t: float) -> None:
         self.online[k], self.draining[k] = False, False
         self.online_minutes[k] += t - self.login_at[k]
+        if not self.pending[k]:
+            self._return_to_pool(k)
         stage.router.agent_offline(k, t)
 
     def offered(self, k: int) -> None:
         """A pending offer holds the agent online like a chat does."""
+        if self.load[k] == 0:
+            self.idle.pop(k, None)
         self.load[k] += 1
+        self.free -= 1
 
     def answered(self, stage: HumanStage, k: int, accepted: bool, t: float) -> None:
         """An offer ended: an accepted one becomes a chat, anything else frees the slot."""
@@ -137,10 +183,13 @@ class Workforce:
 
     def chat_finished(self, stage: HumanStage, k: int, t: float) -> None:
         self.load[k] -= 1
+        if not self.draining[k]:
+            self.free += 1
         if self.load[k] == 0:
-            self.idle_since[k] = t
             if self.draining[k]:
                 self._offline(stage, k, t)
+            else:
+                self.idle[k] = t
 
     def close(self, t: float) -> None:
         """Count the time of agents still online at the end of the run."""
