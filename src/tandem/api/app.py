@@ -27,6 +27,7 @@ from tandem.api import (
     routes_privacy,
     routes_quality,
     routes_surge,
+    routes_workbench,
     routes_workforce,
     ws,
 )
@@ -74,6 +75,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(routes_workforce.router)
     app.include_router(routes_surge.router)
     app.include_router(routes_quality.router)
+    app.include_router(routes_workbench.router)
     app.include_router(ws.router)
     _install_pages(app)
     return app
@@ -190,7 +192,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def _install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    pages = {"/chat": "chat.html", "/agent": "agent.html", "/ops": "ops.html", "/staffing": "staffing.html"}
+    pages = {"/chat": "chat.html", "/agent": "agent.html", "/ops": "ops.html", "/staffing": "staffing.html",
+             "/supervisor": "supervisor.html"}
     for path, filename in pages.items():
         app.add_api_route(path, _page(filename), include_in_schema=False, methods=["GET"])
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from tandem.api.deps import AgentDep, BearerDep, ServicesDep
 from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
@@ -12,7 +13,7 @@ from tandem.core.errors import NotFound
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
 from tandem.services import agents as agent_service
-from tandem.services import audit, conversations, dispatch, queue
+from tandem.services import audit, conversations, dispatch, queue, suggestions
 from tandem.services.context import Services, Work
 from tandem.services.customer_data import customer_card
 from tandem.storage.models import Agent, Conversation
@@ -112,6 +113,11 @@ def my_conversations(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
         return {"conversations": [_agent_conv_view(c) for c in rows]}
 
 
+class AgentReply(AgentMessage):
+    # the suggested reply the agent started from, so the workbench learns if drafts are used, edited or ignored
+    suggestion_id: str | None = Field(None, min_length=1, max_length=64)
+
+
 def _own_conversation(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     # object-level authorization: the same answer for "does not exist" and "not yours"
     conv = work.session.get(Conversation, conversation_id)
@@ -146,7 +152,7 @@ def _agent_conv_view(conv: Conversation) -> dict[str, Any]:
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201, summary="Reply to the customer")
-def reply(conversation_id: str, body: AgentMessage, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+def reply(conversation_id: str, body: AgentReply, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     text = conversations.clean_body(body.body, services.settings.max_message_chars)
     with services.work() as work:
         conv = _own_conversation(work, agent, conversation_id)
@@ -154,6 +160,8 @@ def reply(conversation_id: str, body: AgentMessage, agent: AgentDep, services: S
             raise NotFound("no such conversation among yours", conversation_id=conversation_id)
         msg, created = conversations.append(work, conv, author=Author.AGENT, body=text, client_id=body.client_id,
                                             agent_id=agent.id, meta={"agent_name": agent.name})
+        if created and body.suggestion_id:
+            suggestions.record_use(work, conv.id, agent.id, body.suggestion_id, msg.body, msg.seq)
         return {"seq": msg.seq, "client_id": msg.client_id, "duplicate": not created}
 
 

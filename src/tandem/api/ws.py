@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from tandem.core.errors import TandemError, Unauthorized
 from tandem.core.ids import token_digest
 from tandem.services import agents as agent_service
-from tandem.services import conversations, flows, queue
+from tandem.services import conversations, flows, queue, workbench
 from tandem.services.context import Services
 
 router = APIRouter()
@@ -185,6 +185,8 @@ async def _customer_reader(ws: WebSocket, services: Services, conversation_id: s
                                                           ack.for_assistant))
             elif frame.get("type") == "ping":
                 await ws.send_json({"type": "pong"})
+            elif frame.get("type") == "typing":  # relayed to the assigned agent, never stored
+                await run_in_threadpool(workbench.customer_typing, services, conversation_id)
             else:
                 raise TandemError("unknown frame type; expected 'message' or 'ping'")
         except TandemError as exc:
