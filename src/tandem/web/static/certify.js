@@ -64,12 +64,17 @@
       const r = await T.api("POST", `/api/workforce/certifications/attempts/${quiz.id}/submit`, { answers }, auth());
       $("quiz").hidden = true; showError("");
       const box = $("result"); box.hidden = false;
-      box.replaceChildren(T.el("h2", { style: "margin-top:0" }, r.passed ? `Passed: ${r.topic}` : `Not passed: ${r.topic}`),
-        T.el("p", {}, `${r.correct} of ${r.total} correct (pass mark ${Math.round(r.pass_mark * 100)}%).`),
-        r.passed ? T.el("p", {}, r.routable ? "You can now receive conversations on this topic." :
-          "You are certified; conversations on this sensitive topic go to senior agents, a tier you reach with experience.") : null,
-        r.review_articles.length ? T.el("p", {}, "Worth re-reading: ",
-          r.review_articles.map((a) => T.el("a", { href: "/help/" + encodeURIComponent(a), target: "_blank", rel: "noopener", style: "margin-right:8px" }, a))) : null);
+      const parts = [T.el("h2", { style: "margin-top:0" }, r.passed ? `Passed: ${r.topic}` : `Not passed: ${r.topic}`),
+        T.el("p", {}, `${r.correct} of ${r.total} correct (pass mark ${Math.round(r.pass_mark * 100)}%).`)];
+      if (r.passed) {
+        parts.push(T.el("p", {}, r.routable ? "You can now receive conversations on this topic." :
+          "You are certified; conversations on this sensitive topic go to senior agents, a tier you reach with experience."));
+      }
+      if (r.review_articles.length) {
+        parts.push(T.el("p", {}, "Worth re-reading: ", r.review_articles.map((a) =>
+          T.el("a", { href: "/help/" + encodeURIComponent(a), target: "_blank", rel: "noopener", style: "margin-right:8px" }, a))));
+      }
+      box.replaceChildren(...parts);
       await loadTopics();
     } catch (e) { showError(e.message); }
   });

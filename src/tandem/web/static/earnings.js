@@ -24,7 +24,7 @@
     $("today").textContent = usd(r.today.total);
     $("today-detail").textContent = `${r.today.conversations} conversation${r.today.conversations === 1 ? "" : "s"}`;
     $("week").textContent = usd(r.week.total);
-    $("week-detail").textContent = `${r.week.conversations} conversations · base ${usd(r.week.base)} · per minute ${usd(r.week.per_minute)}`;
+    $("week-detail").textContent = `${r.week.conversations} conversation${r.week.conversations === 1 ? "" : "s"} · base ${usd(r.week.base)} · per minute ${usd(r.week.per_minute)}`;
     $("week-surge").textContent = usd(r.week.surge_bonus);
     $("zone").textContent = "Days and weeks in " + r.timezone;
     const body = $("rows").querySelector("tbody"); body.replaceChildren();
