@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from tandem.backend.protocol import AccountBackend
@@ -24,6 +25,7 @@ from tandem.storage.db import Database, migrate
 log = logging.getLogger(__name__)
 
 
+@functools.cache
 def help_center() -> KnowledgeBase:
     """The help center shipped with the demo company."""
     from tandem.demo.help_center import load_articles
@@ -34,10 +36,16 @@ def help_center() -> KnowledgeBase:
     ])
 
 
+@functools.lru_cache(maxsize=4)
+def _retriever(kb: KnowledgeBase) -> HybridRetriever:
+    # embedding the help center takes about a second: once per knowledge base and process
+    return HybridRetriever(kb, shared_embedder())
+
+
 def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBackend | None = None) -> Assistant:
     """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
     acting on the account backend when there is one, with a language model when one is configured."""
-    answerer = OfflineAssistant(kb, HybridRetriever(kb, shared_embedder()))
+    answerer = OfflineAssistant(kb, _retriever(kb))
     nlu = NLU(settings.model_dir, embedder=shared_embedder()) if settings.intent_model else None
     tools = AccountTools(backend) if backend is not None else None
     assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb))
