@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import time
 from pathlib import Path
 
@@ -54,22 +56,38 @@ def klarna_seconds() -> dict[str, float]:
     """Run scenarios/klarna-month.toml through the full engine and time it."""
     from tandem.engines.sim.runner import run_scenario_file
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = run_scenario_file(ROOT / "scenarios" / "klarna-month.toml", seed=1)
-    return {"seconds": time.perf_counter() - start, "conversations": summary["conversations"]}
+    return {"seconds": round(time.perf_counter() - start, 1), "cpu_seconds": round(time.process_time() - cpu, 1),
+            "conversations": summary["conversations"], "human_requests": summary["human_requests"],
+            "load_average_1min": round(os.getloadavg()[0], 1)}
 
 
-def w1() -> dict[str, float]:
-    """W1: the surge loop on the call-center arrivals against a perfect-foresight plan."""
+def w1() -> dict[str, object]:
+    """W1: the surge loop on the call-center arrivals, and perfect-foresight plans run through the same engine."""
     from tandem.engines.sim.runner import handling_params, run_scenario
     from tandem.engines.sim.scenario import load_scenario
-    from tandem.engines.sim.w1 import w1_report
+    from tandem.engines.sim.w1 import hourly_plan, requests_per_hour, w1_report
 
     s = load_scenario(ROOT / "scenarios" / "callcenter.toml")
-    res = run_scenario(s, np.random.default_rng(s.seed))
     handle, _, patience = handling_params(s)
-    return {**w1_report(res.records, float(res.agent_minutes.sum()), handle, patience),
-            "abandonment": res.summary["abandonment"]}
+
+    def report(variant: object) -> dict[str, float]:
+        res = run_scenario(variant, np.random.default_rng(s.seed))  # type: ignore[arg-type]
+        return {**w1_report(res.records, float(res.agent_minutes.sum()), handle, patience),
+                "abandonment": res.summary["abandonment"]}
+
+    res = run_scenario(s, np.random.default_rng(s.seed))
+    out: dict[str, object] = {"tandem_gig_surge": {**w1_report(res.records, float(res.agent_minutes.sum()), handle,
+                                                               patience), "abandonment": res.summary["abandonment"]}}
+    requests = requests_per_hour(res.records)
+    for target in (0.05, 0.02, 0.005):  # the oracle: each hour staffed for its true rate, no login lag
+        plan = tuple(int(k) for k in hourly_plan(requests, handle, patience, target))
+        oracle = dataclasses.replace(s, agents=dataclasses.replace(s.agents, mode="shifts", shifts=plan,
+                                                                   pool_size=max(plan)),
+                                     surge=dataclasses.replace(s.surge, enabled=False))
+        out[f"perfect_foresight_plan_at_{target}"] = report(oracle)
+    return out
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
@@ -58,6 +59,10 @@ class HumanStage:
         self.agent = [-1] * n
         self.offers = [0] * n
         self.bonus = [0.0] * n
+        # the abandonment event is pushed only for a conversation that is left waiting (most never are)
+        self.deadline = (demand.entry + demand.patience).tolist()
+        self.armed = [False] * n
+        self.fresh: list[int] = []
         self.heap: list[tuple[float, int, int, int, int]] = []
         self.seq = count()
         self.progress = progress
@@ -80,7 +85,6 @@ class HumanStage:
 
     def _run(self) -> HumanOutcome:
         entry = self.demand.entry.tolist()
-        patience = self.demand.patience.tolist()
         n, i, heap, pop = len(entry), 0, self.heap, heapq.heappop
         self.workforce.start(self)
         handlers = (self._abandon, self._answer, self._finish, self._login, self._logout, self._tick)
@@ -88,7 +92,7 @@ class HumanStage:
             if i < n and (not heap or entry[i] <= heap[0][0]):
                 t = entry[i]
                 self.router.enqueue(i, self.demand.topic[i], self.demand.language[i], t)
-                self.push(t + patience[i], ABANDON, i)
+                self.fresh.append(i)
                 self.dirty = True
                 i += 1
                 if self.progress is not None and i % 8192 == 0:
@@ -97,10 +101,24 @@ class HumanStage:
                 t, _, kind, a, b = pop(heap)
                 handlers[kind](t, a, b)
             # with every slot taken no offer is possible: the router sees the queued work at the next dispatch
-            if self.dirty and self.workforce.free > 0 and (not heap or heap[0][0] > t):
-                self.dirty = False
-                self._dispatch(t)
+            if self.dirty and (not heap or heap[0][0] > t):
+                if self.workforce.free > 0:
+                    self.dirty = False
+                    self._dispatch(t)
+                self._arm_fresh()
         return self._outcome()
+
+    def _arm(self, conv: int) -> None:
+        if not self.armed[conv]:
+            self.armed[conv] = True
+            self.push(self.deadline[conv], ABANDON, conv)
+
+    def _arm_fresh(self) -> None:
+        state = self.state
+        for conv in self.fresh:
+            if state[conv] == WAITING:
+                self._arm(conv)
+        self.fresh.clear()
 
     def _dispatch(self, t: float) -> None:
         for conv, agent in self.router.dispatch(t):
@@ -113,14 +131,16 @@ class HumanStage:
             code = ACCEPTED if accepted else DECLINED
             if delay >= self.timeout:
                 delay, code = self.timeout, EXPIRED
+            if t + delay >= self.deadline[conv]:
+                self._arm(conv)  # the customer may leave before the answer comes
             self.push(t + delay, ANSWER, conv, self.offers[conv] * 4 + code)
 
     def _offer_answer(self) -> tuple[bool, float]:
         if not self._draws:
             self._draws = self.rng.random(2 * 65536).tolist()
         u = self._draws.pop()
-        delay = -self.decide * np.log1p(-self._draws.pop()) if self.decide > 0 else 0.0
-        return u < self.accept_p, float(delay)
+        delay = -self.decide * math.log1p(-self._draws.pop()) if self.decide > 0 else 0.0
+        return u < self.accept_p, delay
 
     def _abandon(self, t: float, conv: int, _: int) -> None:
         state = self.state[conv]
@@ -139,6 +159,7 @@ class HumanStage:
         self.workforce.answered(self, agent, accepted, t)
         if not accepted:
             self.state[conv] = WAITING
+            self._arm(conv)
             self.dirty = True
             return
         self.state[conv] = WITH_HUMAN
