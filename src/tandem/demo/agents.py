@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -32,6 +33,12 @@ DEMO_AGENTS = (
 )
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # the demo password is public; hashing it once per process keeps seeding (and the test suite) fast
+    return agents.hash_password(DEMO_PASSWORD)
+
+
 def seed_agents(services: Services) -> int:
     """Create the demo agents that do not exist yet; return how many were created."""
     created = 0
@@ -40,7 +47,8 @@ def seed_agents(services: Services) -> int:
             if work.session.scalars(select(Agent).where(Agent.email == spec.email)).first():
                 continue
             agent = agents.create(work, email=spec.email, name=spec.name, password=DEMO_PASSWORD,
-                                  languages=spec.languages, role=spec.role, capacity=spec.capacity)
+                                  languages=spec.languages, role=spec.role, capacity=spec.capacity,
+                                  password_hash=_demo_password_hash())
             for topic in Topic:
                 agents.grant_skill(work, agent.id, topic, spec.tier, granted_by="demo")
             created += 1

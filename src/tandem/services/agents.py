@@ -25,7 +25,7 @@ _DUMMY_HASH = _HASHER.hash("not-a-real-password")
 
 def create(work: Work, *, email: str, name: str, password: str, languages: Iterable[str],
            role: str = "agent", capacity: int = 2, country: str | None = None,
-           timezone: str | None = None) -> Agent:
+           timezone: str | None = None, password_hash: str | None = None) -> Agent:
     """Register an agent; the password is stored only as an Argon2 hash."""
     email = email.strip().lower()
     if not _EMAIL.match(email):
@@ -42,13 +42,19 @@ def create(work: Work, *, email: str, name: str, password: str, languages: Itera
     if work.session.scalars(select(Agent).where(Agent.email == email)).first() is not None:
         raise Conflict("an agent with this email exists")
     agent = Agent(
-        id=new_id("agt"), email=email, name=name.strip(), password_hash=_HASHER.hash(password), role=role,
+        id=new_id("agt"), email=email, name=name.strip(), password_hash=password_hash or _HASHER.hash(password),
+        role=role,
         languages=langs, capacity=capacity, load=0, presence=Presence.OFFLINE.value, created_at=work.now,
         country=country, timezone=timezone, active=True,
     )
     work.session.add(agent)
     work.session.flush()
     return agent
+
+
+def hash_password(password: str) -> str:
+    """Argon2 hash of a password (tens of milliseconds by design)."""
+    return _HASHER.hash(password)
 
 
 def grant_skill(work: Work, agent_id: str, topic: Topic, tier: Tier, granted_by: str) -> None:

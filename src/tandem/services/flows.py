@@ -73,7 +73,8 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
         if conv.state != C.AI.value:
             return
         _record_understanding(conv, turn)
-        if guardrail.is_guarded(work, conv.intent, conv.topic):  # AI quality below target for this intent
+        guarded = guardrail.is_guarded(work, conv.intent, conv.topic)  # AI quality below target for this intent
+        if guarded and not turn.actions:
             _escalate(work, services, conv, reason="quality_guardrail")
             return
         meta: dict[str, Any] = {
@@ -83,7 +84,9 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
         if turn.actions:
             meta["actions"] = list(turn.actions)
         conversations.append(work, conv, author=Author.AI, body=turn.text, meta=meta)
-        if turn.escalation:
+        if guarded:  # an action already ran: the customer sees its result, then a person takes over
+            _escalate(work, services, conv, reason="quality_guardrail")
+        elif turn.escalation:
             queue.request_human(work, conv, reason=turn.escalation, topic=turn.topic)
 
 
