@@ -14,9 +14,8 @@ from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
-from tandem.services import conversations, queue, routing_live
+from tandem.services import conversations, queue, routing_live, workforce
 from tandem.services import surge as surge_service
-from tandem.services import workforce
 from tandem.services.context import Services, Work
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
