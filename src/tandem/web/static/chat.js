@@ -115,6 +115,14 @@
     text.value = "";
     send(body).catch((e) => showError(e.message));
   });
+  let lastTyping = 0;
+  text.addEventListener("input", () => {
+    // tell the agent the customer is typing, at most every 3 seconds (never stored)
+    if (wsOpen && convState === "with_human" && Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      ws.send(JSON.stringify({ type: "typing" }));
+    }
+  });
   text.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $("composer").requestSubmit(); }
   });
