@@ -55,7 +55,7 @@ def answer_quiz(page: Any, topic: Topic) -> None:
         questions.nth(i).locator(f"input[value='{key[qid]}']").check()
 
 
-def test_a_person_signs_up_certifies_and_logs_in(gig_server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_signs_up_certifies_and_logs_in(gig_server: str, browser: Any, shots: Path) -> None:
     page = browser.new_context(viewport={"width": 1000, "height": 900}).new_page()
     page.goto(f"{gig_server}/signup")
     page.fill("#name", "Nadia <b>Berg</b>")
@@ -127,8 +127,8 @@ def console_login(browser: Any, base: str, email: str) -> Any:
     return page
 
 
-def test_first_agent_lets_the_offer_expire_second_accepts_handles_and_is_paid(  # type: ignore[no-untyped-def]
-        gig_server: str, browser, shots: Path) -> None:
+def test_first_agent_lets_the_offer_expire_second_accepts_handles_and_is_paid(
+        gig_server: str, browser: Any, shots: Path) -> None:
     with httpx.Client(base_url=gig_server, timeout=10) as api:
         two_agents_one_offer(api, gig_server, browser, shots)
 

@@ -15,14 +15,14 @@ Corrections are new `adjustment` entries; nothing is ever updated or deleted.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tandem.core.errors import InvalidInput
 from tandem.domain.conversation import ConversationState
@@ -150,19 +150,23 @@ class Totals:
     per_minute: Decimal = ZERO
     surge_bonus: Decimal = ZERO
     adjustment: Decimal = ZERO
-    stints: set[tuple[str | None, float | None]] = field(default_factory=set)
+    # paid stints: every stint has exactly one base entry (a unique constraint guarantees it)
+    conversations: int = 0
 
     def add(self, entry: LedgerEntry) -> None:
-        setattr(self, entry.kind, getattr(self, entry.kind) + entry.amount)
-        if entry.kind == Kind.BASE:
-            self.stints.add((entry.conversation_id, entry.assignment_at))
+        self.add_sum(entry.kind, entry.amount, 1)
+
+    def add_sum(self, kind: str, amount: Decimal, count: int) -> None:
+        setattr(self, kind, getattr(self, kind) + amount)
+        if kind == Kind.BASE:
+            self.conversations += count
 
     @property
     def total(self) -> Decimal:
         return self.base + self.per_minute + self.surge_bonus + self.adjustment
 
     def view(self) -> dict[str, Any]:
-        return {"conversations": len(self.stints), "base": str(self.base), "per_minute": str(self.per_minute),
+        return {"conversations": self.conversations, "base": str(self.base), "per_minute": str(self.per_minute),
                 "surge_bonus": str(self.surge_bonus), "adjustment": str(self.adjustment), "total": str(self.total)}
 
 
@@ -231,8 +235,12 @@ def day_bounds(start: date, end: date) -> tuple[float, float]:
 def payouts(work: Work, start: date, end: date) -> list[tuple[Agent, Totals]]:
     """Per-agent totals for the UTC days start..end inclusive, agents with entries only, by name."""
     begin, stop = day_bounds(start, end)
+    # summed in SQL over whole cents (BIGINT), so the totals are exact and no row is loaded
+    rows = work.session.execute(
+        select(LedgerEntry.agent_id, LedgerEntry.kind, func.sum(LedgerEntry.amount), func.count())
+        .where(LedgerEntry.at >= begin, LedgerEntry.at < stop).group_by(LedgerEntry.agent_id, LedgerEntry.kind))
     by_agent: dict[str, Totals] = defaultdict(Totals)
-    for entry in entries_between(work, begin, stop):
-        by_agent[entry.agent_id].add(entry)
+    for agent_id, kind, amount, count in rows:
+        by_agent[agent_id].add_sum(kind, Decimal(amount), int(count))
     agents = {a.id: a for a in work.session.scalars(select(Agent).where(Agent.id.in_(list(by_agent))))}
     return sorted(((agents[a], t) for a, t in by_agent.items()), key=lambda pair: (pair[0].name, pair[0].id))
