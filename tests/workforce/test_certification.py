@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tandem.core.clock import FakeClock
+from tandem.core.errors import Conflict
 from tandem.demo.certification import load_bank
 from tandem.domain.skills import Topic
+from tandem.services import agents as agent_service
+from tandem.services import workforce
 from tandem.services.context import Services
+from tandem.services.workforce import WorkforcePolicy
 from tandem.storage.models import AgentSkill, AuditEntry
 
 from .conftest import PASSWORD, login, right_answers, signup, wrong_answers
@@ -146,3 +151,33 @@ def test_submission_is_checked(client: TestClient, clock: FakeClock) -> None:
     answers = right_answers(attempt["questions"], Topic.ACCOUNT)
     assert client.post(url, json={"answers": answers}, headers=auth).status_code == 200
     assert client.post(url, json={"answers": answers}, headers=auth).status_code == 409  # graded once
+
+
+def test_simultaneous_starts_cannot_exceed_the_limit(services: Services, db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time; the row lock matters on PostgreSQL")
+    policy = WorkforcePolicy()
+    with services.work() as work:
+        agent = agent_service.create(work, email="race@gig.example", name="Race", password=PASSWORD,
+                                     languages=["en"])
+    for _ in range(policy.max_attempts - 1):
+        with services.work() as work:
+            workforce.start_attempt(work, agent, Topic.PAYMENTS, policy)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def start_one() -> None:
+        barrier.wait()
+        try:
+            with services.work() as work:
+                workforce.start_attempt(work, agent, Topic.PAYMENTS, policy)
+            outcomes.append("started")
+        except Conflict:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=start_one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["refused", "refused", "refused", "started"]

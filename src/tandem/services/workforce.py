@@ -135,6 +135,8 @@ def certification_status(work: Work, agent: Agent, policy: WorkforcePolicy) -> l
 def start_attempt(work: Work, agent: Agent, topic: Topic, policy: WorkforcePolicy,
                   rng: random.Random | None = None) -> dict[str, Any]:
     """Draw a quiz for a topic; counts as one of the limited attempts even if never submitted."""
+    # lock the agent's row so two simultaneous starts cannot both pass the attempt count (PostgreSQL)
+    work.session.execute(select(Agent.id).where(Agent.id == agent.id).with_for_update())
     if topic.value in agent_service.skills_of(work, [agent.id])[agent.id]:
         raise Conflict("you are already certified in this topic", topic=topic.value)
     used = attempts_in_window(work, agent.id, topic, policy)
