@@ -67,6 +67,10 @@ def test_a_person_signs_up_certifies_and_logs_in(gig_server: str, browser: Any, 
     page.fill("#country", "SE")
     page.select_option("#timezone", "Europe/Stockholm")
     page.select_option("#capacity", "3")
+    page.fill("#password", "short")
+    page.click("#submit")
+    page.locator("#error", has_text="password").wait_for(timeout=10_000)  # the server's message, nothing created
+    page.fill("#password", PASSWORD)
     page.screenshot(path=str(shots / "1-signup.png"))
     page.click("#submit")
     page.wait_for_url("**/certify?welcome=1", timeout=10_000)

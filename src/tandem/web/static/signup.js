@@ -7,7 +7,7 @@
 
   for (const t of TOPICS) {
     $("topics").append(T.el("label", {}, T.el("input", { type: "checkbox", name: "topic", value: t }),
-      t + (SENSITIVE.has(t) ? " (senior agents only)" : "")));
+      t + (SENSITIVE.has(t) ? " (sensitive: routed to senior agents)" : "")));
   }
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).concat(["UTC"]);
