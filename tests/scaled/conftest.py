@@ -92,7 +92,8 @@ def migrate_and_create_agent(db_url: str, email: str = "ada@agents.example", cap
             agent = agents.create(work, email=email, name="Ada", password=AGENT_PASSWORD, languages=["en"],
                                   capacity=capacity)
             for topic in Topic:
-                agents.grant_skill(work, agent.id, topic, Tier.NEW, granted_by="test")
+                # verified: the router offers work to `new` agents only after a minute of waiting
+                agents.grant_skill(work, agent.id, topic, Tier.VERIFIED, granted_by="test")
     finally:
         db.dispose()
 

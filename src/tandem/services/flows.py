@@ -68,6 +68,14 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
             return
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
     turn = _safe_respond(services, ctx)
+    try:
+        _store_turn(services, conversation_id, turn)
+    except Conflict:
+        # the customer pressed "Talk to a human" meanwhile: they are queued, and the assistant stays quiet
+        log.info("conversation %s left the assistant while it was answering", conversation_id)
+
+
+def _store_turn(services: Services, conversation_id: str, turn: AssistantTurn) -> None:
     with services.work() as work:
         conv = conversations.get(work, conversation_id)
         if conv.state != C.AI.value:
@@ -125,6 +133,14 @@ def _escalate(work: Work, services: Services, conv: Conversation, *, reason: str
 
 def request_human(services: Services, conversation_id: str, token: str, reason: str = "customer_button") -> None:
     """The 'Talk to a human' control: always queues, whatever state the assistant is in."""
+    try:
+        _request_human_once(services, conversation_id, token, reason)
+    except Conflict:
+        # the assistant escalated the same conversation at the same moment; the retry finds it queued
+        _request_human_once(services, conversation_id, token, reason)
+
+
+def _request_human_once(services: Services, conversation_id: str, token: str, reason: str) -> None:
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
         if conv.state == C.AI.value:

@@ -123,6 +123,7 @@ def post_once(url: str, body: bytes, headers: dict[str, str], timeout_s: float =
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 (scheme checked)
             return int(response.status)
     except urllib.error.HTTPError as exc:
+        exc.close()  # the error carries the open response; close it so the socket is released
         return int(exc.code)
     except (urllib.error.URLError, OSError, ValueError):
         return 0
