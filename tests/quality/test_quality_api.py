@@ -70,9 +70,16 @@ def test_senior_reviews_a_masked_transcript_and_is_paid(client: TestClient, serv
     ben = login(client, "ben@agents.example")
     assert client.post("/api/review/next", headers=ben).status_code == 403  # verified tier, not senior
     ana = login(client, "ana@agents.example")
-    task = client.post("/api/review/next", headers=ana).json()["task"]
+    # reviews are offered, not pulled: nothing is handed out before the dispatcher offers it
+    assert client.post("/api/review/next", headers=ana).json()["task"] is None
+    agent_id(services, "ana@agents.example")  # available
+    with services.work() as work:
+        assert review.offer_reviews(work, 20.0) == 1
+    offer = client.get("/api/review/offers", headers=ana).json()["offers"][0]
+    task = client.post(f"/api/review/offers/{offer['id']}/accept", headers=ana).json()["task"]
     body = task["messages"][0]["body"]
     assert "maya@example.com" not in body and "123 45 67" not in body and "[email]" in body
+    assert client.post("/api/review/next", headers=ana).json()["task"]["id"] == task["id"]
     assert client.post("/api/review/next", headers=login(client, "sam@agents.example")).json()["task"] is None
 
     bad = {"correct": True, "complete": True, "policy_safe": True, "tone": 9, "should_have_escalated": False}

@@ -33,7 +33,7 @@ from tandem.api import (
 )
 from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core.errors import NotFound, TandemError
-from tandem.services import dispatch
+from tandem.services import dispatch, review
 from tandem.services.context import Services
 from tandem.services.leader import DISPATCHER, Lease
 from tandem.services.routing_live import routing_config
@@ -140,6 +140,8 @@ class Dispatcher:
                 continue
             try:
                 await run_in_threadpool(dispatch.tick, self.services, self.routing)
+                # then QA reviews for seniors left idle: conversation offers always come first
+                await run_in_threadpool(review.offer_tick, self.services)
             except Exception:  # a failed pass (database hiccup) is retried on the next tick
                 log.exception("dispatcher pass failed")
 

@@ -176,11 +176,44 @@ def knowledge_gaps(_: SupervisorDep, services: ServicesDep, hours: float = Query
 
 # ---- QA reviews by senior agents ----
 
-@router.post("/api/review/next", tags=["review"], summary="My current review, or the next one when I am idle")
-def next_review(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+class ReviewDecline(Strict):
+    reason: str | None = Field(None, max_length=200)
+
+
+@router.get("/api/review/offers", tags=["review"], summary="My pending review offers (cards, no transcript)")
+def review_offers(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        task = review.next_task(work, agent_service.get(work, agent.id))
+        return {"offers": review.pending_offers_view(work, agent.id)}
+
+
+@router.post("/api/review/offers/{offer_id}/accept", tags=["review"], summary="Accept a review offer (first wins)")
+def accept_review(offer_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        task = review.accept(work, agent_service.get(work, agent.id), offer_id)
+        return {"task": review.task_view(work, task)}
+
+
+@router.post("/api/review/offers/{offer_id}/decline", tags=["review"], summary="Decline a review offer")
+def decline_review(offer_id: str, agent: AgentDep, services: ServicesDep,
+                   body: ReviewDecline | None = None) -> dict[str, Any]:
+    with services.work() as work:
+        review.decline(work, agent_service.get(work, agent.id), offer_id, body.reason if body else None)
+    return {"ok": True}
+
+
+@router.get("/api/review/current", tags=["review"], summary="The review I accepted and have not submitted yet")
+def current_review(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    with services.work() as work:
+        review.require_senior(work, agent)
+        task = review.current_task(work, agent)
         return {"task": review.task_view(work, task) if task else None}
+
+
+@router.post("/api/review/next", tags=["review"], summary="Kept for old clients: the same as GET /api/review/current",
+             deprecated=True)
+def next_review(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
+    # reviews are offered now (dispatcher); nobody pulls an open task past the offer rules
+    return current_review(agent, services)
 
 
 @router.get("/api/review/tasks/{task_id}", tags=["review"], summary="One review assigned to me (masked transcript)")
@@ -194,8 +227,8 @@ def read_review(task_id: str, agent: AgentDep, services: ServicesDep) -> dict[st
 @router.post("/api/review/tasks/{task_id}", tags=["review"], summary="Submit the rubric; paid per review")
 def submit_review(task_id: str, body: ReviewSubmit, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        score = review.submit(work, agent, task_id, body.model_dump())
-        return {"passed": score.passed, "pay": str(review.REVIEW_PAY)}
+        score, pay = review.submit(work, agent, task_id, body.model_dump())
+        return {"passed": score.passed, "pay": str(pay)}
 
 
 @router.get("/review", include_in_schema=False)

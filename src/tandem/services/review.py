@@ -1,5 +1,8 @@
 """QA by the workforce: sample conversations into review tasks, offer them to idle senior agents, pay per review.
 
+Review offers work like conversation offers (deadline, pay fixed at offer time, accept / decline / expire, first
+accept wins by compare-and-swap) but never count against chat capacity.
+
 Also the operator's list of knowledge gaps: questions the assistant could not answer.
 """
 
@@ -11,24 +14,36 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from tandem.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tandem.core.ids import new_id
 from tandem.core.masking import mask_cards
+from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
 from tandem.services import conversations
-from tandem.services.context import Work
+from tandem.services.context import Services, Work
 from tandem.services.quality import handled_by
-from tandem.storage.models import Agent, AgentSkill, Base, Conversation, Handoff, Message
-from tandem.storage.models_quality import ReviewScore, ReviewTask
+from tandem.storage.models import Agent, AgentSkill, Conversation, Handoff, Message, Offer
+from tandem.storage.models_quality import ReviewOffer, ReviewScore, ReviewTask
+from tandem.storage.models_workforce import LedgerEntry
 
 AI_SAMPLE_RATE = 0.25
 HUMAN_SAMPLE_RATE = 0.10
 REVIEW_PAY = Decimal("0.40")
+# after accepting, the reviewer has this long to submit; then the task is open again
 ASSIGNMENT_S = 15 * 60
 SAMPLE_LOOKBACK_S = 24 * 3600
-OPEN, ASSIGNED, DONE = "open", "assigned", "done"
+# a senior who declined a task or let its offer expire is not asked about that task again for this long
+DECLINE_COOLDOWN_S = 600.0
+# open tasks considered per pass (oldest first)
+OFFER_SCAN = 200
+OPEN, OFFERED, ASSIGNED, DONE = "open", "offered", "assigned", "done"
+# earnings_ledger's CHECK allows base | per_minute | surge_bonus | adjustment, and its readers (totals, payouts CSV,
+# /earnings) know only those: a review is paid as an `adjustment` made by "quality" under the review offer's id
+LEDGER_KIND = "adjustment"
+LEDGER_BY = "quality"
 RUBRIC = ("correct", "complete", "policy_safe", "tone", "should_have_escalated")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -60,37 +75,216 @@ def sample(work: Work, ai_rate: float = AI_SAMPLE_RATE, human_rate: float = HUMA
 
 
 def is_senior(work: Work, agent: Agent) -> bool:
-    """Senior agents (senior tier in any topic) review; supervisors may too."""
+    """Senior agents (senior tier in any topic) review; supervisors may read a review too."""
     if agent.role == "supervisor":
         return True
     top = work.session.scalar(select(func.max(AgentSkill.tier)).where(AgentSkill.agent_id == agent.id))
     return top is not None and top >= Tier.SENIOR
 
 
-def next_task(work: Work, agent: Agent) -> ReviewTask | None:
-    """The agent's current review, or the oldest open one when the agent is idle (no live conversation)."""
+def require_senior(work: Work, agent: Agent) -> None:
     if not is_senior(work, agent):
         raise Forbidden("reviews are for senior agents")
-    mine = work.session.scalars(select(ReviewTask).where(
-        ReviewTask.reviewer_id == agent.id, ReviewTask.status == ASSIGNED, ReviewTask.due_at > work.now)).first()
-    if mine is not None:
-        return mine
-    if agent.load > 0:
-        raise Conflict("reviews are offered when you have no live conversation")
+
+
+# ---- offering reviews to idle seniors (run by the dispatcher, after its conversation offers) ----
+
+def offer_tick(services: Services) -> int:
+    """One review-offer pass in its own transaction; the dispatcher runs it right after `dispatch.tick`."""
+    with services.work() as work:
+        return offer_reviews(work, services.settings.offer_timeout_s)
+
+
+def offer_reviews(work: Work, timeout_s: float) -> int:
+    """Expire, rescind and reopen what is stale, then offer open tasks to idle seniors. Return offers made.
+
+    Runs after the conversation pass, so a senior who was just offered a conversation is not idle: a conversation
+    offer always takes precedence, and a pending review offer of an agent who got one is rescinded.
+    """
+    expire_offers(work)
     _reopen_overdue(work)
-    own = select(Handoff.conversation_id).where(Handoff.agent_id == agent.id)
-    for task in work.session.scalars(select(ReviewTask).where(
-            ReviewTask.status == OPEN, ReviewTask.conversation_id.not_in(own))
-            .order_by(ReviewTask.created_at, ReviewTask.id).limit(5)):
-        # compare-and-swap: two reviewers asking at once never get the same task
-        took = work.session.execute(
-            update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.status == OPEN)
-            .values(status=ASSIGNED, reviewer_id=agent.id, assigned_at=work.now, due_at=work.now + ASSIGNMENT_S)
-            .execution_options(synchronize_session=False))
-        if took.rowcount == 1:  # type: ignore[attr-defined]
-            work.session.refresh(task)
-            return task
-    return None
+    _rescind_busy(work)
+    tasks = list(work.session.scalars(select(ReviewTask).where(ReviewTask.status == OPEN)
+                                      .order_by(ReviewTask.created_at, ReviewTask.id).limit(OFFER_SCAN)))
+    if not tasks:
+        return 0
+    seniors = idle_seniors(work)
+    if not seniors:
+        return 0
+    ids = [a.id for a in seniors]
+    handled = handlers(work, [t.conversation_id for t in tasks], ids)
+    cooling = _cooling(work, [t.id for t in tasks], ids)
+    taken: set[str] = set()
+    made = 0
+    for agent in seniors:
+        for task in tasks:
+            if task.id in taken or (task.conversation_id, agent.id) in handled or (task.id, agent.id) in cooling:
+                continue
+            taken.add(task.id)
+            if create_offer(work, task, agent.id, timeout_s) is not None:
+                made += 1
+                break
+    return made
+
+
+def idle_seniors(work: Work) -> list[Agent]:
+    """Senior agents who are available with nothing to do: no live conversation, no pending offer of any kind,
+    no review in progress. The least recently offered a review come first."""
+    senior = select(AgentSkill.agent_id).where(AgentSkill.tier >= int(Tier.SENIOR))
+    conv_offers = select(Offer.agent_id).where(Offer.state == OfferState.PENDING.value)
+    review_offers = select(ReviewOffer.agent_id).where(ReviewOffer.state == OfferState.PENDING.value)
+    reviewing = select(ReviewTask.reviewer_id).where(ReviewTask.status == ASSIGNED,
+                                                     ReviewTask.reviewer_id.is_not(None))
+    last = (select(ReviewOffer.agent_id.label("agent_id"), func.max(ReviewOffer.created_at).label("at"))
+            .group_by(ReviewOffer.agent_id).subquery())
+    return list(work.session.scalars(
+        select(Agent).outerjoin(last, last.c.agent_id == Agent.id)
+        .where(Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True), Agent.role == "agent",
+               Agent.load == 0, Agent.id.in_(senior), Agent.id.not_in(conv_offers), Agent.id.not_in(review_offers),
+               Agent.id.not_in(reviewing))
+        .order_by(func.coalesce(last.c.at, 0.0), Agent.id)))
+
+
+def handlers(work: Work, conversation_ids: list[str], agent_ids: list[str]) -> set[tuple[str, str]]:
+    """(conversation, agent) pairs where the agent worked on the conversation: a reviewer never scores their own
+    work. Any trace counts: a queue entry, an accepted offer, a message, or a paid stint in the ledger."""
+    if not conversation_ids or not agent_ids:
+        return set()
+    queries: list[Any] = [
+        select(Handoff.conversation_id, Handoff.agent_id).where(
+            Handoff.conversation_id.in_(conversation_ids), Handoff.agent_id.in_(agent_ids)),
+        select(Offer.conversation_id, Offer.agent_id).where(
+            Offer.conversation_id.in_(conversation_ids), Offer.agent_id.in_(agent_ids),
+            Offer.state == OfferState.ACCEPTED.value),
+        select(Message.conversation_id, Message.agent_id).where(
+            Message.conversation_id.in_(conversation_ids), Message.agent_id.in_(agent_ids)),
+        select(LedgerEntry.conversation_id, LedgerEntry.agent_id).where(
+            LedgerEntry.conversation_id.in_(conversation_ids), LedgerEntry.agent_id.in_(agent_ids),
+            LedgerEntry.kind != LEDGER_KIND),
+    ]
+    return {(str(c), str(a)) for q in queries for c, a in work.session.execute(q)}
+
+
+def _cooling(work: Work, task_ids: list[str], agent_ids: list[str]) -> set[tuple[str, str]]:
+    """(task, agent) pairs declined or let expire recently: the task goes to the next senior first."""
+    rows = work.session.execute(select(ReviewOffer.task_id, ReviewOffer.agent_id).where(
+        ReviewOffer.task_id.in_(task_ids), ReviewOffer.agent_id.in_(agent_ids),
+        ReviewOffer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value]),
+        ReviewOffer.answered_at > work.now - DECLINE_COOLDOWN_S))
+    return {(t, a) for t, a in rows}
+
+
+def create_offer(work: Work, task: ReviewTask, agent_id: str, timeout_s: float) -> ReviewOffer | None:
+    """Reserve an open task for one agent until the deadline, at today's review fee; None if it is not open."""
+    # compare-and-swap: a task has at most one pending offer, even with two dispatchers
+    took = work.session.execute(
+        update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.status == OPEN).values(status=OFFERED)
+        .execution_options(synchronize_session=False))
+    if took.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    offer = ReviewOffer(id=new_id("rvo"), task_id=task.id, agent_id=agent_id, state=OfferState.PENDING.value,
+                        created_at=work.now, expires_at=work.now + timeout_s, pay=REVIEW_PAY)
+    work.session.add(offer)
+    work.session.flush()
+    work.emit(f"agent:{agent_id}", {"type": "review.offer", "offer": offer_view(offer, task)})
+    return offer
+
+
+def offer_view(offer: ReviewOffer, task: ReviewTask) -> dict[str, Any]:
+    """The review offer card, in the style of a conversation offer card: no transcript before accepting."""
+    return {"id": offer.id, "kind": "review", "task_id": task.id, "handled_by": task.handled_by,
+            "intent": task.intent, "created_at": offer.created_at, "expires_at": offer.expires_at,
+            "state": offer.state, "pay": {"per_review": str(offer.pay)}}
+
+
+def pending_offers_view(work: Work, agent_id: str) -> list[dict[str, Any]]:
+    """The agent's pending review offers, as cards."""
+    rows = work.session.execute(
+        select(ReviewOffer, ReviewTask).join(ReviewTask, ReviewTask.id == ReviewOffer.task_id)
+        .where(ReviewOffer.agent_id == agent_id, ReviewOffer.state == OfferState.PENDING.value,
+               ReviewOffer.expires_at > work.now).order_by(ReviewOffer.created_at))
+    return [offer_view(o, t) for o, t in rows]
+
+
+def _settle(work: Work, offer_id: str, target: OfferState, **values: Any) -> bool:
+    # compare-and-swap on the offer state, as dispatch._settle_offer: of two answers exactly one wins
+    result = work.session.execute(
+        update(ReviewOffer).where(ReviewOffer.id == offer_id, ReviewOffer.state == OfferState.PENDING.value)
+        .values(state=target.value, answered_at=work.now, **values).execution_options(synchronize_session=False))
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _close(work: Work, offer: ReviewOffer, target: OfferState, **values: Any) -> bool:
+    """Settle a pending offer without a reviewer: the task is open again for the next senior."""
+    if not _settle(work, offer.id, target, **values):
+        return False
+    work.session.execute(
+        update(ReviewTask).where(ReviewTask.id == offer.task_id, ReviewTask.status == OFFERED).values(status=OPEN)
+        .execution_options(synchronize_session=False))
+    work.emit(f"agent:{offer.agent_id}", {"type": "review.offer.closed", "offer_id": offer.id,
+                                          "state": target.value})
+    return True
+
+
+def expire_offers(work: Work) -> int:
+    """Expire pending review offers past their deadline."""
+    due = list(work.session.scalars(select(ReviewOffer).where(
+        ReviewOffer.state == OfferState.PENDING.value, ReviewOffer.expires_at <= work.now)))
+    return sum(_close(work, offer, OfferState.EXPIRED) for offer in due)
+
+
+def _rescind_busy(work: Work) -> None:
+    # a conversation takes precedence: an agent who got one (or went away) loses the pending review offer
+    busy = select(Agent.id).where(or_(Agent.presence != Presence.AVAILABLE.value, Agent.load > 0,
+                                      Agent.active.is_(False)))
+    conv_offers = select(Offer.agent_id).where(Offer.state == OfferState.PENDING.value)
+    for offer in list(work.session.scalars(select(ReviewOffer).where(
+            ReviewOffer.state == OfferState.PENDING.value,
+            or_(ReviewOffer.agent_id.in_(busy), ReviewOffer.agent_id.in_(conv_offers))))):
+        _close(work, offer, OfferState.RESCINDED)
+
+
+def _own_offer(work: Work, agent: Agent, offer_id: str) -> ReviewOffer:
+    offer = work.session.get(ReviewOffer, offer_id)
+    if offer is None or offer.agent_id != agent.id:
+        raise NotFound("no such review offer", offer_id=offer_id)
+    return offer
+
+
+def accept(work: Work, agent: Agent, offer_id: str) -> ReviewTask:
+    """Accept a review offer: the first accept wins; the task is the agent's for ASSIGNMENT_S."""
+    offer = _own_offer(work, agent, offer_id)
+    require_senior(work, agent)  # a tier lowered since the offer was made
+    if offer.state == OfferState.PENDING.value and offer.expires_at <= work.now:
+        raise Conflict("this review offer has expired")
+    if agent.presence != Presence.AVAILABLE.value:
+        raise Conflict("go available before accepting reviews")
+    if not _settle(work, offer.id, OfferState.ACCEPTED):
+        raise Conflict("this review offer is no longer pending")
+    took = work.session.execute(
+        update(ReviewTask).where(ReviewTask.id == offer.task_id, ReviewTask.status == OFFERED)
+        .values(status=ASSIGNED, reviewer_id=agent.id, assigned_at=work.now, due_at=work.now + ASSIGNMENT_S)
+        .execution_options(synchronize_session=False))
+    if took.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("this review was taken by someone else")
+    work.emit(f"agent:{agent.id}", {"type": "review.offer.closed", "offer_id": offer.id, "state": "accepted"})
+    task = work.session.get(ReviewTask, offer.task_id)
+    assert task is not None
+    work.session.refresh(task)
+    return task
+
+
+def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None:
+    """Decline a review offer (with an optional reason); the task goes to the next idle senior."""
+    offer = _own_offer(work, agent, offer_id)
+    if not _close(work, offer, OfferState.DECLINED, decline_reason=(reason or "")[:200] or None):
+        raise Conflict("this review offer is no longer pending")
+
+
+def current_task(work: Work, agent: Agent) -> ReviewTask | None:
+    """The review this agent accepted and has not submitted yet (within its time)."""
+    return work.session.scalars(select(ReviewTask).where(
+        ReviewTask.reviewer_id == agent.id, ReviewTask.status == ASSIGNED, ReviewTask.due_at > work.now)).first()
 
 
 def _reopen_overdue(work: Work) -> None:
@@ -118,14 +312,26 @@ def task_view(work: Work, task: ReviewTask) -> dict[str, Any]:
     msgs = conversations.messages_after(work, task.conversation_id, 0)
     return {
         "id": task.id, "handled_by": task.handled_by, "intent": task.intent, "due_at": task.due_at,
-        "pay": str(REVIEW_PAY), "rubric": list(RUBRIC),
+        "pay": str(task_pay(work, task)), "rubric": list(RUBRIC),
         "messages": [{"seq": m.seq, "author": m.author, "body": mask_for_review(m.body),
                       "citations": (m.meta or {}).get("citations", [])} for m in msgs if m.author != "system"],
     }
 
 
-def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> ReviewScore:
-    """Record the rubric, close the task and pay the reviewer."""
+def _accepted_offer(work: Work, task: ReviewTask) -> ReviewOffer | None:
+    return work.session.scalars(select(ReviewOffer).where(
+        ReviewOffer.task_id == task.id, ReviewOffer.agent_id == task.reviewer_id,
+        ReviewOffer.state == OfferState.ACCEPTED.value).order_by(ReviewOffer.answered_at.desc())).first()
+
+
+def task_pay(work: Work, task: ReviewTask) -> Decimal:
+    """The pay fixed on the accepted offer (the review fee then), whatever the fee is now."""
+    offer = _accepted_offer(work, task)
+    return Decimal(str(offer.pay)) if offer is not None else REVIEW_PAY
+
+
+def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> tuple[ReviewScore, Decimal]:
+    """Record the rubric, close the task (exactly once) and pay the reviewer the offered fee."""
     task = own_task(work, agent, task_id)
     tone = scores.get("tone")
     if not isinstance(tone, int) or isinstance(tone, bool) or not 1 <= tone <= 5:
@@ -138,25 +344,26 @@ def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> Re
         raise InvalidInput("comment must be text of at most 2000 characters")
     passed = bool(flags["correct"] and flags["complete"] and flags["policy_safe"] and tone >= 3
                   and not flags["should_have_escalated"])
+    offer = _accepted_offer(work, task)
+    pay = Decimal(str(offer.pay)) if offer is not None else REVIEW_PAY
+    # compare-and-swap: two submits of the same review (two tabs) cannot both be paid
+    done = work.session.execute(
+        update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.status == ASSIGNED,
+                                 ReviewTask.reviewer_id == agent.id)
+        .values(status=DONE, completed_at=work.now, pay=pay).execution_options(synchronize_session=False))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("this review was already submitted")
     score = ReviewScore(task_id=task.id, reviewer_id=agent.id, tone=tone, passed=passed,
                         comment=mask_cards(comment) if comment else None, at=work.now, **flags)
     work.session.add(score)
-    task.status, task.completed_at, task.pay = DONE, work.now, REVIEW_PAY
-    _pay(work, agent, task)
+    work.session.add(LedgerEntry(
+        agent_id=agent.id, conversation_id=task.conversation_id, offer_id=offer.id if offer is not None else None,
+        kind=LEDGER_KIND, amount=pay, at=work.now, assignment_at=None, outcome=None,
+        seconds=max(0, int(work.now - (task.assigned_at or work.now))), note=f"QA review {task.id}",
+        created_by=LEDGER_BY))
+    work.session.flush()
     work.emit("ops", {"type": "review.done", "task_id": task.id, "passed": passed})
-    return score
-
-
-def _pay(work: Work, agent: Agent, task: ReviewTask) -> None:
-    # the earnings ledger (another feature) records every payment when it exists; else the task keeps its pay
-    ledger = Base.metadata.tables.get("earnings_ledger")
-    if ledger is None:
-        return
-    seconds = int(work.now - (task.assigned_at or work.now))
-    work.session.execute(insert(ledger).values(
-        agent_id=agent.id, conversation_id=task.conversation_id, offer_id=None, kind="adjustment",
-        amount=REVIEW_PAY, at=work.now, assignment_at=None, outcome=None, seconds=seconds,
-        note=f"QA review {task.id}", created_by="quality"))
+    return score, pay
 
 
 def pass_rates(work: Work, since: float) -> dict[str, dict[str, Any]]:

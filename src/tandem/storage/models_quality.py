@@ -22,7 +22,7 @@ class ReviewTask(Base):
     # who handled the conversation: ai | human
     handled_by: Mapped[str] = mapped_column(String(8))
     intent: Mapped[str | None] = mapped_column(String(64))
-    # open | assigned | done
+    # open | offered (one pending review offer) | assigned (accepted, being scored) | done
     status: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[float] = mapped_column(Float)
     reviewer_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), index=True)
@@ -31,6 +31,26 @@ class ReviewTask(Base):
     due_at: Mapped[float | None] = mapped_column(Float)
     completed_at: Mapped[float | None] = mapped_column(Float)
     pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
+
+
+class ReviewOffer(Base):
+    """A review task offered to one idle senior agent until a deadline, at a pay fixed when it is made."""
+
+    __tablename__ = "review_offers"
+    __table_args__ = (Index("ix_review_offers_state_expires", "state", "expires_at"),
+                      Index("ix_review_offers_agent_state", "agent_id", "state"),
+                      Index("ix_review_offers_task", "task_id"))
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("review_tasks.id", ondelete="CASCADE"))
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    # pending | accepted | declined | expired | rescinded (domain.offer.OfferState)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float)
+    answered_at: Mapped[float | None] = mapped_column(Float)
+    decline_reason: Mapped[str | None] = mapped_column(String(200))
+    pay: Mapped[Decimal] = mapped_column(Numeric(10, 2))
 
 
 class ReviewScore(Base):
