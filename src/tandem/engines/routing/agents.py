@@ -17,6 +17,7 @@ from tandem.engines.routing.policies import FairnessPolicy
 from tandem.engines.routing.records import AgentSpec
 
 TOP_TIER = int(max(Tier))
+AVAILABLE = Presence.AVAILABLE
 Entry = tuple[tuple[float, float], int, "AgentState"]
 Cell = list["_Bucket | None"]  # the buckets of one (topic, language), indexed by tier
 
@@ -105,6 +106,7 @@ class CapacityIndex:
     def __init__(self, fairness: FairnessPolicy) -> None:
         self._fairness = fairness
         self._cells: dict[tuple[str, str], Cell] = {}
+        self.cells = self._cells  # read-only for the matcher: (topic, language) -> buckets by tier
         self._seq = count()
 
     def attach(self, agent: AgentState) -> None:
@@ -132,30 +134,39 @@ class CapacityIndex:
             for b in agent.buckets:
                 b.live -= 1
 
-    def refresh(self, agent: AgentState) -> None:
+    def refresh(self, agent: AgentState) -> bool:
         """Re-rank the agent after its standing changed; index it only if it can take an offer.
+
+        Return True if the agent can take an offer (available with a free slot), so it is indexed.
 
         While no entry ranks the agent worse than its key, the key is only recorded: entries that rank it
         too well are moved to their true place by head() when they reach the top. A key better than some
         entry holds needs fresh entries (and the old ones go stale).
         """
-        if not agent.can_take():
-            self.detach(agent)
-            return
+        if agent.presence is not AVAILABLE or agent.load + agent.pending >= agent.capacity:
+            if agent.seq >= 0:
+                agent.seq = -1
+                for b in agent.buckets:
+                    b.live -= 1
+            return False
         key = self._fairness(agent)
-        if agent.seq >= 0 and key >= agent.entry_max:
+        indexed = agent.seq >= 0
+        if indexed and key >= agent.entry_max:
             if key != agent.key:
                 agent.key = key  # a new object: head() sees entries holding the old one are outdated
-            return
-        self.detach(agent)
+            return True
         agent.key = agent.entry_max = key
         seq = agent.seq = next(self._seq)
         entry = (key, seq, agent)
+        # re-indexing replaces one live entry per bucket by another: the live counts only change on entry
         for b in agent.buckets:
-            heappush(b.heap, entry)
-            b.live += 1
-            if len(b.heap) > 2 * b.live + 32:
+            heap = b.heap
+            heappush(heap, entry)
+            if not indexed:
+                b.live += 1
+            if len(heap) > 2 * b.live + 32:
                 b.compact()
+        return True
 
     def agents_in(self, topic: str, language: str, tier: int) -> Iterator[AgentState]:
         """Yield the indexed agents of one bucket, in no particular order (for diagnostics)."""

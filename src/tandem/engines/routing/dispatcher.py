@@ -14,19 +14,26 @@ from itertools import count
 
 from tandem.domain.conversation import ConversationState
 from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
 from tandem.engines.routing.agents import AgentState, CapacityIndex
 from tandem.engines.routing.matching import Matcher
 from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
 from tandem.engines.routing.queue import ConvState, WaitingQueue
-from tandem.engines.routing.records import Offer
+from tandem.engines.routing.records import Offer, new_offer
 
 C = ConversationState
+WAITING, OFFERED = C.WAITING_HUMAN, C.OFFERED
+AVAILABLE = Presence.AVAILABLE
 INF = float("inf")
 Candidate = tuple[tuple[int, float, int], int, ConvState]
 
 
 class Dispatcher:
-    """State shared by all router operations, and the matching loop; Router adds the public operations."""
+    """State shared by all router operations, and the matching loop; Router adds the public operations.
+
+    The loop below is the hot path of every decision, so it is written flat: helpers bound to locals, the
+    matcher's searches called directly, the offer record built by records.new_offer.
+    """
 
     def __init__(self, config: RoutingConfig | None = None, new_offer_id: Callable[[], str] | None = None,
                  ) -> None:
@@ -44,13 +51,19 @@ class Dispatcher:
         self._seq = count()
         self._dirty_agents: dict[str, AgentState] = {}
         self._dirty_convs: dict[str, ConvState] = {}
-        prefix = self.config.offer_id_prefix
+        prefix = self._prefix = self.config.offer_id_prefix
         self.offer_numbers = count(1)
+        self._custom_ids = new_offer_id is not None
         self._new_offer_id = new_offer_id or (lambda: f"{prefix}{next(self.offer_numbers)}")
+        self._timeout = self.config.offer_timeout_s
+        self._width = self.config.broadcast
+        self._fairness = self.config.fairness
 
     def dispatch(self, now: float) -> list[Offer]:
         """Offer every conversation that can now be matched; return the new offers."""
-        self._wake(now)
+        wakeups = self._wakeups
+        if wakeups and wakeups[0][0] <= now:
+            self._wake(now)
         offers: list[Offer] = []
         if self._dirty_agents or self._dirty_convs:
             self._match(now, offers)
@@ -69,54 +82,71 @@ class Dispatcher:
         conversation it could take (its nomination). Each candidate, best first, gets the best free agent;
         an agent whose nominee was served nominates again. This equals a full greedy pass over the queue.
         """
-        waiting = [c for c in self._dirty_convs.values() if c.state is C.WAITING_HUMAN]
-        agents = list(self._dirty_agents.values())
-        self._dirty_convs.clear()
-        self._dirty_agents.clear()
-        if len(waiting) == 1 and not agents:
-            self._try(waiting[0], now, offers)  # the common case: one new conversation
+        dirty_convs, dirty_agents = self._dirty_convs, self._dirty_agents
+        waiting = [c for c in dirty_convs.values() if c.state is WAITING]
+        dirty_convs.clear()
+        try_ = self._try
+        if not dirty_agents or not len(self.queue):
+            # nobody nominates (an agent only looks at conversations already filed in the queue): the
+            # candidates are the dirty conversations, in queue order (their order keys are unique)
+            dirty_agents.clear()
+            if len(waiting) > 1:
+                waiting.sort(key=ConvState.order)
+            for conv in waiting:
+                try_(conv, now, offers)
             return
-        heap: list[Candidate] = [(c.order(), next(self._seq), c) for c in waiting]
-        heapify(heap)
+        agents = list(dirty_agents.values())
+        dirty_agents.clear()
+        nominate = self._nominate
+        nominations = [(c, agent) for agent in agents if (c := nominate(agent, now)) is not None]
+        if not nominations:  # as above: the dirty conversations alone, in queue order
+            if len(waiting) > 1:
+                waiting.sort(key=ConvState.order)
+            for conv in waiting:
+                try_(conv, now, offers)
+            return
+        seq = self._seq
+        heap: list[Candidate] = [((-c.priority, c.since, c.qseq), next(seq), c) for c in waiting]
         nominators: dict[str, list[AgentState]] = {}
-        for agent in agents:
-            self._nominate(agent, now, heap, nominators)
+        for nominee, agent in nominations:
+            # the middle field keeps two nominations of one conversation from comparing ConvStates
+            heap.append(((-nominee.priority, nominee.since, nominee.qseq), next(seq), nominee))
+            nominators.setdefault(nominee.conversation_id, []).append(agent)
+        heapify(heap)
         while heap:
             key, _, conv = heappop(heap)
-            if conv.state is C.WAITING_HUMAN and key == conv.order():
-                self._try(conv, now, offers)
+            if conv.state is WAITING and key == (-conv.priority, conv.since, conv.qseq):
+                try_(conv, now, offers)
             for agent in nominators.pop(conv.conversation_id, ()):
-                self._nominate(agent, now, heap, nominators)
+                again = nominate(agent, now)
+                if again is not None:
+                    heappush(heap, ((-again.priority, again.since, again.qseq), next(seq), again))
+                    nominators.setdefault(again.conversation_id, []).append(agent)
 
     def _try(self, conv: ConvState, now: float, offers: list[Offer]) -> None:
         """Offer a waiting conversation, or file it in the queue until its eligibility widens."""
-        if not self._offer(conv, now, offers):
-            self.queue.push(conv)
-            self._schedule_wake(conv, now)
-
-    def _nominate(self, agent: AgentState, now: float, heap: list[Candidate],
-                  nominators: dict[str, list[AgentState]]) -> None:
-        """Put the best conversation this agent could take among the candidates."""
-        if not (self.queue and agent.can_take()):
-            return
-        conv = self.match.best_conversation(agent, now)
-        if conv is not None:
-            # the middle field keeps two nominations of one conversation from comparing ConvStates
-            heappush(heap, (conv.order(), next(self._seq), conv))
-            nominators.setdefault(conv.conversation_id, []).append(agent)
-
-    def _offer(self, conv: ConvState, now: float, offers: list[Offer]) -> bool:
-        """Offer conv to the best agent, or the best few in broadcast mode; False if nobody fits."""
-        width = conv.broadcast or self.config.broadcast
+        width = conv.broadcast or self._width
         if width > 1:
-            return self._broadcast(conv, width, now, offers)
-        agent = self.match.best_agent(conv, now)
-        if agent is None:
-            return False
-        self.queue.discard(conv)
-        conv.state = C.OFFERED
-        offers.append(self._make_offer(conv, agent, now))
-        return True
+            if self._broadcast(conv, width, now, offers):
+                return
+        else:
+            agent = self.match.best_agent(conv, now)
+            if agent is not None:
+                if conv.queued:
+                    self.queue.discard(conv)
+                else:
+                    conv.qseq = -1
+                conv.state = OFFERED
+                offers.append(self._make_offer(conv, agent, now))
+                return
+        self.queue.push(conv)
+        self._schedule_wake(conv, now)
+
+    def _nominate(self, agent: AgentState, now: float) -> ConvState | None:
+        """Return the best conversation this agent could take from the queue, if it can take one."""
+        if not (len(self.queue) and agent.presence is AVAILABLE and agent.load + agent.pending < agent.capacity):
+            return None
+        return self.match.best_conversation(agent, now)
 
     def _broadcast(self, conv: ConvState, width: int, now: float, offers: list[Offer]) -> bool:
         """Offer one conversation to up to width agents at once; the first to accept wins."""
@@ -125,22 +155,33 @@ class Dispatcher:
         while agent is not None:
             chosen.add(agent.agent_id)
             self.queue.discard(conv)
-            conv.state = C.OFFERED
+            conv.state = OFFERED
             offers.append(self._make_offer(conv, agent, now))
             agent = self.match.best_agent(conv, now, chosen) if len(chosen) < width else None
         return bool(chosen)
 
     def _make_offer(self, conv: ConvState, agent: AgentState, now: float) -> Offer:
         """Reserve a slot of agent for conv until the offer times out."""
-        offer = Offer(self._new_offer_id(), conv.conversation_id, agent.agent_id, now,
-                      now + self.config.offer_timeout_s)
-        self.offers[offer.offer_id] = offer
-        conv.offers.add(offer.offer_id)
-        agent.offers.add(offer.offer_id)
+        oid = self._new_offer_id() if self._custom_ids else f"{self._prefix}{next(self.offer_numbers)}"
+        expires = now + self._timeout
+        offer = new_offer(oid, conv.conversation_id, agent.agent_id, now, expires)
+        self.offers[oid] = offer
+        conv.offers.add(oid)
+        agent.offers.add(oid)
         agent.pending += 1
         agent.last_offer_at = now
-        self.index.refresh(agent)
-        heappush(self._expiry, (offer.expires_at, offer.offer_id))
+        # CapacityIndex.refresh's common case, inline: an offer only makes the key worse, so while the
+        # agent still has a free slot its key is just recorded (head() re-sinks its entries lazily)
+        if agent.seq >= 0 and agent.presence is AVAILABLE and agent.load + agent.pending < agent.capacity:
+            key = self._fairness(agent)
+            if key >= agent.entry_max:
+                if key != agent.key:
+                    agent.key = key
+            else:
+                self.index.refresh(agent)
+        else:
+            self.index.refresh(agent)
+        heappush(self._expiry, (expires, oid))
         return offer
 
     def _enqueue(self, conv: ConvState) -> None:

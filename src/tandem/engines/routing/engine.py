@@ -12,9 +12,11 @@ from tandem.engines.routing.agents import AgentState
 from tandem.engines.routing.dispatcher import Dispatcher
 from tandem.engines.routing.errors import OfferNotPending
 from tandem.engines.routing.queue import ConvState
-from tandem.engines.routing.records import Accepted, AgentSpec, Offer, Released, Tick
+from tandem.engines.routing.records import Accepted, AgentSpec, Offer, Released, Tick, new_accepted, new_offer
 
 C = ConversationState
+OFFERED, WITH_HUMAN = C.OFFERED, C.WITH_HUMAN
+ACCEPTED = OfferState.ACCEPTED
 ENDED_OFFERS_REMEMBERED = 100_000
 
 
@@ -90,13 +92,15 @@ class Router(Dispatcher):
     def escalate(self, conversation_id: str, topic: str, language: str, now: float, *, priority: int = 0,
                  waiting_since: float | None = None, broadcast: int | None = None) -> None:
         """Queue a conversation for a human; waiting_since (default now) is when its wait began."""
-        if conversation_id in self.convs:
+        convs = self.convs
+        if conversation_id in convs:
             raise Conflict(f"conversation {conversation_id!r} is already with routing",
                            conversation_id=conversation_id)
-        since = now if waiting_since is None else waiting_since
-        conv = self.convs[conversation_id] = ConvState(conversation_id, topic, language, priority, since)
-        conv.broadcast = broadcast
-        self._enqueue(conv)
+        # _enqueue, inline: the conversation gets its queue ticket now and is looked at by the next dispatch
+        conv = convs[conversation_id] = ConvState(
+            conversation_id, topic, language, priority, now if waiting_since is None else waiting_since,
+            broadcast, self.queue.new_ticket())
+        self._dirty_convs[conversation_id] = conv
 
     def abandon(self, conversation_id: str, now: float) -> tuple[Offer, ...]:
         """The customer left while queued or offered: forget it, rescinding any pending offers."""
@@ -109,8 +113,8 @@ class Router(Dispatcher):
 
     def resolve(self, conversation_id: str, now: float, earned: float = 0.0) -> None:
         """The agent finished: free its slot, credit earned to its day, forget the conversation."""
-        conv = self._conv(conversation_id)
-        conv.state = move_conversation(conv.state, C.RESOLVED)
+        conv = self.convs.get(conversation_id) or self._conv(conversation_id)
+        conv.state = C.RESOLVED if conv.state is WITH_HUMAN else move_conversation(conv.state, C.RESOLVED)
         self._release_assignee(conv, earned)
         del self.convs[conversation_id]
 
@@ -137,19 +141,25 @@ class Router(Dispatcher):
 
     def accept(self, offer_id: str, now: float) -> Accepted:
         """Assign the conversation to the offer's agent; rescind its broadcast siblings."""
-        offer = self._pending(offer_id, now)
+        offers = self.offers
+        offer = offers.get(offer_id)
+        if offer is None or now >= offer.expires_at:
+            offer = self._pending(offer_id, now)  # raises OfferNotPending
         conv, agent = self.convs[offer.conversation_id], self.agents[offer.agent_id]
-        conv.state, conv.assignee = move_conversation(conv.state, C.WITH_HUMAN), agent.agent_id
-        del self.offers[offer_id]
-        self._remember(offer_id, OfferState.ACCEPTED)
+        state = conv.state
+        conv.state = WITH_HUMAN if state is OFFERED else move_conversation(state, WITH_HUMAN)
+        conv.assignee = agent.agent_id
+        del offers[offer_id]
+        self._remember(offer_id, ACCEPTED)
         conv.offers.discard(offer_id)
         agent.offers.discard(offer_id)
         agent.pending -= 1
         agent.load += 1
         agent.conversations.add(conv.conversation_id)
         self.index.refresh(agent)
-        rescinded = tuple(self._end_offer(self.offers[o], OfferState.RESCINDED, now) for o in list(conv.offers))
-        return Accepted(_ended(offer, OfferState.ACCEPTED, now), rescinded)
+        rescinded = (tuple(self._end_offer(offers[o], OfferState.RESCINDED, now) for o in list(conv.offers))
+                     if conv.offers else ())
+        return new_accepted(_ended(offer, ACCEPTED, now), rescinded)
 
     def decline(self, offer_id: str, now: float, reason: str = "declined") -> Offer:
         """The agent said no: the conversation goes to someone else (not them, for a cooldown)."""
@@ -237,9 +247,10 @@ class Router(Dispatcher):
 
     def _remember(self, offer_id: str, state: OfferState) -> None:
         """Keep the final state of recent offers so late answers get a precise error."""
-        self._ended[offer_id] = state
-        if len(self._ended) > ENDED_OFFERS_REMEMBERED:
-            self._ended.popitem(last=False)
+        ended = self._ended
+        ended[offer_id] = state
+        if len(ended) > ENDED_OFFERS_REMEMBERED:
+            ended.popitem(last=False)
 
     def _release_assignee(self, conv: ConvState, earned: float) -> str:
         """Free the assignee's slot for this conversation and return the agent id."""
@@ -255,8 +266,7 @@ class Router(Dispatcher):
 
     def _touch_agent(self, agent: AgentState) -> None:
         """Re-rank an agent whose standing changed; if it can take work, look at it next dispatch."""
-        self.index.refresh(agent)
-        if agent.can_take():
+        if self.index.refresh(agent):
             self._dirty_agents[agent.agent_id] = agent
 
     def _agent(self, agent_id: str) -> AgentState:
@@ -275,8 +285,8 @@ class Router(Dispatcher):
 
 def _ended(offer: Offer, state: OfferState, now: float, reason: str | None = None) -> Offer:
     """Return the offer closed in `state` (built directly: dataclasses.replace costs more than an accept)."""
-    return Offer(offer.offer_id, offer.conversation_id, offer.agent_id, offer.created_at, offer.expires_at,
-                 state, now, reason)
+    return new_offer(offer.offer_id, offer.conversation_id, offer.agent_id, offer.created_at, offer.expires_at,
+                     state, now, reason)
 
 
 def _check_spec(spec: AgentSpec) -> None:

@@ -2,28 +2,52 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from heapq import heappop, heappush
 
-from tandem.engines.routing.agents import TOP_TIER, AgentState, CapacityIndex, Entry
-from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
-from tandem.engines.routing.queue import ConvState, Lane, QEntry, WaitingQueue
+from tandem.engines.routing.agents import TOP_TIER, AgentState, CapacityIndex, Cell, Entry
+from tandem.engines.routing.policies import RoutingConfig
+from tandem.engines.routing.queue import ConvState, QEntry, WaitingQueue
 
 INF = float("inf")
 
 
 class Matcher:
-    """Read-only searches over the capacity index and the waiting queue; never changes state."""
+    """Read-only searches over the capacity index and the waiting queue; never changes state.
+
+    The hot paths (best_agent, best_conversation) are written flat: the relaxation schedule is precomputed
+    per step, heads are peeked without a call when they are current, and helpers are bound to locals.
+    """
 
     def __init__(self, config: RoutingConfig, index: CapacityIndex, queue: WaitingQueue) -> None:
         self.config = config
         self.index = index
         self.queue = queue
+        self._cells = index.cells
+        self._by_topic = queue.by_topic
         self._fallbacks: dict[str, tuple[str, ...]] = {}
         self._reach: dict[tuple[str, frozenset[str]], bool] = {}
         steps = [s.after_s for s in config.relax_steps if s.fallback_language]
         self._fallback_after = steps[0] if steps else INF
         self.prefer_lowest = config.prefer_lowest_tier
+        # policies.relaxed_requirement, tabulated: step i applies from thresholds[i] seconds of waiting
+        self._thresholds = config.thresholds
+        self._first_after = config.thresholds[1] if len(config.thresholds) > 1 else INF
+        self._sensitive = config.sensitive_topics
+        self._tiers = tuple(int(s.min_tier) for s in config.relax_steps)
+        self._sensitive_tiers = tuple(max(int(s.min_tier), int(config.sensitive_min_tier))
+                                      for s in config.relax_steps)
+        self._fallback_ok = tuple(s.fallback_language for s in config.relax_steps)
+
+    def requirement(self, topic: str, waited_s: float) -> tuple[int, bool]:
+        """Return (least tier, fallback languages accepted) after waited_s; as relaxed_requirement does."""
+        if waited_s < self._first_after:
+            i = 0
+        else:
+            i = bisect_right(self._thresholds, waited_s) - 1
+        tiers = self._sensitive_tiers if topic in self._sensitive else self._tiers
+        return tiers[i], self._fallback_ok[i]
 
     def fallbacks(self, language: str) -> tuple[str, ...]:
         """Return (cached) languages that may serve this language once relaxed."""
@@ -41,32 +65,49 @@ class Matcher:
 
     def best_agent(self, conv: ConvState, now: float, chosen: set[str] | None = None) -> AgentState | None:
         """Return the fairest eligible agent with a free slot, lowest sufficient tier first."""
-        need, fallback, _ = relaxed_requirement(self.config, conv.topic, now - conv.since)
-        skip = self._skipper(conv, now, chosen)
-        found = self._search_language(conv.topic, conv.language, need, skip)
-        if found is None and fallback:
+        topic = conv.topic
+        waited = now - conv.since
+        if waited < self._first_after:
+            i = 0
+        else:
+            i = bisect_right(self._thresholds, waited) - 1
+        need = (self._sensitive_tiers if topic in self._sensitive else self._tiers)[i]
+        cell = self._cells.get((topic, conv.language))
+        skip = self._skipper(conv, now, chosen) if conv.excluded or chosen else None
+        found = None
+        if cell is None:
+            pass
+        elif skip is None and self.prefer_lowest:
+            for bucket in cell[need:]:  # the least sufficient tier first
+                if bucket is None:
+                    continue
+                heap = bucket.heap
+                if heap:
+                    top = heap[0]
+                    agent = top[2]
+                    if agent.seq == top[1] and agent.key is top[0]:
+                        return agent  # the head is current: no call needed
+                    entry = bucket.head()
+                    if entry is not None:
+                        return entry[2]
+        else:
+            found = self._search_cell(cell, need, skip)
+        if found is None and self._fallback_ok[i]:
             for lang in self.fallbacks(conv.language):
-                found = self._search_language(conv.topic, lang, need, skip)
-                if found is not None:
-                    break
+                cell = self._cells.get((topic, lang))
+                if cell is not None:
+                    found = self._search_cell(cell, need, skip)
+                    if found is not None:
+                        break
         return found
 
-    def _skipper(
-        self, conv: ConvState, now: float, chosen: set[str] | None
-    ) -> Callable[[AgentState], bool] | None:
-        """Return a predicate for agents this conversation must not go to, or None if there are none."""
-        if not conv.excluded and not chosen:
-            return None
+    def _skipper(self, conv: ConvState, now: float, chosen: set[str] | None) -> Callable[[AgentState], bool]:
+        """Return a predicate for agents this conversation must not go to (exclusions, already chosen)."""
         taken = chosen or set()
         return lambda a: a.agent_id in taken or conv.excludes(a.agent_id, now)
 
-    def _search_language(
-        self, topic: str, lang: str, need: int, skip: Callable[[AgentState], bool] | None
-    ) -> AgentState | None:
+    def _search_cell(self, cell: Cell, need: int, skip: Callable[[AgentState], bool] | None) -> AgentState | None:
         """Search the tier buckets of one (topic, language) from the least sufficient tier up."""
-        cell = self.index.cell(topic, lang)
-        if cell is None:
-            return None
         best: Entry | None = None
         for tier in range(need, TOP_TIER + 1):
             bucket = cell[tier]
@@ -83,41 +124,59 @@ class Matcher:
 
     def best_conversation(self, agent: AgentState, now: float) -> ConvState | None:
         """Return the first waiting conversation in queue order that this agent may take."""
-        found: list = [None, None]  # [best conversation, its order key]
+        best: ConvState | None = None
+        best_key: tuple[int, float, int] | None = None
         langs = agent.languages
+        by_topic = self._by_topic
         old_enough = now - self._fallback_after
         # other languages' lanes matter only once someone has waited long enough to accept a fallback
         fallback = self.queue.oldest_since() <= old_enough
+        reach = self._reach
         for topic, tier in agent.skills.items():
-            lanes = self.queue.lanes(topic)
+            lanes = by_topic.get(topic)
             if not lanes:
                 continue
             if fallback:
+                todo = []
                 for lang, prios in lanes.items():
                     if lang in langs:
-                        self._scan_lanes(prios, agent, tier, now, INF, found)
-                    elif self._reaches(lang, langs):
-                        self._scan_lanes(prios, agent, tier, now, old_enough, found)
-                continue
-            for lang in langs:
-                own = lanes.get(lang)
-                if own:
-                    self._scan_lanes(own, agent, tier, now, INF, found)
-        return found[0]
-
-    def _scan_lanes(self, prios: dict[int, Lane], agent: AgentState, tier: int, now: float,
-                    since_limit: float, found: list) -> None:
-        """Update found with the best conversation of these lanes this agent may take."""
-        for prio, lane in prios.items():
-            head = lane.head()
-            if head is None or head[0] > since_limit:
-                continue
-            key = (-prio, head[0], head[1])
-            if found[1] is not None and key >= found[1]:
-                continue  # the lane's best cannot beat what we have
-            conv = self._lane_pick(lane.heap, head, agent, tier, now)
-            if conv is not None and (found[1] is None or conv.order() < found[1]):
-                found[0], found[1] = conv, conv.order()
+                        todo.append((prios, INF))
+                    else:
+                        hit = reach.get((lang, langs))
+                        if hit is None:
+                            hit = self._reaches(lang, langs)
+                        if hit:
+                            todo.append((prios, old_enough))
+            else:
+                todo = [(own, INF) for lang in langs if (own := lanes.get(lang))]
+            for prios, since_limit in todo:
+                for prio, lane in prios.items():
+                    heap = lane.heap
+                    if not heap:
+                        continue
+                    head = heap[0]
+                    if head[2].qseq != head[1]:  # a stale entry on top: let the lane drop it
+                        fresh = lane.head()
+                        if fresh is None:
+                            continue
+                        head = fresh
+                    if head[0] > since_limit:
+                        continue
+                    if best_key is not None and (-prio, head[0], head[1]) >= best_key:
+                        continue  # the lane's best cannot beat what we have
+                    conv = head[2]
+                    # the head is the most relaxed of its lane: if tier or language do not fit, none does
+                    if not self._fits(conv, agent, tier, now):
+                        continue
+                    if conv.excluded and conv.excludes(agent.agent_id, now):
+                        picked = self._lane_pick(heap, agent, tier, now)
+                        if picked is None:
+                            continue
+                        conv = picked
+                    key = (-conv.priority, conv.since, conv.qseq)
+                    if best_key is None or key < best_key:
+                        best, best_key = conv, key
+        return best
 
     def _reaches(self, language: str, spoken: frozenset[str]) -> bool:
         """Return (cached) whether someone speaking `spoken` could serve `language` by fallback."""
@@ -127,14 +186,8 @@ class Matcher:
             hit = self._reach[key] = any(lang in spoken for lang in self.fallbacks(language))
         return hit
 
-    def _lane_pick(self, heap: list[QEntry], head: QEntry, agent: AgentState, tier: int,
-                   now: float) -> ConvState | None:
-        """Return the first conversation of a lane the agent may take, or None."""
-        conv = head[2]
-        if not self._fits(conv, agent, tier, now):
-            return None  # the head is the most relaxed of its lane
-        if not conv.excludes(agent.agent_id, now):
-            return conv
+    def _lane_pick(self, heap: list[QEntry], agent: AgentState, tier: int, now: float) -> ConvState | None:
+        """Return the first conversation of a lane the agent may take when its head excludes the agent."""
         aside: list[QEntry] = []
         found = None
         while heap:
@@ -154,9 +207,13 @@ class Matcher:
 
     def _fits(self, conv: ConvState, agent: AgentState, tier: int, now: float) -> bool:
         """Return True if tier and language fit at this wait (exclusions aside)."""
-        need, fallback, _ = relaxed_requirement(self.config, conv.topic, now - conv.since)
-        if tier < need:
+        waited = now - conv.since
+        if waited < self._first_after:
+            i = 0
+        else:
+            i = bisect_right(self._thresholds, waited) - 1
+        if tier < (self._sensitive_tiers if conv.topic in self._sensitive else self._tiers)[i]:
             return False
         if conv.language in agent.languages:
             return True
-        return fallback and any(lang in agent.languages for lang in self.fallbacks(conv.language))
+        return self._fallback_ok[i] and any(lang in agent.languages for lang in self.fallbacks(conv.language))

@@ -14,6 +14,7 @@ from tandem.domain.conversation import ConversationState
 
 QEntry = tuple[float, int, "ConvState"]
 WAITING = ConversationState.WAITING_HUMAN
+INF = float("inf")
 
 
 class ConvState:
@@ -24,7 +25,8 @@ class ConvState:
         "excluded", "broadcast", "qseq", "queued", "wake_at",
     )
 
-    def __init__(self, cid: str, topic: str, language: str, priority: int, since: float) -> None:
+    def __init__(self, cid: str, topic: str, language: str, priority: int, since: float,
+                 broadcast: int | None = None, qseq: int = -1) -> None:
         self.conversation_id = cid
         self.topic = topic
         self.language = language
@@ -34,10 +36,10 @@ class ConvState:
         self.assignee: str | None = None
         self.offers: set[str] = set()
         self.excluded: dict[str, float] = {}  # agent id -> until when not to offer it to them again
-        self.broadcast: int | None = None
-        self.qseq = -1  # queue ticket while waiting (breaks ties in order); -1 otherwise
+        self.broadcast = broadcast
+        self.qseq = qseq  # queue ticket while waiting (breaks ties in order); -1 otherwise
         self.queued = False  # True once it sits in a lane (new ones only do if no agent took them at once)
-        self.wake_at = float("inf")  # when this conversation's eligibility widens next, if waiting
+        self.wake_at = INF  # when this conversation's eligibility widens next, if waiting
 
     def order(self) -> tuple[int, float, int]:
         """Return the queue order key: higher priority first, then longest wait."""
@@ -76,7 +78,9 @@ class WaitingQueue:
 
     def __init__(self) -> None:
         self._by_topic: dict[str, Lanes] = {}
+        self.by_topic = self._by_topic  # read-only for the matcher: topic -> language -> priority -> lane
         self._seq = count()
+        self.new_ticket = self._seq.__next__  # ticket() without the call, for escalate's hot path
         self._size = 0
         self._oldest: list[QEntry] = []  # every filed conversation by wait start, stale entries skipped
 
@@ -133,7 +137,7 @@ class WaitingQueue:
             if top[2].qseq == top[1]:
                 return top[0]
             heappop(oldest)
-        return float("inf")
+        return INF
 
     def lanes(self, topic: str) -> Lanes:
         """Return the non-empty lanes of one topic as language -> priority -> lane; do not modify."""
