@@ -4,7 +4,7 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem("tandem.agent.token");
-  let me = null, ws = null, pingTimer = null, active = null, offers = new Map();
+  let me = null, ws = null, pingTimer = null, active = null, offers = new Map(), reviewOffers = new Map();
   const chats = new Map();
   const auth = () => ({ Authorization: "Bearer " + token });
   const showError = (m) => { $("error").textContent = m || ""; };
@@ -26,7 +26,7 @@
   }
   function flash(node) { node.classList.remove("flash"); void node.offsetWidth; node.classList.add("flash"); }
   function updateTitle() {
-    const unread = [...chats.values()].reduce((n, c) => n + c.unread, 0) + offers.size;
+    const unread = [...chats.values()].reduce((n, c) => n + c.unread, 0) + offers.size + reviewOffers.size;
     document.title = (unread ? `(${unread}) ` : "") + "Tandem — Agent console";
   }
 
@@ -60,13 +60,15 @@
   function onEvent(e) {
     if (e.type === "offer") { offers.set(e.offer.id, e.offer); renderOffers(); beep(660); updateTitle(); }
     else if (e.type === "offer.closed") { offers.delete(e.offer_id); renderOffers(); updateTitle(); }
+    else if (e.type === "review.offer") { reviewOffers.set(e.offer.id, e.offer); renderOffers(); beep(520); updateTitle(); }
+    else if (e.type === "review.offer.closed") { reviewOffers.delete(e.offer_id); renderOffers(); updateTitle(); }
     else if (e.type === "queue.changed" || e.type === "agents.changed") loadQueue();
     else if (e.type === "assigned") { loadChats().then(() => { if (!active) select(e.conversation_id); }); }
     else if (e.type === "released") dropChat(e.conversation_id);
     else if (e.type === "message") onMessage(e.conversation_id, e.message);
     else if (e.type === "typing") onTyping(e.conversation_id);
     else if (e.type === "whisper") onWhisper(e.conversation_id, e.whisper);
-    else if (e.type === "presence") { $("presence").value = e.presence; if (e.presence === "offline") { offers.clear(); renderOffers(); } }
+    else if (e.type === "presence") { $("presence").value = e.presence; if (e.presence === "offline") { offers.clear(); reviewOffers.clear(); renderOffers(); } }
   }
 
   function onMessage(id, m) {
@@ -124,6 +126,40 @@
       tick();
       box.append(card); flash(card);
     }
+    for (const o of reviewOffers.values()) box.append(reviewCard(o));
+  }
+
+  // QA review offers (senior agents with nothing else to do); a review never counts against chat capacity
+  function reviewCard(o) {
+    const count = T.el("span", { class: "count" });
+    const card = T.el("div", { class: "card offer review-offer", "data-review-offer": o.id },
+      T.el("strong", {}, "QA review"),
+      T.el("div", {}, `A conversation handled by ${o.handled_by === "ai" ? "the assistant" : "an agent"} · ${o.intent || "intent unknown"}`),
+      T.el("div", {}, `Pay: $${o.pay.per_review} per review`),
+      T.el("div", {}, "Expires in ", count),
+      T.el("div", { style: "display:flex; gap:8px; margin-top:8px" },
+        T.el("button", { class: "primary", onclick: () => answerReview(o.id, "accept") }, "Accept review"),
+        T.el("button", { onclick: () => answerReview(o.id, "decline") }, "Decline")));
+    const tick = () => {
+      const left = o.expires_at - Date.now() / 1000;
+      count.textContent = left > 0 ? Math.ceil(left) + " s" : "expired";
+      if (left <= 0) { reviewOffers.delete(o.id); card.remove(); updateTitle(); } else setTimeout(tick, 250);
+    };
+    tick(); flash(card);
+    return card;
+  }
+
+  async function answerReview(offerId, verb) {
+    // the review opens in its own tab (opened now, while the click still counts) so chats here stay live
+    const tab = verb === "accept" ? window.open("", "tandem-review") : null;
+    try {
+      const r = await T.api("POST", `/api/review/offers/${offerId}/${verb}`, verb === "decline" ? { reason: "not now" } : undefined, auth());
+      reviewOffers.delete(offerId); renderOffers(); updateTitle();
+      if (r && r.task) {
+        const url = "/review?task=" + encodeURIComponent(r.task.id);
+        if (tab) tab.location.href = url; else location.assign(url);
+      }
+    } catch (e) { if (tab) tab.close(); showError(e.message); reviewOffers.delete(offerId); renderOffers(); }
   }
 
   async function answer(offerId, verb) {
@@ -136,7 +172,9 @@
 
   async function loadOffers() {
     const r = await T.api("GET", "/api/agent/offers", undefined, auth());
-    offers = new Map(r.offers.map((o) => [o.id, o])); renderOffers(); updateTitle();
+    offers = new Map(r.offers.map((o) => [o.id, o]));
+    const rv = await T.api("GET", "/api/review/offers", undefined, auth());
+    reviewOffers = new Map(rv.offers.map((o) => [o.id, o])); renderOffers(); updateTitle();
   }
 
   async function loadQueue() {

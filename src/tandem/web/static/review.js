@@ -1,15 +1,16 @@
-// QA review page: a senior agent fetches a sampled conversation (masked), fills in the rubric, and is paid.
+// QA review page: the review a senior agent accepted from an offer in the console (masked transcript), the rubric,
+// and the pay. /review?task=<id> opens that task; /review shows the current one.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem("tandem.agent.token");
-  let task = null;
+  let task = null, fromUrl = new URLSearchParams(location.search).get("task");
   const auth = () => ({ Authorization: "Bearer " + token });
 
   function show(t) {
     task = t;
     $("task").hidden = !t;
-    if (!t) { $("status").textContent = "No review waiting right now."; return; }
+    if (!t) { $("status").textContent = "No review in progress: accept a review offer in the agent console."; return; }
     $("meta").textContent = `Handled by ${t.handled_by === "ai" ? "the assistant" : "an agent"} · intent ${t.intent || "unknown"} · pays $${t.pay}`;
     $("transcript").replaceChildren(...t.messages.map((m) => T.el("div", { class: "msg " + m.author },
       T.el("div", { class: "who" }, m.author), m.body,
@@ -19,7 +20,9 @@
   }
 
   async function next() {
-    try { show((await T.api("POST", "/api/review/next", undefined, auth())).task); }
+    const path = fromUrl ? "/api/review/tasks/" + encodeURIComponent(fromUrl) : "/api/review/current";
+    fromUrl = null;  // the link opens its task once; later the current review
+    try { show((await T.api("GET", path, undefined, auth())).task); }
     catch (e) {
       if (e.status === 401) { $("login").hidden = false; $("work").hidden = true; }
       else $("status").textContent = e.message;
@@ -42,8 +45,8 @@
     try {
       const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
       token = r.token; sessionStorage.setItem("tandem.agent.token", token);
-      $("login").hidden = true; $("work").hidden = false;
+      $("login").hidden = true; $("work").hidden = false; next();
     } catch (e) { $("login-error").textContent = e.message; }
   });
-  if (token) { $("work").hidden = false; } else $("login").hidden = false;
+  if (token) { $("work").hidden = false; next(); } else $("login").hidden = false;
 })();
