@@ -28,6 +28,7 @@ class AgentState:
     __slots__ = (
         "agent_id", "skills", "languages", "capacity", "load", "pending", "last_offer_at", "earned_today",
         "presence", "last_heartbeat", "seq", "key", "entry_max", "buckets", "offers", "conversations",
+        "cells",
     )
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
@@ -45,6 +46,7 @@ class AgentState:
         self.key: tuple[float, float] = (0.0, 0.0)  # current fairness key; entries may hold an older, smaller one
         self.entry_max: tuple[float, float] = (0.0, 0.0)  # the largest key any live entry holds
         self.buckets: list[_Bucket] = []
+        self.cells: list[tuple[tuple[str, str], Tier]] = []  # ((topic, language), tier) for each bucket
         self.offers: set[str] = set()
         self.conversations: set[str] = set()
 
@@ -114,6 +116,7 @@ class CapacityIndex:
         self.detach(agent)
         agent.buckets = [self._bucket(topic, lang, int(tier)) for topic, tier in agent.skills.items()
                          for lang in agent.languages]
+        agent.cells = [((topic, lang), tier) for topic, tier in agent.skills.items() for lang in agent.languages]
 
     def _bucket(self, topic: str, language: str, tier: int) -> _Bucket:
         """Return the bucket of one (topic, language, tier), creating it if needed."""

@@ -26,6 +26,7 @@ class Matcher:
         self.queue = queue
         self._cells = index.cells
         self._by_topic = queue.by_topic
+        self._by_cell = queue.by_cell
         self._fallbacks: dict[str, tuple[str, ...]] = {}
         self._reach: dict[tuple[str, frozenset[str]], bool] = {}
         steps = [s.after_s for s in config.relax_steps if s.fallback_language]
@@ -131,24 +132,51 @@ class Matcher:
         old_enough = now - self._fallback_after
         # other languages' lanes matter only once someone has waited long enough to accept a fallback
         fallback = self.queue.oldest_since() <= old_enough
+        if not fallback:
+            # only the agent's own (topic, language) lanes: one lookup each, keys precomputed at login
+            by_cell = self._by_cell
+            for cell, tier in agent.cells:
+                prios = by_cell.get(cell)
+                if prios is None:
+                    continue
+                for prio, lane in prios.items():
+                    heap = lane.heap
+                    head = heap[0]
+                    if head[2].qseq != head[1]:  # a stale entry on top: let the lane drop it
+                        fresh = lane.head()
+                        if fresh is None:
+                            continue
+                        head = fresh
+                    if best_key is not None and (-prio, head[0], head[1]) >= best_key:
+                        continue  # the lane's best cannot beat what we have
+                    conv = head[2]
+                    # the head is the most relaxed of its lane: if its tier does not fit, none does
+                    if not self._fits(conv, agent, tier, now):
+                        continue
+                    if conv.excluded and conv.excludes(agent.agent_id, now):
+                        picked = self._lane_pick(heap, agent, tier, now)
+                        if picked is None:
+                            continue
+                        conv = picked
+                    key = (-conv.priority, conv.since, conv.qseq)
+                    if best_key is None or key < best_key:
+                        best, best_key = conv, key
+            return best
         reach = self._reach
         for topic, tier in agent.skills.items():
             lanes = by_topic.get(topic)
             if not lanes:
                 continue
-            if fallback:
-                todo = []
-                for lang, prios in lanes.items():
-                    if lang in langs:
-                        todo.append((prios, INF))
-                    else:
-                        hit = reach.get((lang, langs))
-                        if hit is None:
-                            hit = self._reaches(lang, langs)
-                        if hit:
-                            todo.append((prios, old_enough))
-            else:
-                todo = [(own, INF) for lang in langs if (own := lanes.get(lang))]
+            todo = []
+            for lang, prios in lanes.items():
+                if lang in langs:
+                    todo.append((prios, INF))
+                else:
+                    hit = reach.get((lang, langs))
+                    if hit is None:
+                        hit = self._reaches(lang, langs)
+                    if hit:
+                        todo.append((prios, old_enough))
             for prios, since_limit in todo:
                 for prio, lane in prios.items():
                     heap = lane.heap

@@ -79,6 +79,7 @@ class WaitingQueue:
     def __init__(self) -> None:
         self._by_topic: dict[str, Lanes] = {}
         self.by_topic = self._by_topic  # read-only for the matcher: topic -> language -> priority -> lane
+        self.by_cell: dict[tuple[str, str], dict[int, Lane]] = {}  # (topic, language) -> the same dicts
         self._seq = count()
         self.new_ticket = self._seq.__next__  # ticket() without the call, for escalate's hot path
         self._size = 0
@@ -97,7 +98,10 @@ class WaitingQueue:
         if conv.queued:
             return
         conv.queued = True
-        prios = self._by_topic.setdefault(conv.topic, {}).setdefault(conv.language, {})
+        langs = self._by_topic.setdefault(conv.topic, {})
+        prios = langs.get(conv.language)
+        if prios is None:
+            prios = langs[conv.language] = self.by_cell[(conv.topic, conv.language)] = {}
         lane = prios.get(conv.priority)
         if lane is None:
             lane = prios[conv.priority] = Lane()
@@ -125,6 +129,7 @@ class WaitingQueue:
             del prios[conv.priority]
             if not prios:
                 del langs[conv.language]
+                del self.by_cell[(conv.topic, conv.language)]
         elif len(lane.heap) > 2 * lane.live + 32:
             lane.heap = [e for e in lane.heap if e[2].qseq == e[1]]
             heapify(lane.heap)
