@@ -317,3 +317,21 @@ def test_accept_racing_expiry_one_wins(client: TestClient, services: Services, c
         # a stale answer arriving after the expiry cannot resurrect the offer
         assert review.expire_offers(work) == 1
         assert review._settle(work, stale.id, review.OfferState.ACCEPTED) is False
+
+
+def test_an_accepted_review_not_submitted_in_time_is_offered_again(client: TestClient, services: Services,
+                                                                   clock: FakeClock) -> None:
+    ana = available(client, "ana@agents.example")
+    sampled_ai_task(services)
+    assert dispatcher_pass(services) == (0, 1)
+    offer = offers_of(client, ana)[0]
+    assert client.post(f"/api/review/offers/{offer['id']}/accept", headers=ana).status_code == 200
+    clock.advance(review.ASSIGNMENT_S - 1)
+    beat(services)
+    assert dispatcher_pass(services) == (0, 0)  # still hers
+    clock.advance(2)
+    beat(services)
+    assert dispatcher_pass(services) == (0, 1)
+    again = offers_of(client, ana)[0]
+    assert again["task_id"] == offer["task_id"] and again["id"] != offer["id"]
+    assert client.post(f"/api/review/tasks/{offer['task_id']}", json=RUBRIC, headers=ana).status_code == 404

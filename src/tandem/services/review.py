@@ -288,8 +288,12 @@ def current_task(work: Work, agent: Agent) -> ReviewTask | None:
 
 
 def _reopen_overdue(work: Work) -> None:
+    # look before writing: this runs every dispatcher pass, and an UPDATE takes SQLite's write lock even for no rows
+    overdue = ReviewTask.status == ASSIGNED, ReviewTask.due_at <= work.now
+    if work.session.scalars(select(ReviewTask.id).where(*overdue).limit(1)).first() is None:
+        return
     work.session.execute(
-        update(ReviewTask).where(ReviewTask.status == ASSIGNED, ReviewTask.due_at <= work.now)
+        update(ReviewTask).where(*overdue)
         .values(status=OPEN, reviewer_id=None, assigned_at=None, due_at=None)
         .execution_options(synchronize_session=False))
 
