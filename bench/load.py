@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -87,12 +88,15 @@ def add_agents(data: Path, count: int) -> None:
                 agents.grant_skill(work, agent.id, topic, Tier.SENIOR, granted_by="bench")
 
 
-async def customer(base: str, ws_base: str, questions: int, out: list[float]) -> None:
+async def customer(base: str, ws_base: str, questions: int, think_s: float, out: list[float]) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         conv = (await http.post("/api/conversations", json={"language": "en"})).json()
         async with websockets.connect(f"{ws_base}/ws/conversations/{conv['id']}") as ws:
             await ws.send(json.dumps({"type": "auth", "token": conv["token"], "after": 0}))
             for i in range(questions):
+                # people type: an open-loop arrival with an exponential pause (0 = back-to-back, a stress test)
+                if think_s > 0:
+                    await asyncio.sleep(random.expovariate(1 / think_s))
                 sent = time.perf_counter()
                 await ws.send(json.dumps({"type": "message", "body": QUESTIONS[i % len(QUESTIONS)],
                                           "client_id": f"q{i}"}))
@@ -153,9 +157,10 @@ async def run(args: argparse.Namespace, base: str) -> list[dict[str, Any]]:
     results = []
     replies: list[float] = []
     t0 = time.perf_counter()
-    await asyncio.gather(*(customer(base, ws_base, args.questions, replies) for _ in range(args.customers)))
+    await asyncio.gather(*(customer(base, ws_base, args.questions, args.think, replies)
+                           for _ in range(args.customers)))
     results.append({**summary("message_to_ai_reply", replies, time.perf_counter() - t0),
-                    "concurrent_chats": args.customers})
+                    "concurrent_chats": args.customers, "think_s": args.think})
     offers: dict[str, float] = {}
     stop = asyncio.Event()
     agent_tasks = [asyncio.create_task(agent(base, ws_base, i, offers, stop)) for i in range(args.agents)]
@@ -174,6 +179,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--customers", type=int, default=200)
     p.add_argument("--questions", type=int, default=3)
+    p.add_argument("--think", type=float, default=10.0, help="mean seconds between a customer's messages (0: none)")
     p.add_argument("--escalations", type=int, default=200)
     p.add_argument("--rate", type=float, default=200.0, help="escalations per second")
     p.add_argument("--agents", type=int, default=50)

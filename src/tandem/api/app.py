@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import html
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,6 +42,7 @@ from tandem.services.routing_live import routing_config
 from tandem.services.surge import SurgeLoop
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 STATIC = resources.files("tandem.web") / "static"
 
 
@@ -97,6 +100,7 @@ class Dispatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tandem-dispatcher")
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -132,18 +136,23 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), self.services.settings.dispatch_interval_s)
             self._wake.clear()
             try:
-                if not await run_in_threadpool(self.lease.acquire):
+                if not await self._off_loop(self.lease.acquire):
                     continue  # a standby: another replica dispatches
             except Exception:  # unsure whether we still hold it: do not dispatch, re-take it next time
                 self.lease.lose()
                 log.exception("dispatcher lease check failed")
                 continue
             try:
-                await run_in_threadpool(dispatch.tick, self.services, self.routing)
+                await self._off_loop(dispatch.tick, self.services, self.routing)
                 # then QA reviews for seniors left idle: conversation offers always come first
-                await run_in_threadpool(review.offer_tick, self.services)
+                await self._off_loop(review.offer_tick, self.services)
             except Exception:  # a failed pass (database hiccup) is retried on the next tick
                 log.exception("dispatcher pass failed")
+
+    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        # the dispatcher's own thread: a pass never waits behind request handlers for a worker thread
+        assert self._loop is not None
+        return await self._loop.run_in_executor(self._thread, functools.partial(fn, *args))
 
     async def stop(self) -> None:
         for task in (self._listener, self._task):
