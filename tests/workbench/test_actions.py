@@ -67,3 +67,13 @@ def test_an_anonymous_chat_has_no_account_to_act_on(desk: Desk) -> None:
     desk.claim(cid, ana)
     r = desk.wb("POST", f"/conversations/{cid}/actions", ana, json={"action": "goodwill_credit", "amount": "1.00"})
     assert r.status_code == 409
+
+
+def test_credit_amounts_that_are_not_finite_positive_numbers_are_refused(desk: Desk) -> None:
+    ana = desk.login("ana")
+    cid, _ = desk.chat("I was charged twice")
+    desk.claim(cid, ana)
+    for amount in ("NaN", "Infinity", "-5", "0", "five"):
+        r = desk.wb("POST", f"/conversations/{cid}/actions", ana, json={"action": "goodwill_credit", "amount": amount})
+        assert r.status_code == 422, (amount, r.text)
+    assert _audit(desk, cid) == []

@@ -78,6 +78,9 @@ def test_takeover_is_for_supervisors_and_moves_the_chat_to_them(desk: Desk) -> N
     cid, token = desk.chat("My refund is missing")
     desk.claim(cid, ana)
     assert desk.wb("POST", f"/conversations/{cid}/takeover", ben).status_code == 403
+    # an offline supervisor would leave the customer with nobody: they must be available first
+    assert desk.wb("POST", f"/conversations/{cid}/takeover", sam).status_code == 409
+    desk.client.put("/api/agent/me/presence", json={"presence": "available"}, headers=sam)
     r = desk.wb("POST", f"/conversations/{cid}/takeover", sam)
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "with_human"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tandem.storage.models_workbench import ReplySuggestion, Whisper
+
 from .conftest import Desk
 
 SECRET = "Whisper: offer the 7-day pause, she qualifies"
@@ -58,3 +60,17 @@ def test_the_customer_typing_frame_reaches_only_the_assigned_agent(desk: Desk) -
         assert event == {"type": "typing", "conversation_id": cid}
     bodies = desk.client.get(f"/api/conversations/{cid}/messages", headers=token).json()["messages"]
     assert all(m["author"] != "customer" or m["body"] == "hi" for m in bodies)  # typing is never stored
+
+
+def test_erasure_also_scrubs_whispers_and_reply_drafts(desk: Desk) -> None:
+    ana, sam = desk.login("ana"), desk.login("sam", presence=None)
+    cid, _ = desk.chat("Can I pause my payment?")
+    desk.claim(cid, ana)
+    assert desk.wb("POST", f"/conversations/{cid}/whispers", sam, json={"body": SECRET}).status_code == 201
+    assert desk.wb("POST", f"/conversations/{cid}/suggestions", ana).status_code == 200
+    assert desk.client.delete("/api/privacy/customers/cus_demo_maya", headers=sam).status_code == 200
+    with desk.services.work() as work:
+        whispers = [w.body for w in work.session.query(Whisper).filter(Whisper.conversation_id == cid)]
+        drafts = [d.body for d in work.session.query(ReplySuggestion).filter(ReplySuggestion.conversation_id == cid)]
+    assert whispers and all(b.startswith("[erased") for b in whispers)
+    assert drafts and all(b.startswith("[erased") for b in drafts)

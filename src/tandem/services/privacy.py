@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 
 from tandem.services import audit, conversations
 from tandem.services.context import Work
-from tandem.storage.models import Conversation, Message
+from tandem.storage.models import Conversation, Handoff, Message
+from tandem.storage.models_workbench import ReplySuggestion, Whisper
 
 ERASED = "[erased at the customer's request]"
 
@@ -41,6 +42,13 @@ def erase(work: Work, customer_ref: str, actor: str) -> int:
     """Scrub the customer's personal data from every conversation; return how many were scrubbed."""
     ids = [c.id for c in customer_conversations(work, customer_ref)]
     if ids:
+        # texts derived from the conversation elsewhere: reply drafts, whispers, queue-entry notes
+        work.session.execute(update(ReplySuggestion).where(ReplySuggestion.conversation_id.in_(ids))
+                             .values(body=ERASED).execution_options(synchronize_session=False))
+        work.session.execute(update(Whisper).where(Whisper.conversation_id.in_(ids))
+                             .values(body=ERASED).execution_options(synchronize_session=False))
+        work.session.execute(update(Handoff).where(Handoff.conversation_id.in_(ids), Handoff.note.is_not(None))
+                             .values(note=ERASED).execution_options(synchronize_session=False))
         work.session.execute(update(Message).where(Message.conversation_id.in_(ids))
                              .values(body=ERASED, meta={}).execution_options(synchronize_session=False))
         work.session.execute(update(Conversation).where(Conversation.id.in_(ids))

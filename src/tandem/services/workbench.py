@@ -19,6 +19,7 @@ from tandem.core.ids import new_id
 from tandem.core.masking import mask_cards
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier, Topic
 from tandem.engines.assistant.llm import LLMError, LLMProvider
 from tandem.services import agents as agent_service
@@ -200,6 +201,8 @@ def _call_backend(services: Services, ref: str, action: str, actor: Actor, order
             value = Decimal(amount or "")
         except InvalidOperation:
             raise InvalidInput("amount must be a decimal such as '5.00'") from None
+        if not value.is_finite() or value <= 0:  # NaN, Infinity and non-positive amounts never reach the backend
+            raise InvalidInput("amount must be a positive decimal such as '5.00'")
         return backend.goodwill_credit(ref, value, actor)
     if not order_id:
         raise InvalidInput("order_id is required for this action")
@@ -366,6 +369,9 @@ def takeover(services: Services, supervisor: Agent, conversation_id: str) -> dic
     with services.work() as work:
         conv = conversations.get(work, conversation_id)
         previous = conv.assignee_id
+        if agent_service.get(work, supervisor.id).presence != Presence.AVAILABLE.value:
+            # an offline taker would leave the customer with nobody (heartbeat checks skip offline agents)
+            raise Conflict("go available before taking a conversation over")
         if conv.state == C.WITH_HUMAN.value:
             if previous == supervisor.id:
                 raise Conflict("this conversation is already yours")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,10 +45,6 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
 
 
-# one lock per SQLite file and process, shared by every Database object opened on it
-_SQLITE_LOCKS: dict[str, threading.RLock] = {}
-
-
 class Database:
     """The engine plus a session factory; the caller (a request or a flow) owns the transaction."""
 
@@ -57,9 +52,6 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._turn: AbstractContextManager[object] = (
-            _SQLITE_LOCKS.setdefault(url, threading.RLock()) if url.startswith("sqlite") else nullcontext()
-        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,14 +59,8 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Yield a session inside one transaction, committed on success and rolled back on error.
-
-        SQLite has one writer at a time and a deferred transaction that turns into a writer can fail at once
-        with "database is locked" instead of waiting; in this embedded mode transactions therefore take turns
-        on a process-wide lock (each is a few milliseconds), which also avoids the busy handler's back-off
-        sleeps under load. PostgreSQL transactions run concurrently.
-        """
-        with self._turn, self._sessions() as session, session.begin():
+        """Yield a session inside one transaction, committed on success and rolled back on error."""
+        with self._sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
