@@ -78,10 +78,10 @@ def test_takeover_is_for_supervisors_and_moves_the_chat_to_them(desk: Desk) -> N
     cid, token = desk.chat("My refund is missing")
     desk.claim(cid, ana)
     assert desk.wb("POST", f"/conversations/{cid}/takeover", ben).status_code == 403
-    # an offline supervisor would leave the customer with nobody: they must be available first
-    assert desk.wb("POST", f"/conversations/{cid}/takeover", sam).status_code == 409
-    desk.client.put("/api/agent/me/presence", json={"presence": "available"}, headers=sam)
+    assert desk.client.get("/api/agent/me", headers=sam).json()["presence"] == "offline"
     r = desk.wb("POST", f"/conversations/{cid}/takeover", sam)
+    # taking over makes the supervisor available, so heartbeats protect the customer like any agent's chat
+    assert desk.client.get("/api/agent/me", headers=sam).json()["presence"] == "available"
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "with_human"
     mine = desk.client.get("/api/agent/conversations", headers=ana).json()["conversations"]

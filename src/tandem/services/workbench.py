@@ -369,9 +369,11 @@ def takeover(services: Services, supervisor: Agent, conversation_id: str) -> dic
     with services.work() as work:
         conv = conversations.get(work, conversation_id)
         previous = conv.assignee_id
-        if agent_service.get(work, supervisor.id).presence != Presence.AVAILABLE.value:
-            # an offline taker would leave the customer with nobody (heartbeat checks skip offline agents)
-            raise Conflict("go available before taking a conversation over")
+        taker = agent_service.get(work, supervisor.id)
+        if taker.presence != Presence.AVAILABLE.value:
+            # an offline taker would leave the customer with nobody (heartbeat checks skip offline agents):
+            # taking over makes the supervisor available, so a lost connection re-queues the chat as usual
+            agent_service.set_presence(work, taker, Presence.AVAILABLE)
         if conv.state == C.WITH_HUMAN.value:
             if previous == supervisor.id:
                 raise Conflict("this conversation is already yours")
