@@ -15,7 +15,7 @@ from tandem.engines.assistant.handoff import wants_human
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
-from tandem.storage.models import Conversation, Message
+from tandem.storage.models import Conversation
 
 log = logging.getLogger(__name__)
 C = ConversationState
@@ -162,7 +162,3 @@ def customer_end(services: Services, conversation_id: str, token: str) -> str:
         elif conv.state == C.WITH_HUMAN.value:
             dispatch.release(work, conv, target=C.RESOLVED, reason="customer_ended")
         return conv.state
-
-
-def last_messages(work: Work, conv: Conversation, after: int) -> list[Message]:
-    return conversations.messages_after(work, conv.id, after)
