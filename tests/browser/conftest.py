@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -26,17 +27,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def run_demo(folder: Path, *extra_args: str, ready_s: float = 60, **env: str) -> Iterator[str]:
+    """Run `tandem demo` on a free loopback port with extra TANDEM_* settings; yield its base URL."""
     port = free_port()
-    data = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "CI": "true", "TANDEM_OFFER_TIMEOUT_S": os.environ.get("TANDEM_OFFER_TIMEOUT_S", "20")}
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "tandem", "demo", "--port", str(port), "--data-dir", str(data),
-                             "--no-browser"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    environ = {**os.environ, "CI": "true", **env}
+    log = (folder / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "tandem", "demo", *extra_args, "--port", str(port),
+                             "--data-dir", str(folder), "--no-browser"], env=environ, stdout=log,
+                            stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, proc, data / "server.log")
+        _wait_ready(base, proc, folder / "server.log", ready_s)
         yield base
     finally:
         proc.terminate()
@@ -44,8 +46,15 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    timeout = os.environ.get("TANDEM_OFFER_TIMEOUT_S", "20")
+    with run_demo(tmp_path_factory.mktemp("demo"), TANDEM_OFFER_TIMEOUT_S=timeout) as base:
+        yield base
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, ready_s: float = 60) -> None:
+    deadline = time.monotonic() + ready_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("demo server exited:\n" + log.read_text())

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,37 +9,18 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .conftest import run_demo
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def traffic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
     data = tmp_path_factory.mktemp("traffic")
-    env = {**os.environ, "CI": "true", "TANDEM_TRAFFIC_PER_MINUTE": "40"}
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "tandem", "demo", "--traffic", "--port", str(port),
-                             "--data-dir", str(data), "--no-browser"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (data / "server.log").read_text()
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
+    with run_demo(data, "--traffic", ready_s=90, TANDEM_TRAFFIC_PER_MINUTE="40") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
-        errors = [line for line in (data / "server.log").read_text().splitlines() if "Traceback" in line]
-        assert not errors, (data / "server.log").read_text()[-4000:]
+    errors = [line for line in (data / "server.log").read_text().splitlines() if "Traceback" in line]
+    assert not errors, (data / "server.log").read_text()[-4000:]
 
 
 def _filled(page, selector: str) -> bool:  # type: ignore[no-untyped-def]

@@ -3,9 +3,6 @@ expire, the next agent accepts, replies, resolves and sees the pay on the earnin
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -18,7 +15,7 @@ import pytest
 from tandem.demo.certification import load_bank
 from tandem.domain.skills import Topic
 
-from .conftest import _wait_ready, free_port
+from .conftest import run_demo
 
 pytestmark = pytest.mark.browser
 OFFER_TIMEOUT_S = 4
@@ -28,20 +25,8 @@ PASSWORD = "gig-worker-password"
 @pytest.fixture(scope="module")
 def gig_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A `tandem demo` server with a short offer timeout, so letting an offer expire takes seconds."""
-    port = free_port()
-    data = tmp_path_factory.mktemp("gig")
-    env = {**os.environ, "CI": "true", "TANDEM_OFFER_TIMEOUT_S": str(OFFER_TIMEOUT_S)}
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "tandem", "demo", "--port", str(port), "--data-dir", str(data),
-                             "--no-browser"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, proc, data / "server.log")
+    with run_demo(tmp_path_factory.mktemp("gig"), TANDEM_OFFER_TIMEOUT_S=str(OFFER_TIMEOUT_S)) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
 
 
 def answer_quiz(page: Any, topic: Topic) -> None:
