@@ -76,6 +76,7 @@ class Agents:
     mean_session_minutes: float = 120.0
     idle_logout_minutes: float = 0.0
     elasticity: float = 1.0
+    login_lag_minutes: float = 0.0  # mean (exponential) from deciding to answer a surge call to being online
     capacity: int = 1
     languages: dict[str, float] = field(default_factory=lambda: {"en": 1.0})
     tiers: dict[str, float] = field(default_factory=lambda: {"new": 0.3, "verified": 0.5, "senior": 0.2})
@@ -97,6 +98,8 @@ class Surge:
 
     `enter` are the shortfalls (1 - online/needed) that enter LOW/MEDIUM/HIGH, `hysteresis` how far the
     shortfall must fall below a threshold to leave it, `bonus` the amount per conversation at NONE..HIGH.
+    `release` (tell surplus idle agents they may log off), its dead-band `release_*` and `boost_max`
+    are the controller's (see tandem.engines.surge.control).
     """
 
     enabled: bool = False
@@ -106,6 +109,12 @@ class Surge:
     enter: tuple[float, float, float] = (0.05, 0.15, 0.30)
     hysteresis: float = 0.04
     bonus: tuple[float, float, float, float] = (0.0, 0.5, 1.0, 2.0)
+    release: bool = False
+    release_margin: float = 0.15
+    release_min: int = 2
+    release_hold: int = 2
+    release_horizon_minutes: float = 60.0
+    boost_max: int = 4
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -14,10 +15,29 @@ if TYPE_CHECKING:
     from tandem.engines.sim.human import HumanStage
 
 
-class SurgeLevels(Protocol):
-    """Decides the surge level from what the platform can see at time t (minutes)."""
+OBSERVE_MINUTES = 60.0  # customers who arrived this long ago and are still waiting are counted in the queue
+ABANDON_MINUTES = 30.0  # recent abandonment: share of the requests of the last half hour that already left
 
-    def level(self, t: float, online: int) -> int: ...
+
+@dataclass(frozen=True)
+class Observation:
+    """What the platform can see at time t (minutes) when the surge loop looks."""
+
+    t: float
+    online: int  # available agents (online, not draining)
+    pending: int  # agents who acknowledged the surge call and are on their way
+    busy: int  # available agents with work
+    waiting: int  # customers waiting (or holding an unanswered offer)
+    recent_requests: int
+    recent_abandoned: int
+
+
+class SurgeLevels(Protocol):
+    """Decides the surge level, and how many idle agents to release, from what the platform can see."""
+
+    def decide(self, obs: Observation) -> tuple[int, int]:
+        """Return (surge level, idle agents to release)."""
+        ...
 
     def bonus(self, level: int) -> float:
         """The surge bonus per conversation at a level."""
@@ -46,6 +66,8 @@ class Workforce:
         self.bonus = 0.0
         self.level = 0
         self.level_log: list[tuple[float, int, int]] = []
+        self.acknowledged: dict[int, float] = {}  # agents on their way -> when they answered the surge call
+        self.released = 0
         self.interval = surge.interval_minutes if spec.mode == "gig" else 60.0
 
     @property
@@ -86,10 +108,16 @@ class Workforce:
 
     def _surge_step(self, stage: HumanStage, t: float) -> None:
         online = self.online_count
-        self.level = self.levels.level(t, online) if self.levels and self.surge.enabled else 0
-        self.bonus = self.levels.bonus(self.level) if self.levels and self.surge.enabled else 0.0
+        release = 0
+        if self.levels and self.surge.enabled:
+            self.level, release = self.levels.decide(self._observe(stage, t))
+            self.bonus = self.levels.bonus(self.level)
+        else:
+            self.level, self.bonus = 0, 0.0
         self.level_log.append((t, self.level, online))
         self._idle_logouts(stage, t)
+        if release:
+            self._release(stage, t, release)
         hourly = self.bonus * self.chats_per_hour  # what the bonus adds to an hour of full work
         rate = base_login_rate(self.spec) * login_multiplier(hourly, self.pay.shift_hourly, self.spec.elasticity)
         pool = self.offline_pool
@@ -97,10 +125,32 @@ class Workforce:
         if not joins:
             return
         chosen = [pool[i] for i in self.rng.choice(len(pool), size=joins, replace=False).tolist()]
+        lag = self.spec.login_lag_minutes
         for k in chosen:
             self._take_from_pool(k)
             self.pending[k] = True
-            stage.push(t + float(self.rng.random()) * self.interval, LOGIN, k)
+            decided = t + float(self.rng.random()) * self.interval
+            self.acknowledged[k] = decided
+            stage.push(decided + (float(self.rng.exponential(lag)) if lag > 0 else 0.0), LOGIN, k)
+
+    def _observe(self, stage: HumanStage, t: float) -> Observation:
+        """Queue, recent abandonment and agents, as the live platform sees them (nothing from the future)."""
+        from tandem.engines.sim.human import ABANDONED, OFFERED
+
+        entry = stage.demand.entry
+        lo, mid, hi = np.searchsorted(entry, [t - OBSERVE_MINUTES, t - ABANDON_MINUTES, t], side="right").tolist()
+        states = stage.state
+        waiting = sum(1 for k in range(lo, hi) if states[k] <= OFFERED)
+        lost = sum(1 for k in range(mid, hi) if states[k] == ABANDONED)
+        pending = sum(1 for when in self.acknowledged.values() if when <= t)
+        return Observation(t, self.available, pending, self.available - len(self.idle), waiting, hi - mid, lost)
+
+    def _release(self, stage: HumanStage, t: float, count: int) -> None:
+        """Tell the longest-idle agents they may log off; an idle gig agent (paid per conversation) does."""
+        leaving = list(self.idle)[:count]
+        for k in leaving:
+            self._leave(stage, k, t)
+        self.released += len(leaving)
 
     def _idle_logouts(self, stage: HumanStage, t: float) -> None:
         limit = self.spec.idle_logout_minutes
@@ -131,6 +181,7 @@ class Workforce:
         if k in self.pool_index:
             self._take_from_pool(k)
         self.pending[k] = False
+        self.acknowledged.pop(k, None)
         if self.online[k]:
             return
         self.idle[k] = t

@@ -1,9 +1,23 @@
 """Surge: human demand, required agents and an additive surge bonus, as pure functions."""
 
+from tandem.engines.surge.control import (
+    ControlRules,
+    ControlState,
+    Decision,
+    Signals,
+    control,
+    corrected_forecast,
+)
 from tandem.engines.surge.levels import SurgeLevel, SurgeRules, bonus_for, shortfall, surge_level
 from tandem.engines.surge.plan import IntervalPlan, agents_needed, human_demand, plan, surge_levels
 
 __all__ = [
+    "ControlRules",
+    "ControlState",
+    "Decision",
+    "Signals",
+    "control",
+    "corrected_forecast",
     "IntervalPlan",
     "SurgeLevel",
     "SurgeRules",
