@@ -99,3 +99,81 @@ def test_retry_after_the_conversation_ended_is_acknowledged_again(client: TestCl
     client.post(f"/api/conversations/{cid}/end", headers=h)
     again = client.post(f"/api/conversations/{cid}/messages", json={"body": "hi there", "client_id": "k1"}, headers=h)
     assert again.status_code == 201 and again.json()["seq"] == first.json()["seq"] and again.json()["duplicate"]
+
+
+def _frames_until_marker(ws, services: Services, cid: str, burst: list[tuple[str, dict]]) -> list[dict]:  # type: ignore[no-untyped-def]  # noqa: E501
+    """Publish a burst of events, wait out the coalescing window, then a marker; return what came before it."""
+    import time
+
+    from tandem.api.ws import HINT_WINDOW_S
+
+    for topic, event in burst:
+        services.bus.publish(topic, event)
+    time.sleep(HINT_WINDOW_S * 2.5)
+    services.bus.publish(f"conv:{cid}", {"type": "marker"})
+    frames = []
+    while (event := ws.receive_json())["type"] != "marker":
+        frames.append(event)
+    return frames
+
+
+def test_a_burst_of_queue_hints_becomes_one_refresh_plus_one_trailing(client: TestClient, seeded: Services) -> None:
+    cid, h = start_chat(client)
+    client.post(f"/api/conversations/{cid}/handoff", headers=h)  # nobody is online: it stays in the queue
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": h["X-Conversation-Token"], "after": 0})
+        receive_until(ws, lambda e: e["type"] == "status")
+        burst = [("queue", {"type": "queue.changed", "conversation_id": f"other-{i}"}) for i in range(40)]
+        frames = _frames_until_marker(ws, seeded, cid, burst)
+    statuses = [f for f in frames if f["type"] == "status"]
+    # one at once and one trailing (a very slow machine may split the burst, never 40 refreshes)
+    assert 2 <= len(statuses) <= 6
+    assert statuses[-1]["state"] == "waiting_human" and statuses[-1]["queue"]["position"] == 1
+
+
+def test_queue_hints_do_not_refresh_a_conversation_that_is_not_waiting(client: TestClient, seeded: Services) -> None:
+    cid, h = start_chat(client)
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": h["X-Conversation-Token"], "after": 0})
+        assert receive_until(ws, lambda e: e["type"] == "status")["state"] == "ai"
+        burst = [("queue", {"type": "queue.changed", "conversation_id": f"other-{i}"}) for i in range(10)]
+        frames = _frames_until_marker(ws, seeded, cid, burst)
+    assert [f for f in frames if f["type"] == "status"] == []
+
+
+def test_agent_socket_coalesces_queue_hints_but_forwards_surge_at_once(client: TestClient, seeded: Services) -> None:
+    ana = login(client, "ana@agents.example")
+    with client.websocket_connect("/ws/agent") as ws:
+        ws.send_json({"type": "auth", "token": ana["Authorization"][7:]})
+        hello = ws.receive_json()
+        assert hello["type"] == "hello"
+        for i in range(40):
+            seeded.bus.publish("queue", {"type": "queue.changed", "conversation_id": f"c{i}"})
+        seeded.bus.publish("queue", {"type": "surge", "level": "high", "previous": "normal"})
+        seeded.bus.publish("queue", {"type": "agents.changed"})
+        import time
+
+        from tandem.api.ws import HINT_WINDOW_S
+
+        time.sleep(HINT_WINDOW_S * 2.5)
+        seeded.bus.publish(f"agent:{hello['agent_id']}", {"type": "marker"})
+        frames = []
+        while (event := ws.receive_json())["type"] != "marker":
+            frames.append(event)
+    kinds = [f["type"] for f in frames]
+    assert kinds.count("surge") == 1
+    hints = [k for k in kinds if k in ("queue.changed", "agents.changed")]
+    assert 2 <= len(hints) <= 6 and hints[-1] == "agents.changed"  # the trailing hint is the burst's last one
+
+
+def test_hint_coalescer_acts_at_once_then_keeps_one_trailing() -> None:
+    from tandem.api.ws import _Hints
+
+    hints = _Hints(window_s=1.0)
+    assert hints.due_in(0.0) is None
+    assert hints.offer({"n": 1}, 10.0) is True
+    assert hints.offer({"n": 2}, 10.2) is False and hints.offer({"n": 3}, 10.4) is False
+    assert hints.due_in(10.5) == pytest.approx(0.5)
+    assert hints.take(11.0) == {"n": 3} and hints.due_in(11.0) is None
+    assert hints.offer({"n": 4}, 11.5) is False  # still inside the window that the trailing action opened
+    assert hints.offer({"n": 5}, 12.1) is True and hints.due_in(12.1) is None

@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from tandem.core.errors import TandemError, Unauthorized
 from tandem.core.ids import token_digest
+from tandem.domain.conversation import QUEUED_STATES
 from tandem.services import agents as agent_service
 from tandem.services import conversations, flows, queue, workbench
 from tandem.services.context import Services
@@ -29,6 +30,50 @@ AUTH_TIMEOUT_S = 10.0
 MAX_FRAME = 64_000
 # "service restart": the client reconnects and asks for everything after its last sequence number
 RESYNC_CLOSE_CODE = 1012
+# Queue-topic events ("something in the queue moved") are hints to refresh, and at 20 escalations a second
+# every open socket would refresh 60+ times a second. Per socket, the first hint of a burst is acted on at
+# once and the rest of the burst becomes one trailing refresh after this window.
+HINT_WINDOW_S = 0.25
+HINT_TYPES = frozenset({"queue.changed", "agents.changed"})
+WAITING_STATES = frozenset(state.value for state in QUEUED_STATES)
+_READER_DONE = object()
+
+
+class _Hints:
+    """Coalesces a burst of hint events into an immediate action plus at most one trailing one."""
+
+    def __init__(self, window_s: float = HINT_WINDOW_S) -> None:
+        self.window_s = window_s
+        self.last = float("-inf")
+        self.pending: dict[str, Any] | None = None
+
+    def offer(self, event: dict[str, Any], now: float) -> bool:
+        """Return True to act on this hint now; otherwise it is kept for the trailing action."""
+        if now - self.last >= self.window_s:
+            self.last, self.pending = now, None
+            return True
+        self.pending = event
+        return False
+
+    def due_in(self, now: float) -> float | None:
+        """Seconds until the trailing action is due, or None when nothing is pending."""
+        return None if self.pending is None else max(0.0, self.last + self.window_s - now)
+
+    def take(self, now: float) -> dict[str, Any]:
+        """The pending hint, now acted on."""
+        assert self.pending is not None
+        event, self.pending, self.last = self.pending, None, now
+        return event
+
+
+async def _next_event(sub: Any, reader: asyncio.Task[None], timeout: float | None) -> object:
+    """The next bus event, _READER_DONE once the client's side has ended, or None on timeout."""
+    getter = asyncio.ensure_future(sub.get())
+    done, _ = await asyncio.wait({getter, reader}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    if getter in done:
+        return getter.result()
+    getter.cancel()  # nothing was taken from the subscription: a cancelled get leaves the event queued
+    return _READER_DONE if reader in done else None
 
 
 async def _receive_text(ws: WebSocket) -> str:
@@ -82,10 +127,10 @@ async def customer_socket(ws: WebSocket, conversation_id: str) -> None:
     sub = services.bus.subscribe(f"conv:{conversation_id}", "queue")
     try:
         sent = await _send_backlog(ws, services, conversation_id, after)
-        await _send_status(ws, services, conversation_id)
+        waiting = await _send_status(ws, services, conversation_id)
         reader = asyncio.create_task(_customer_reader(ws, services, conversation_id, token))
         try:
-            await _forward(ws, sub, services, conversation_id, sent, reader)
+            await _forward(ws, sub, services, conversation_id, sent, reader, waiting)
         finally:
             reader.cancel()
     except OverflowError:  # events may have been lost: the client reconnects and resyncs by seq
@@ -129,7 +174,9 @@ async def _send_backlog(ws: WebSocket, services: Services, conversation_id: str,
     return last
 
 
-async def _send_status(ws: WebSocket, services: Services, conversation_id: str) -> None:
+async def _send_status(ws: WebSocket, services: Services, conversation_id: str) -> bool:
+    """Send the conversation's state and queue position; return whether it waits for a human."""
+
     def load() -> dict[str, Any]:
         with services.work() as work:
             conv = conversations.get(work, conversation_id)
@@ -141,22 +188,31 @@ async def _send_status(ws: WebSocket, services: Services, conversation_id: str) 
                                    "agents_online": est.agents_online, "explanation": est.explanation}
             return status
 
-    await ws.send_json(await run_in_threadpool(load))
+    status = await run_in_threadpool(load)
+    await ws.send_json(status)
+    return status["state"] in WAITING_STATES
 
 
 async def _forward(ws: WebSocket, sub: Any, services: Services, conversation_id: str, sent: int,
-                   reader: asyncio.Task[None]) -> None:
-    while not reader.done():
-        getter = asyncio.ensure_future(sub.get())
-        done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-        if getter not in done:
-            getter.cancel()
+                   reader: asyncio.Task[None], waiting: bool) -> None:
+    loop = asyncio.get_running_loop()
+    hints = _Hints()
+    while True:
+        got = await _next_event(sub, reader, hints.due_in(loop.time()))
+        if got is _READER_DONE:
             break
-        topic, event = getter.result()
-        if topic == "queue" or event.get("type") == "state":
-            await _send_status(ws, services, conversation_id)
-            if topic == "queue":
-                continue
+        if got is None:  # the trailing refresh for a burst of queue hints
+            hints.take(loop.time())
+            waiting = await _send_status(ws, services, conversation_id)
+            continue
+        topic, event = cast(tuple[str, dict[str, Any]], got)
+        if topic == "queue":
+            # only a conversation in the queue has a position to refresh; others ignore queue hints
+            if waiting and hints.offer(event, loop.time()):
+                waiting = await _send_status(ws, services, conversation_id)
+            continue
+        if event.get("type") == "state":
+            waiting = await _send_status(ws, services, conversation_id)
         if event.get("type") == "message":
             seq = event["message"]["seq"]
             if seq > sent + 1:
@@ -209,14 +265,21 @@ async def agent_socket(ws: WebSocket) -> None:
     try:
         await ws.send_json({"type": "hello", "agent_id": agent_id})
         reader = asyncio.create_task(_agent_reader(ws, services, token, agent_id))
+        loop = asyncio.get_running_loop()
+        hints = _Hints()
         try:
-            while not reader.done():
-                getter = asyncio.ensure_future(sub.get())
-                done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-                if getter not in done:
-                    getter.cancel()
+            while True:
+                got = await _next_event(sub, reader, hints.due_in(loop.time()))
+                if got is _READER_DONE:
                     break
-                _, event = getter.result()
+                if got is None:  # one trailing hint stands for the burst: the console reloads its queue once
+                    await ws.send_json(hints.take(loop.time()))
+                    continue
+                topic, event = cast(tuple[str, dict[str, Any]], got)
+                if topic == "queue" and event.get("type") in HINT_TYPES:
+                    if hints.offer(event, loop.time()):
+                        await ws.send_json(event)
+                    continue
                 if event.get("type") == "session.revoked":
                     # other sessions' token digests are never forwarded; only this session's socket closes
                     if event.get("token_digest") == digest:
