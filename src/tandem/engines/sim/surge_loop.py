@@ -158,7 +158,7 @@ class SurgeController:
         recent = self.arrived(t - RECENT_MINUTES, t) / min(RECENT_MINUTES, max(t, 1.0))
         signals = Signals(self.forecast_rate(t, self.lead), recent, obs.online, obs.pending, obs.busy, obs.waiting,
                           obs.recent_requests, obs.recent_abandoned, self.forecast_rate(t, self.horizon),
-                          obs.online * self.churn)
+                          obs.online * self.churn + obs.idle_expiring)
         d = control(signals, self.need, self.state, self.rules)
         self.state = d.state
         release = d.release if self.release else 0

@@ -30,6 +30,7 @@ class Observation:
     waiting: int  # customers waiting (or holding an unanswered offer)
     recent_requests: int
     recent_abandoned: int
+    idle_expiring: int = 0  # idle agents who will reach the idle logout before the next look
 
 
 class SurgeLevels(Protocol):
@@ -143,7 +144,15 @@ class Workforce:
         waiting = sum(1 for k in range(lo, hi) if states[k] <= OFFERED)
         lost = sum(1 for k in range(mid, hi) if states[k] == ABANDONED)
         pending = sum(1 for when in self.acknowledged.values() if when <= t)
-        return Observation(t, self.available, pending, self.available - len(self.idle), waiting, hi - mid, lost)
+        expiring = 0
+        if self.spec.idle_logout_minutes > 0:
+            cutoff = t + self.interval - self.spec.idle_logout_minutes
+            for since in self.idle.values():  # oldest first
+                if since > cutoff:
+                    break
+                expiring += 1
+        return Observation(t, self.available, pending, self.available - len(self.idle), waiting, hi - mid, lost,
+                           expiring)
 
     def _release(self, stage: HumanStage, t: float, count: int) -> None:
         """Tell the longest-idle agents they may log off; an idle gig agent (paid per conversation) does."""

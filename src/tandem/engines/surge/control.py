@@ -104,7 +104,7 @@ def control(signals: Signals, need: Callable[[float], int], state: ControlState,
     elif lost <= rules.abandon_bar and signals.waiting == 0:
         boost = max(boost - 1, 0)
     required = max(need(rate), in_system) + boost
-    supply = signals.online + signals.pending - int(round(signals.leaving))
+    supply = max(signals.online + signals.pending - int(round(signals.leaving)), 0)
     level = surge_level(required, supply, state.level, rules.levels)
     hold = signals.forecast_hold if signals.forecast_hold is not None else signals.forecast_rate
     keep = max(need(max(signals.recent_rate, hold or 0.0)), in_system) + boost if hold is not None else required
