@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 from tandem.engines.sim.pool import AgentProfile
@@ -53,6 +54,9 @@ class FifoRouter:
             del self.holder[conv]
             self.free[agent] += 1
             self.queue.appendleft(conv)
+
+    def next_wake(self) -> float:
+        return math.inf  # any agent takes any conversation at once: eligibility never widens
 
     def finish(self, conv: int, agent: int, now: float) -> None:
         del self.holder[conv]

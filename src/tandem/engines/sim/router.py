@@ -35,3 +35,9 @@ class SimRouter(Protocol):
         """The agent accepted, declined or let the offer lapse; a refused conversation is queued again."""
 
     def finish(self, conv: int, agent: int, now: float) -> None: ...
+
+    def next_wake(self) -> float:
+        """When (minutes) a waiting conversation next becomes eligible for more agents without any other event
+        (a relaxation step or a decline cool-down coming due); infinity if never. The loop dispatches then if a
+        slot is free. An early answer only costs a dispatch that offers nothing; a late one delays offers."""
+        ...

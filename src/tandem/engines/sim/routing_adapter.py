@@ -2,10 +2,14 @@
 
 Simulated minutes become router seconds; agents and conversations get the string ids the router expects.
 Offer timeouts are the router's own (RoutingConfig.offer_timeout_s = the scenario's timeout); the loop tells
-the router when an offer lapses by calling `expire` at the offer's own deadline.
+the router when an offer lapses by calling `expire` at the offer's own deadline. The router widens a waiting
+conversation's eligibility on its own clock (relaxation steps, decline cool-downs); `next_wake` reads when that
+happens next so the loop can dispatch exactly then.
 """
 
 from __future__ import annotations
+
+import math
 
 from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier, Topic
@@ -51,11 +55,25 @@ class RoutingEngineRouter:
 
     def dispatch(self, now: float) -> list[tuple[int, int]]:
         out = []
+        pending = self.pending
         for offer in self.router.dispatch(now * 60.0):
             conv = int(offer.conversation_id[1:])
-            self.pending[conv] = offer
+            pending[conv] = offer
             out.append((conv, int(offer.agent_id[1:])))
         return out
+
+    def next_wake(self) -> float:
+        """The router's earliest scheduled wake-up, in minutes rounded up so that dispatching then consumes it."""
+        # Dispatcher._wakeups is a heap of (seconds, seq, conversation); entries may be stale (the conversation
+        # was offered since), which only costs a dispatch that offers nothing
+        wakeups = self.router._wakeups
+        if not wakeups:
+            return math.inf
+        seconds = wakeups[0][0]
+        minutes = seconds / 60.0
+        while minutes * 60.0 < seconds:
+            minutes = math.nextafter(minutes, math.inf)
+        return minutes
 
     def answer(self, conv: int, agent: int, accepted: bool, expired: bool, now: float) -> None:
         offer = self.pending.pop(conv)
