@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tandem.core.datasets import SharedDataMissing, shared_data_path
 from tandem.engines.forecast import (
     ArrivalHistory,
     ForecastConfig,
@@ -31,7 +32,7 @@ from tandem.engines.forecast.model import prediction_interval
 from tandem.engines.staffing import ServiceModel, StaffingTarget
 from tandem.engines.surge import SurgeLevel, SurgeRules, plan, surge_level
 
-DATA = Path("/work/shared/data/callcenter/anonymous_bank_calls_1999-08-01_to_24.csv")
+DATA = "callcenter/anonymous_bank_calls_1999-08-01_to_24.csv"  # inside the shared data dir (core.datasets)
 FIRST_ORIGIN = 14  # two weeks of history before the first forecast day
 
 
@@ -73,10 +74,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=Path(DATA),
+                        help="the calls CSV; a relative path not found from here is looked up in the shared "
+                             "data directory (TANDEM_SHARED_DATA, or shared/data beside the repository)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--plot-dir", type=Path)
     args = parser.parse_args()
+    if not args.data.exists():
+        try:
+            args.data = shared_data_path(args.data)
+        except SharedDataMissing as exc:
+            parser.error(str(exc))
     arrivals = read_arrivals(args.data)
     hourly = bin_arrivals(arrivals, 60)
     out: dict[str, object] = {

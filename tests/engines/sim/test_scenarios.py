@@ -16,6 +16,7 @@ from tandem.engines.sim.runner import run_scenario
 from tandem.engines.sim.scenario import Arrivals, load_scenario
 
 from .fakes import FifoRouter
+from .markers import needs_callcenter_data
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
 
@@ -54,6 +55,7 @@ def test_klarna_like_run_records_are_consistent() -> None:
     assert res.summary["agent_hours"] > 0
 
 
+@needs_callcenter_data
 def test_same_seed_same_summary() -> None:
     s = small("callcenter", 0, 1.0)
     s = dataclasses.replace(s, arrivals=dataclasses.replace(s.arrivals, days_filter=(2,)))

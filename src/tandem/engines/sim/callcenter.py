@@ -11,11 +11,15 @@ import csv
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-DEFAULT_PATH = "/work/shared/data/callcenter/anonymous_bank_calls_1999-08-01_to_24.csv"
+from tandem.core.datasets import shared_data_path
+
+# relative paths are inside the shared data directory (tandem.core.datasets)
+DEFAULT_PATH = "callcenter/anonymous_bank_calls_1999-08-01_to_24.csv"
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,16 @@ def _minutes(hms: str) -> float:
 
 
 def load_callcenter(path: str | Path = DEFAULT_PATH, days: tuple[int, ...] = ()) -> CallCenterData:
-    """Read the CSV; `days` keeps only those days of the month (empty keeps all)."""
+    """Read the CSV (a relative path is inside the shared data directory); `days` keeps only those days of
+    the month (empty keeps all). A run asks several times (arrivals, fits, surge loop): parsed once per file
+    version, the arrays read-only."""
+    full = shared_data_path(path)
+    stat = full.stat()
+    return _load(str(full), stat.st_mtime_ns, stat.st_size, tuple(days))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, _mtime: int, _size: int, days: tuple[int, ...]) -> CallCenterData:
     rows = []
     with open(path, newline="") as handle:
         for row in csv.DictReader(handle):
@@ -61,11 +74,12 @@ def load_callcenter(path: str | Path = DEFAULT_PATH, days: tuple[int, ...] = ())
         raise ValueError(f"no queued calls in {path} for days {days}")
     first = min(r[0] for r in rows)
     rows.sort(key=lambda r: ((r[0] - first).days, r[1]))
-    arrivals = np.array([(r[0] - first).days * 1440 + r[1] for r in rows])
-    return CallCenterData(
-        arrivals=arrivals,
-        waits=np.array([r[2] / 60 for r in rows]),
-        served=np.array([r[3] == "AGENT" for r in rows]),
-        services=np.array([r[4] / 60 for r in rows]),
-        first_day=first,
+    columns = (
+        np.array([(r[0] - first).days * 1440 + r[1] for r in rows]),
+        np.array([r[2] / 60 for r in rows]),
+        np.array([r[3] == "AGENT" for r in rows]),
+        np.array([r[4] / 60 for r in rows]),
     )
+    for col in columns:
+        col.flags.writeable = False
+    return CallCenterData(*columns, first_day=first)
