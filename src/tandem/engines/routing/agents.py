@@ -1,8 +1,19 @@
 """Agents with free capacity, indexed by (topic, language, tier) and ordered by a fairness key.
 
-Each bucket is a binary heap of (key, seq, agent). An agent is in the index while it is available
-and has a free slot; every change of standing gives it a new seq and new entries, and older entries are
-skipped when they reach the top (lazy invalidation), so no update ever scans a bucket.
+Each bucket is a binary heap of entries ``[key, rank, uid, agent]``; an agent has at most one entry per
+bucket (``AgentState.entries``, aligned with ``AgentState.buckets``). ``rank`` breaks ties between equal
+keys: whoever became offerable first (it is renewed each time the agent becomes offerable); ``uid`` is unique
+per entry, so comparisons never reach the agent field. Everything is lazy, so no update scans a bucket:
+
+* An entry may rank its agent *better* than the agent stands now, never worse. When a key gets worse (an
+  offer), nothing moves: an entry that reaches the top holding an older key or rank is updated in place and
+  sifted down (re-sunk). Only an entry that would rank the agent worse than it stands (a slot freed after the
+  entry was re-sunk) is replaced by a fresh entry; the old one dies.
+* An agent that cannot take an offer (full, away) keeps its entries in place, *dormant*. A dormant entry
+  that reaches the top is popped and dies; when the agent can take offers again only the dead entries are
+  pushed again, so an agent that fills up and frees a slot costs one push, not one per bucket.
+* A dead entry has its agent field set to None; it is popped when it reaches the top, and dead entries are
+  compacted away once they outnumber the others. Logging out or changing skills kills all entries.
 """
 
 from __future__ import annotations
@@ -10,16 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from heapq import heapify, heappop, heappush, heapreplace
 from itertools import count
+from typing import Any
 
 from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
 from tandem.engines.routing.policies import FairnessPolicy
+from tandem.engines.routing.queue import Cell as CellKey
+from tandem.engines.routing.queue import cell_bit
 from tandem.engines.routing.records import AgentSpec
 
 TOP_TIER = int(max(Tier))
 AVAILABLE = Presence.AVAILABLE
-Entry = tuple[tuple[float, float], int, "AgentState"]
+Entry = list[Any]  # [key, rank, uid, agent, or None once the entry is dead]
 Cell = list["_Bucket | None"]  # the buckets of one (topic, language), indexed by tier
+DEAD: Entry = [None, -1, -1, None]  # stands in agent.entries for a bucket the agent has no entry in (never pushed)
 
 
 class AgentState:
@@ -27,8 +42,8 @@ class AgentState:
 
     __slots__ = (
         "agent_id", "skills", "languages", "capacity", "load", "pending", "last_offer_at", "earned_today",
-        "presence", "last_heartbeat", "seq", "key", "entry_max", "buckets", "offers", "conversations",
-        "cells",
+        "presence", "last_heartbeat", "on", "seq", "key", "entry_max", "buckets", "entries", "offers",
+        "conversations", "cells", "mask",
     )
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
@@ -42,13 +57,18 @@ class AgentState:
         self.earned_today = 0.0
         self.presence = Presence.AVAILABLE
         self.last_heartbeat = now
-        self.seq = -1  # seq of the live index entries; -1 while out of the index
+        self.on = False  # True while indexed: available with a free slot (its entries are live, not dormant)
+        self.seq = -1  # rank: when it last became offerable (ties between equal keys go to the lowest)
         self.key: tuple[float, float] = (0.0, 0.0)  # current fairness key; entries may hold an older, smaller one
-        self.entry_max: tuple[float, float] = (0.0, 0.0)  # the largest key any live entry holds
+        self.entry_max: tuple[float, float] = (0.0, 0.0)  # no entry that is not dead holds a larger key
         self.buckets: list[_Bucket] = []
-        self.cells: list[tuple[tuple[str, str], Tier]] = []  # ((topic, language), tier) for each bucket
-        self.offers: set[str] = set()
-        self.conversations: set[str] = set()
+        self.entries: list[Entry] = []  # its entry in each of buckets (same order), DEAD where it has none
+        # ((topic, language), tier, the cell's bit) for each bucket, and the union of those bits
+        self.cells: list[tuple[CellKey, int, int]] = []
+        self.mask = 0
+        # pending offer ids and assigned conversation ids: dicts used as sets (not tracked by the cyclic GC)
+        self.offers: dict[str, None] = {}
+        self.conversations: dict[str, None] = {}
 
     def free(self) -> int:
         """Return how many more conversations or offers this agent can take."""
@@ -67,29 +87,36 @@ class _Bucket:
         self.live = 0
 
     def head(self) -> Entry | None:
-        """Return the best live entry, dropping stale ones and re-sinking outdated ones on the way."""
+        """Return the best live entry: drop dead and dormant ones, re-sink outdated ones on the way."""
         heap = self.heap
         while heap:
             top = heap[0]
-            agent = top[2]
-            if agent.seq != top[1]:
+            agent = top[3]
+            if agent is None:
                 heappop(heap)
-            elif agent.key is not top[0]:  # the agent's key changed since this entry was pushed
-                key = agent.key
-                heapreplace(heap, (key, top[1], agent))
-                if key > agent.entry_max:
-                    agent.entry_max = key
-            else:
+                continue
+            if not agent.on:  # dormant: the agent cannot take an offer now; it gets a fresh entry when it can
+                top[3] = None
+                self.live -= 1
+                heappop(heap)
+                continue
+            key = agent.key
+            if key is top[0]:
                 return top
+            # the agent's standing changed since this entry was placed: give it the current one, sift it down
+            top[0], top[1] = key, agent.seq
+            heapreplace(heap, top)
+            if key > agent.entry_max:
+                agent.entry_max = key
         return None
 
     def first(self, skip: Callable[[AgentState], bool]) -> Entry | None:
         """Return the best live entry that skip() does not reject, putting rejected ones back."""
         top = self.head()
-        if top is None or not skip(top[2]):
+        if top is None or not skip(top[3]):
             return top
         aside: list[Entry] = []
-        while top is not None and skip(top[2]):
+        while top is not None and skip(top[3]):
             aside.append(heappop(self.heap))
             top = self.head()
         for e in aside:
@@ -97,26 +124,34 @@ class _Bucket:
         return top
 
     def compact(self) -> None:
-        """Drop stale entries once they outnumber live ones, keeping memory bounded."""
-        self.heap = [e for e in self.heap if e[2].seq == e[1]]
+        """Drop dead entries once they outnumber the others, keeping memory bounded."""
+        self.heap = [e for e in self.heap if e[3] is not None]
         heapify(self.heap)
 
 
 class CapacityIndex:
     """Available agents with a free slot, findable by skill in O(log n) per step."""
 
-    def __init__(self, fairness: FairnessPolicy) -> None:
+    def __init__(self, fairness: FairnessPolicy, bits: dict[CellKey, int] | None = None) -> None:
         self._fairness = fairness
         self._cells: dict[tuple[str, str], Cell] = {}
         self.cells = self._cells  # read-only for the matcher: (topic, language) -> buckets by tier
         self._seq = count()
+        self.bits: dict[CellKey, int] = {} if bits is None else bits  # shared with the queue (queue.cell_bit)
 
     def attach(self, agent: AgentState) -> None:
         """Resolve the buckets an agent belongs to (call again after its skills change)."""
         self.detach(agent)
         agent.buckets = [self._bucket(topic, lang, int(tier)) for topic, tier in agent.skills.items()
                          for lang in agent.languages]
-        agent.cells = [((topic, lang), tier) for topic, tier in agent.skills.items() for lang in agent.languages]
+        agent.entries = [DEAD] * len(agent.buckets)
+        bits = self.bits
+        agent.cells = [((topic, lang), int(tier), cell_bit(bits, (topic, lang)))
+                       for topic, tier in agent.skills.items() for lang in agent.languages]
+        mask = 0
+        for _, _, bit in agent.cells:
+            mask |= bit
+        agent.mask = mask
 
     def _bucket(self, topic: str, language: str, tier: int) -> _Bucket:
         """Return the bucket of one (topic, language, tier), creating it if needed."""
@@ -131,11 +166,14 @@ class CapacityIndex:
         return self._cells.get((topic, language))
 
     def detach(self, agent: AgentState) -> None:
-        """Take the agent out of the index (its entries go stale)."""
-        if agent.seq >= 0:
-            agent.seq = -1
-            for b in agent.buckets:
+        """Take the agent out of the index for good (logout, new skills): all its entries die."""
+        agent.on = False
+        agent.seq = -1
+        for e, b in zip(agent.entries, agent.buckets, strict=True):
+            if e[3] is not None:
+                e[3] = None
                 b.live -= 1
+        agent.entries = [DEAD] * len(agent.buckets)
 
     def refresh(self, agent: AgentState) -> bool:
         """Re-rank the agent after its standing changed; index it only if it can take an offer.
@@ -143,32 +181,39 @@ class CapacityIndex:
         Return True if the agent can take an offer (available with a free slot), so it is indexed.
 
         While no entry ranks the agent worse than its key, the key is only recorded: entries that rank it
-        too well are moved to their true place by head() when they reach the top. A key better than some
-        entry holds needs fresh entries (and the old ones go stale).
+        too well are moved to their true place by head() when they reach the top. Only entries holding a key
+        worse than the new one are replaced, and, when the agent becomes offerable again, dead ones.
         """
         if agent.presence is not AVAILABLE or agent.load + agent.pending >= agent.capacity:
-            if agent.seq >= 0:
-                agent.seq = -1
-                for b in agent.buckets:
-                    b.live -= 1
+            agent.on = False  # its entries go dormant where they are
             return False
         key = self._fairness(agent)
-        indexed = agent.seq >= 0
-        if indexed and key >= agent.entry_max:
-            if key != agent.key:
-                agent.key = key  # a new object: head() sees entries holding the old one are outdated
-            return True
+        if agent.on:
+            if key >= agent.entry_max:
+                if key != agent.key:
+                    agent.key = key  # a new object: head() sees entries holding the old one are outdated
+                return True
+            rank = agent.seq
+        else:
+            # a new rank; the key is normally a new object too, so every dormant entry is now outdated (an entry
+            # holding this very key object would pass for current with its old rank: it is replaced below)
+            agent.on = True
+            rank = agent.seq = next(self._seq)
         agent.key = agent.entry_max = key
-        seq = agent.seq = next(self._seq)
-        entry = (key, seq, agent)
-        # re-indexing replaces one live entry per bucket by another: the live counts only change on entry
-        for b in agent.buckets:
-            heap = b.heap
-            heappush(heap, entry)
-            if not indexed:
-                b.live += 1
-            if len(heap) > 2 * b.live + 32:
-                b.compact()
+        entries, buckets, uid = agent.entries, agent.buckets, self._seq
+        for i, e in enumerate(entries):
+            # dead, or it would rank the agent worse than it stands, or it holds this key object already
+            if e[3] is None or e[0] > key or e[0] is key:
+                b = buckets[i]
+                if e[3] is None:
+                    b.live += 1
+                else:
+                    e[3] = None
+                fresh = entries[i] = [key, rank, next(uid), agent]
+                heap = b.heap
+                heappush(heap, fresh)
+                if len(heap) > 2 * b.live + 32:
+                    b.compact()
         return True
 
     def agents_in(self, topic: str, language: str, tier: int) -> Iterator[AgentState]:
@@ -176,5 +221,5 @@ class CapacityIndex:
         cell = self._cells.get((topic, language))
         bucket = cell[tier] if cell else None
         for e in bucket.heap if bucket else ():
-            if e[2].seq == e[1]:
-                yield e[2]
+            if e[3] is not None and e[3].on:
+                yield e[3]

@@ -17,7 +17,7 @@ from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.engines.routing.agents import AgentState, CapacityIndex
 from tandem.engines.routing.matching import Matcher
-from tandem.engines.routing.policies import RoutingConfig, relaxed_requirement
+from tandem.engines.routing.policies import RoutingConfig, longest_idle, relaxed_requirement
 from tandem.engines.routing.queue import ConvState, WaitingQueue
 from tandem.engines.routing.records import Offer, new_offer
 
@@ -38,8 +38,9 @@ class Dispatcher:
     def __init__(self, config: RoutingConfig | None = None, new_offer_id: Callable[[], str] | None = None,
                  ) -> None:
         self.config = config or RoutingConfig()
-        self.index = CapacityIndex(self.config.fairness)
-        self.queue = WaitingQueue()
+        bits: dict[tuple[str, str], int] = {}  # one bit per (topic, language), shared by index and queue
+        self.index = CapacityIndex(self.config.fairness, bits)
+        self.queue = WaitingQueue(bits)
         self.match = Matcher(self.config, self.index, self.queue)
         self.agents: dict[str, AgentState] = {}
         self.convs: dict[str, ConvState] = {}
@@ -58,6 +59,10 @@ class Dispatcher:
         self._timeout = self.config.offer_timeout_s
         self._width = self.config.broadcast
         self._fairness = self.config.fairness
+        self._idle = self._fairness is longest_idle
+        self._fallback_after = self.match.fallback_after
+        self._best_agent = self.match.best_agent
+        self._best_conversation = self.match.best_conversation
 
     def dispatch(self, now: float) -> list[Offer]:
         """Offer every conversation that can now be matched; return the new offers."""
@@ -83,28 +88,43 @@ class Dispatcher:
         an agent whose nominee was served nominates again. This equals a full greedy pass over the queue.
         """
         dirty_convs, dirty_agents = self._dirty_convs, self._dirty_agents
-        waiting = [c for c in dirty_convs.values() if c.state is WAITING]
+        waiting = list(dirty_convs.values())  # those no longer waiting are skipped below
         dirty_convs.clear()
-        try_ = self._try
-        if not dirty_agents or not len(self.queue):
-            # nobody nominates (an agent only looks at conversations already filed in the queue): the
-            # candidates are the dirty conversations, in queue order (their order keys are unique)
+        nominations: list[tuple[ConvState, AgentState]] = []
+        if dirty_agents:
+            # an agent only looks at conversations already filed in the queue: with none, nobody nominates
+            queue = self.queue
+            if queue.size:
+                # Matcher.best_conversation finds nothing unless someone waits in one of the agent's own
+                # (topic, language) cells or has waited long enough for a fallback language: test that first
+                oldest = queue.oldest
+                if oldest:
+                    top = oldest[0]
+                    since = top[0] if top[2].qseq == top[1] else queue.oldest_since()
+                    fallback = since <= now - self._fallback_after
+                else:
+                    fallback = False
+                qmask = queue.mask
+                best_conversation = self._best_conversation
+                for agent in dirty_agents.values():
+                    if (fallback or agent.mask & qmask) and agent.presence is AVAILABLE \
+                            and agent.load + agent.pending < agent.capacity:
+                        c = best_conversation(agent, now)
+                        if c is not None:
+                            nominations.append((c, agent))
             dirty_agents.clear()
+        if not nominations:
+            # the candidates are the dirty conversations alone, in queue order (their order keys are unique)
+            try_ = self._try
             if len(waiting) > 1:
                 waiting.sort(key=ConvState.order)
             for conv in waiting:
-                try_(conv, now, offers)
+                if conv.state is WAITING:
+                    try_(conv, now, offers)
             return
-        agents = list(dirty_agents.values())
-        dirty_agents.clear()
+        try_ = self._try
         nominate = self._nominate
-        nominations = [(c, agent) for agent in agents if (c := nominate(agent, now)) is not None]
-        if not nominations:  # as above: the dirty conversations alone, in queue order
-            if len(waiting) > 1:
-                waiting.sort(key=ConvState.order)
-            for conv in waiting:
-                try_(conv, now, offers)
-            return
+        waiting = [c for c in waiting if c.state is WAITING]
         seq = self._seq
         heap: list[Candidate] = [((-c.priority, c.since, c.qseq), next(seq), c) for c in waiting]
         nominators: dict[str, list[AgentState]] = {}
@@ -130,7 +150,7 @@ class Dispatcher:
             if self._broadcast(conv, width, now, offers):
                 return
         else:
-            agent = self.match.best_agent(conv, now)
+            agent = self._best_agent(conv, now)
             if agent is not None:
                 if conv.queued:
                     self.queue.discard(conv)
@@ -144,9 +164,9 @@ class Dispatcher:
 
     def _nominate(self, agent: AgentState, now: float) -> ConvState | None:
         """Return the best conversation this agent could take from the queue, if it can take one."""
-        if not (len(self.queue) and agent.presence is AVAILABLE and agent.load + agent.pending < agent.capacity):
+        if not (self.queue.size and agent.presence is AVAILABLE and agent.load + agent.pending < agent.capacity):
             return None
-        return self.match.best_conversation(agent, now)
+        return self._best_conversation(agent, now)
 
     def _broadcast(self, conv: ConvState, width: int, now: float, offers: list[Offer]) -> bool:
         """Offer one conversation to up to width agents at once; the first to accept wins."""
@@ -166,14 +186,18 @@ class Dispatcher:
         expires = now + self._timeout
         offer = new_offer(oid, conv.conversation_id, agent.agent_id, now, expires)
         self.offers[oid] = offer
-        conv.offers.add(oid)
-        agent.offers.add(oid)
+        conv.offers[oid] = None
+        agent.offers[oid] = None
         agent.pending += 1
         agent.last_offer_at = now
-        # CapacityIndex.refresh's common case, inline: an offer only makes the key worse, so while the
-        # agent still has a free slot its key is just recorded (head() re-sinks its entries lazily)
-        if agent.seq >= 0 and agent.presence is AVAILABLE and agent.load + agent.pending < agent.capacity:
-            key = self._fairness(agent)
+        # CapacityIndex.refresh's common cases, inline. The agent came from the index, so it is available: if
+        # it is now full its entries go dormant; otherwise an offer normally only makes its key worse, and then
+        # the key is just recorded (head() re-sinks its entries lazily)
+        if agent.load + agent.pending >= agent.capacity:
+            agent.on = False
+        elif agent.on and agent.presence is AVAILABLE:
+            # longest_idle, inline for the default policy
+            key = ((agent.load + agent.pending) / agent.capacity, now) if self._idle else self._fairness(agent)
             if key >= agent.entry_max:
                 if key != agent.key:
                     agent.key = key

@@ -151,11 +151,11 @@ class Router(Dispatcher):
         conv.assignee = agent.agent_id
         del offers[offer_id]
         self._remember(offer_id, ACCEPTED)
-        conv.offers.discard(offer_id)
-        agent.offers.discard(offer_id)
+        conv.offers.pop(offer_id, None)
+        agent.offers.pop(offer_id, None)
         agent.pending -= 1
         agent.load += 1
-        agent.conversations.add(conv.conversation_id)
+        agent.conversations[conv.conversation_id] = None
         self.index.refresh(agent)
         rescinded = (tuple(self._end_offer(offers[o], OfferState.RESCINDED, now) for o in list(conv.offers))
                      if conv.offers else ())
@@ -224,10 +224,10 @@ class Router(Dispatcher):
         del self.offers[offer.offer_id]
         self._remember(offer.offer_id, state)
         agent, conv = self.agents[offer.agent_id], self.convs[offer.conversation_id]
-        agent.offers.discard(offer.offer_id)
+        agent.offers.pop(offer.offer_id, None)
         agent.pending -= 1
         self._touch_agent(agent)
-        conv.offers.discard(offer.offer_id)
+        conv.offers.pop(offer.offer_id, None)
         if state is not OfferState.RESCINDED:
             conv.excluded[agent.agent_id] = now + self.config.decline_cooldown_s
         if not conv.offers and conv.state is C.OFFERED:
@@ -260,7 +260,7 @@ class Router(Dispatcher):
         agent = self.agents[aid]
         agent.load -= 1
         agent.earned_today += earned
-        agent.conversations.discard(conv.conversation_id)
+        agent.conversations.pop(conv.conversation_id, None)
         self._touch_agent(agent)
         return aid
 

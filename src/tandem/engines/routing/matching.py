@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from heapq import heappop, heappush
+from heapq import heappop, heappush, heapreplace
 
 from tandem.engines.routing.agents import TOP_TIER, AgentState, CapacityIndex, Cell, Entry
 from tandem.engines.routing.policies import RoutingConfig
@@ -30,7 +30,7 @@ class Matcher:
         self._fallbacks: dict[str, tuple[str, ...]] = {}
         self._reach: dict[tuple[str, frozenset[str]], bool] = {}
         steps = [s.after_s for s in config.relax_steps if s.fallback_language]
-        self._fallback_after = steps[0] if steps else INF
+        self.fallback_after = steps[0] if steps else INF
         self.prefer_lowest = config.prefer_lowest_tier
         # policies.relaxed_requirement, tabulated: step i applies from thresholds[i] seconds of waiting
         self._thresholds = config.thresholds
@@ -82,15 +82,26 @@ class Matcher:
             for bucket in cell[need:]:  # the least sufficient tier first
                 if bucket is None:
                     continue
+                # _Bucket.head, inline: drop stale entries, re-sink outdated ones, return the first current one
                 heap = bucket.heap
-                if heap:
+                while heap:
                     top = heap[0]
-                    agent = top[2]
-                    if agent.seq == top[1] and agent.key is top[0]:
-                        return agent  # the head is current: no call needed
-                    entry = bucket.head()
-                    if entry is not None:
-                        return entry[2]
+                    agent = top[3]
+                    if agent is None:
+                        heappop(heap)
+                        continue
+                    if not agent.on:
+                        top[3] = None
+                        bucket.live -= 1
+                        heappop(heap)
+                        continue
+                    key = agent.key
+                    if key is top[0]:
+                        return agent
+                    top[0], top[1] = key, agent.seq
+                    heapreplace(heap, top)
+                    if key > agent.entry_max:
+                        agent.entry_max = key
         else:
             found = self._search_cell(cell, need, skip)
         if found is None and self._fallback_ok[i]:
@@ -118,10 +129,10 @@ class Matcher:
             if e is None:
                 continue
             if self.prefer_lowest:
-                return e[2]
+                return e[3]
             if best is None or (e[0], e[1]) < (best[0], best[1]):
                 best = e
-        return None if best is None else best[2]
+        return None if best is None else best[3]
 
     def best_conversation(self, agent: AgentState, now: float) -> ConvState | None:
         """Return the first waiting conversation in queue order that this agent may take."""
@@ -129,16 +140,26 @@ class Matcher:
         best_key: tuple[int, float, int] | None = None
         langs = agent.languages
         by_topic = self._by_topic
-        old_enough = now - self._fallback_after
+        queue = self.queue
+        old_enough = now - self.fallback_after
         # other languages' lanes matter only once someone has waited long enough to accept a fallback
-        fallback = self.queue.oldest_since() <= old_enough
+        # (WaitingQueue.oldest_since, with its common case inline: the top of the wait-start heap is live)
+        oldest = queue.oldest
+        if not oldest:
+            fallback = False
+        else:
+            top = oldest[0]
+            fallback = (top[0] if top[2].qseq == top[1] else queue.oldest_since()) <= old_enough
         if not fallback:
-            # only the agent's own (topic, language) lanes: one lookup each, keys precomputed at login
+            # only the agent's own (topic, language) lanes, and of those only the ones with someone filed
+            hits = agent.mask & queue.mask
+            if not hits:
+                return None
             by_cell = self._by_cell
-            for cell, tier in agent.cells:
-                prios = by_cell.get(cell)
-                if prios is None:
+            for cell, tier, bit in agent.cells:
+                if not hits & bit:
                     continue
+                prios = by_cell[cell]
                 for prio, lane in prios.items():
                     heap = lane.heap
                     head = heap[0]

@@ -2,6 +2,10 @@
 
 Within one heap every conversation relaxes on the same schedule, so the head (longest wait) is always the
 most relaxed: if an agent cannot take the head for tier or language reasons it cannot take any of them.
+
+Each (topic, language) cell has a bit (see cell_bit); ``WaitingQueue.mask`` has the bits of the cells with
+someone filed, so a freed agent whose own cells' bits miss the mask knows at once that nothing of its own
+languages waits for it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,15 @@ from tandem.domain.conversation import ConversationState
 QEntry = tuple[float, int, "ConvState"]
 WAITING = ConversationState.WAITING_HUMAN
 INF = float("inf")
+Cell = tuple[str, str]  # (topic, language)
+
+
+def cell_bit(bits: dict[Cell, int], cell: Cell) -> int:
+    """Return the bit of one (topic, language) in a registry shared by the index and the queue (new: next bit)."""
+    bit = bits.get(cell)
+    if bit is None:
+        bit = bits[cell] = 1 << len(bits)
+    return bit
 
 
 class ConvState:
@@ -34,7 +47,8 @@ class ConvState:
         self.since = since
         self.state = WAITING
         self.assignee: str | None = None
-        self.offers: set[str] = set()
+        # pending offer ids, as a dict used as a set: a dict of strings is not tracked by the cyclic GC
+        self.offers: dict[str, None] = {}
         self.excluded: dict[str, float] = {}  # agent id -> until when not to offer it to them again
         self.broadcast = broadcast
         self.qseq = qseq  # queue ticket while waiting (breaks ties in order); -1 otherwise
@@ -76,17 +90,20 @@ _NO_LANES: Lanes = {}
 class WaitingQueue:
     """All waiting conversations, grouped by topic, then language, then priority."""
 
-    def __init__(self) -> None:
+    def __init__(self, bits: dict[Cell, int] | None = None) -> None:
         self._by_topic: dict[str, Lanes] = {}
         self.by_topic = self._by_topic  # read-only for the matcher: topic -> language -> priority -> lane
         self.by_cell: dict[tuple[str, str], dict[int, Lane]] = {}  # (topic, language) -> the same dicts
         self._seq = count()
         self.new_ticket = self._seq.__next__  # ticket() without the call, for escalate's hot path
-        self._size = 0
-        self._oldest: list[QEntry] = []  # every filed conversation by wait start, stale entries skipped
+        self.size = 0  # filed conversations (len(queue)), read directly on the hot path
+        # every filed conversation by wait start, stale entries skipped (read by the matcher; replaced when compacted)
+        self.oldest: list[QEntry] = []
+        self.bits: dict[Cell, int] = {} if bits is None else bits  # (topic, language) -> its bit (cell_bit)
+        self.mask = 0  # the bits of the cells in by_cell (those with someone filed)
 
     def __len__(self) -> int:
-        return self._size
+        return self.size
 
     def ticket(self, conv: ConvState) -> None:
         """Give a conversation that starts waiting its tie-breaking ticket; push() files it later."""
@@ -101,15 +118,17 @@ class WaitingQueue:
         langs = self._by_topic.setdefault(conv.topic, {})
         prios = langs.get(conv.language)
         if prios is None:
-            prios = langs[conv.language] = self.by_cell[(conv.topic, conv.language)] = {}
+            cell = (conv.topic, conv.language)
+            prios = langs[conv.language] = self.by_cell[cell] = {}
+            self.mask |= cell_bit(self.bits, cell)
         lane = prios.get(conv.priority)
         if lane is None:
             lane = prios[conv.priority] = Lane()
         entry = (conv.since, conv.qseq, conv)
         heappush(lane.heap, entry)
-        heappush(self._oldest, entry)
+        heappush(self.oldest, entry)
         lane.live += 1
-        self._size += 1
+        self.size += 1
 
     def discard(self, conv: ConvState) -> None:
         """Take a conversation out of the queue (lazily: its entry goes stale)."""
@@ -121,22 +140,24 @@ class WaitingQueue:
         prios = langs[conv.language]
         lane = prios[conv.priority]
         lane.live -= 1
-        self._size -= 1
-        if len(self._oldest) > 2 * self._size + 64:
-            self._oldest = [e for e in self._oldest if e[2].qseq == e[1]]
-            heapify(self._oldest)
+        self.size -= 1
+        if len(self.oldest) > 2 * self.size + 64:
+            self.oldest = [e for e in self.oldest if e[2].qseq == e[1]]
+            heapify(self.oldest)
         if lane.live == 0:
             del prios[conv.priority]
             if not prios:
+                cell = (conv.topic, conv.language)
                 del langs[conv.language]
-                del self.by_cell[(conv.topic, conv.language)]
+                del self.by_cell[cell]
+                self.mask &= ~self.bits[cell]
         elif len(lane.heap) > 2 * lane.live + 32:
             lane.heap = [e for e in lane.heap if e[2].qseq == e[1]]
             heapify(lane.heap)
 
     def oldest_since(self) -> float:
         """Return when the longest wait among filed conversations began (inf if none)."""
-        oldest = self._oldest
+        oldest = self.oldest
         while oldest:
             top = oldest[0]
             if top[2].qseq == top[1]:

@@ -80,7 +80,7 @@ def _restore_conversation(router: Router, rec: ConversationRecord) -> None:
     if rec.state is C.WITH_HUMAN and agent is not None:
         conv.state, conv.assignee = C.WITH_HUMAN, agent.agent_id
         agent.load += 1
-        agent.conversations.add(conv.conversation_id)
+        agent.conversations[conv.conversation_id] = None
         router.index.refresh(agent)
     elif rec.state is C.OFFERED:
         conv.state = C.OFFERED
@@ -93,8 +93,8 @@ def _restore_offer(router: Router, offer: Offer) -> None:
     if offer.state is not OfferState.PENDING or agent is None or conv is None or conv.state is not C.OFFERED:
         return
     router.offers[offer.offer_id] = offer
-    conv.offers.add(offer.offer_id)
-    agent.offers.add(offer.offer_id)
+    conv.offers[offer.offer_id] = None
+    agent.offers[offer.offer_id] = None
     agent.pending += 1
     router.index.refresh(agent)
     heappush(router._expiry, (offer.expires_at, offer.offer_id))
