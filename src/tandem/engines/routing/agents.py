@@ -1,6 +1,7 @@
 """Agents with free capacity, indexed by (topic, language, tier) and ordered by a fairness key.
 
-Each bucket is a binary heap of entries ``[key, rank, uid, agent]``; an agent has at most one entry per
+Each bucket is a binary heap of entries ``[key[0], key[1], rank, uid, agent, key]`` (the fairness key's two
+parts are stored flat, so comparing entries reads no nested tuple); an agent has at most one entry per
 bucket (``AgentState.entries``, aligned with ``AgentState.buckets``). ``rank`` breaks ties between equal
 keys: whoever became offerable first (it is renewed each time the agent becomes offerable); ``uid`` is unique
 per entry, so comparisons never reach the agent field. Everything is lazy, so no update scans a bucket:
@@ -32,9 +33,9 @@ from tandem.engines.routing.records import AgentSpec
 
 TOP_TIER = int(max(Tier))
 AVAILABLE = Presence.AVAILABLE
-Entry = list[Any]  # [key, rank, uid, agent, or None once the entry is dead]
+Entry = list[Any]  # [key[0], key[1], rank, uid, agent (None once the entry is dead), key]
 Cell = list["_Bucket | None"]  # the buckets of one (topic, language), indexed by tier
-DEAD: Entry = [None, -1, -1, None]  # stands in agent.entries for a bucket the agent has no entry in (never pushed)
+DEAD: Entry = [None, None, -1, -1, None, None]  # in agent.entries where the agent has no entry (never in a heap)
 
 
 class AgentState:
@@ -91,20 +92,20 @@ class _Bucket:
         heap = self.heap
         while heap:
             top = heap[0]
-            agent = top[3]
+            agent = top[4]
             if agent is None:
                 heappop(heap)
                 continue
             if not agent.on:  # dormant: the agent cannot take an offer now; it gets a fresh entry when it can
-                top[3] = None
+                top[4] = None
                 self.live -= 1
                 heappop(heap)
                 continue
             key = agent.key
-            if key is top[0]:
+            if key is top[5]:
                 return top
             # the agent's standing changed since this entry was placed: give it the current one, sift it down
-            top[0], top[1] = key, agent.seq
+            top[0], top[1], top[2], top[5] = key[0], key[1], agent.seq, key
             heapreplace(heap, top)
             if key > agent.entry_max:
                 agent.entry_max = key
@@ -113,10 +114,10 @@ class _Bucket:
     def first(self, skip: Callable[[AgentState], bool]) -> Entry | None:
         """Return the best live entry that skip() does not reject, putting rejected ones back."""
         top = self.head()
-        if top is None or not skip(top[3]):
+        if top is None or not skip(top[4]):
             return top
         aside: list[Entry] = []
-        while top is not None and skip(top[3]):
+        while top is not None and skip(top[4]):
             aside.append(heappop(self.heap))
             top = self.head()
         for e in aside:
@@ -125,7 +126,7 @@ class _Bucket:
 
     def compact(self) -> None:
         """Drop dead entries once they outnumber the others, keeping memory bounded."""
-        self.heap = [e for e in self.heap if e[3] is not None]
+        self.heap = [e for e in self.heap if e[4] is not None]
         heapify(self.heap)
 
 
@@ -170,8 +171,8 @@ class CapacityIndex:
         agent.on = False
         agent.seq = -1
         for e, b in zip(agent.entries, agent.buckets, strict=True):
-            if e[3] is not None:
-                e[3] = None
+            if e[4] is not None:
+                e[4] = None
                 b.live -= 1
         agent.entries = [DEAD] * len(agent.buckets)
 
@@ -203,13 +204,13 @@ class CapacityIndex:
         entries, buckets, uid = agent.entries, agent.buckets, self._seq
         for i, e in enumerate(entries):
             # dead, or it would rank the agent worse than it stands, or it holds this key object already
-            if e[3] is None or e[0] > key or e[0] is key:
+            if e[4] is None or e[5] > key or e[5] is key:
                 b = buckets[i]
-                if e[3] is None:
+                if e[4] is None:
                     b.live += 1
                 else:
-                    e[3] = None
-                fresh = entries[i] = [key, rank, next(uid), agent]
+                    e[4] = None
+                fresh = entries[i] = [key[0], key[1], rank, next(uid), agent, key]
                 heap = b.heap
                 heappush(heap, fresh)
                 if len(heap) > 2 * b.live + 32:
@@ -221,5 +222,5 @@ class CapacityIndex:
         cell = self._cells.get((topic, language))
         bucket = cell[tier] if cell else None
         for e in bucket.heap if bucket else ():
-            if e[3] is not None and e[3].on:
-                yield e[3]
+            if e[4] is not None and e[4].on:
+                yield e[4]

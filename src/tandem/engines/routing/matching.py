@@ -86,19 +86,19 @@ class Matcher:
                 heap = bucket.heap
                 while heap:
                     top = heap[0]
-                    agent = top[3]
+                    agent = top[4]
                     if agent is None:
                         heappop(heap)
                         continue
                     if not agent.on:
-                        top[3] = None
+                        top[4] = None
                         bucket.live -= 1
                         heappop(heap)
                         continue
                     key = agent.key
-                    if key is top[0]:
+                    if key is top[5]:
                         return agent
-                    top[0], top[1] = key, agent.seq
+                    top[0], top[1], top[2], top[5] = key[0], key[1], agent.seq, key
                     heapreplace(heap, top)
                     if key > agent.entry_max:
                         agent.entry_max = key
@@ -129,10 +129,10 @@ class Matcher:
             if e is None:
                 continue
             if self.prefer_lowest:
-                return e[3]
-            if best is None or (e[0], e[1]) < (best[0], best[1]):
+                return e[4]
+            if best is None or e[:3] < best[:3]:  # key, then rank
                 best = e
-        return None if best is None else best[3]
+        return None if best is None else best[4]
 
     def best_conversation(self, agent: AgentState, now: float) -> ConvState | None:
         """Return the first waiting conversation in queue order that this agent may take."""
