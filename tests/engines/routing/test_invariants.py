@@ -23,6 +23,8 @@ from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
 from tandem.engines.routing import AgentSpec, Offer, OfferNotPending, Router, RoutingConfig, restore, take_snapshot
 
+from .structure import check_structures
+
 TOPICS = ("payments", "refunds", "fraud")
 LANGS = ("en", "sv", "de")
 AGENTS = tuple(f"a{i}" for i in range(6))
@@ -307,6 +309,12 @@ class RouterMachine(RuleBasedStateMachine):
             assert self.router.assignee_of(cid) == self.assigned.get(cid)
         assert sorted(self.router.waiting()) == sorted(
             c for c in self.open() if self.status(c) is C.WAITING_HUMAN)
+
+
+    @invariant()
+    def indexes_consistent(self) -> None:
+        if hasattr(self, "router"):
+            check_structures(self.router)
 
 
 class BroadcastMachine(RouterMachine):
