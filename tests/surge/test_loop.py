@@ -159,3 +159,28 @@ def test_forecast_from_own_history_is_used_when_higher(services: Services, synth
         view = surge.today_view(work, synth.loop.forecaster)
     assert view["has_forecast"] and len(view["intervals"]) == 24
     assert all(row["forecast"] == pytest.approx(6.0, rel=0.05) for row in view["intervals"])
+
+
+def test_queue_feedback_raises_the_level_past_the_forecast_requirement(services: Services, synth: Any) -> None:
+    """The live loop runs the simulator's controller: everyone in the system now needs an agent."""
+    from sqlalchemy import update
+
+    from tandem.engines.surge import SurgeLevel, surge_level
+    from tandem.storage.models import Agent, Handoff
+
+    synth.agents(2, capacity=1)
+    synth.arrivals(3, escalated=3, at=synth.clock.now() - 1200.0, spread_s=60.0)  # before the observed window
+    with services.work() as work:
+        work.session.execute(update(Agent).where(Agent.id.like("agt-syn-%")).values(load=1))
+        work.session.execute(update(Handoff).where(Handoff.id.like("hsyn-%")).values(status="waiting"))
+    state = synth.step()
+    # no arrivals in the last 15 minutes: Erlang-A needs nobody, but 5 are in the system (2 chatting + 3
+    # waiting) against 2 online: short by 60%
+    assert state.required == 0 and state.online == 2 and state.level == "HIGH"
+    with services.work() as work:
+        work.session.execute(update(Agent).where(Agent.id.like("agt-syn-%")).values(load=0))
+        work.session.execute(update(Handoff).where(Handoff.id.like("hsyn-%")).values(status="closed"))
+    # nobody chatting or waiting: the level is the engine rule on the Erlang-A requirement alone
+    after = synth.step()
+    expected = surge_level(after.required, after.online, SurgeLevel.HIGH, surge.RULES)
+    assert after.level == expected.name

@@ -1,5 +1,11 @@
 """The live surge loop: every minute, human demand → required agents (Erlang-A) → surge level and bonus.
 
+The level comes from `tandem.engines.surge.control`, the controller the simulator runs: the Erlang-A
+requirement for the larger of forecast and observed demand, raised to everyone in the system now (agents with
+work + customers waiting) and by one agent while the last half hour's abandonment is over 5% with people
+waiting, against the agents online, with the engine's hysteresis. Not live yet: acknowledged logins (the app
+has no "on my way"), the boost carried from look to look, and release notices (the simulator's `release`).
+
 Only the process holding the dispatcher lease writes a state; every replica reads the latest row, so offers
 carry the same bonus wherever they are made. A state older than STALE_AFTER_S pays no bonus: a surge that is no
 longer being computed is not announced as if it were.
@@ -23,7 +29,17 @@ from tandem.core.settings import Settings
 from tandem.domain.presence import Presence
 from tandem.engines.forecast import ForecastModel, bin_arrivals, fit, forecast
 from tandem.engines.staffing import ServiceModel, StaffingTarget
-from tandem.engines.surge import SurgeLevel, SurgeRules, agents_needed, bonus_for, human_demand, surge_level
+from tandem.engines.surge import (
+    ControlRules,
+    ControlState,
+    Signals,
+    SurgeLevel,
+    SurgeRules,
+    agents_needed,
+    bonus_for,
+    control,
+    human_demand,
+)
 from tandem.services import notify, queue
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease
@@ -34,6 +50,8 @@ from tandem.storage.models_surge import SurgeState
 log = logging.getLogger(__name__)
 
 RULES = SurgeRules()
+CONTROL = ControlRules(levels=RULES)
+ABANDON_WINDOW_S = 30 * 60.0
 INTERVAL_MINUTES = 60
 HISTORY_DAYS = 28
 MIN_HISTORY_DAYS = 7
@@ -54,6 +72,10 @@ class Reading:
     required: int
     online: int
     free_slots: int
+    busy: int = 0
+    waiting: int = 0
+    recent_requests: int = 0
+    recent_abandoned: int = 0
 
 
 def _naive_utc(ts: float) -> datetime:
@@ -149,7 +171,22 @@ def measure(work: Work, settings: Settings, forecaster: Forecaster, previous: Su
     required = agents_needed(demand, INTERVAL_MINUTES, staffing_model(work, settings, handle_s), target)
     online, free = online_agents(work)
     start = _epoch(utc(work.now).date()) + _slot(work.now) * INTERVAL_MINUTES * 60.0
-    return Reading(start, arrivals, source, contained, demand, handle_s, required, online, free)
+    busy, waiting, requests, abandoned = queue_signals(work)
+    return Reading(start, arrivals, source, contained, demand, handle_s, required, online, free, busy, waiting,
+                   requests, abandoned)
+
+
+def queue_signals(work: Work) -> tuple[int, int, int, int]:
+    """Available agents with work, customers waiting, and the last half hour's requests and abandonments."""
+    busy = work.session.scalar(select(func.count()).select_from(Agent).where(
+        Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True), Agent.load > 0)) or 0
+    waiting = work.session.scalar(select(func.count()).select_from(Handoff).where(Handoff.status == "waiting")) or 0
+    since = work.now - ABANDON_WINDOW_S
+    requests = work.session.scalar(select(func.count()).select_from(Handoff).where(
+        Handoff.requested_at > since)) or 0
+    abandoned = work.session.scalar(select(func.count()).select_from(Handoff).where(
+        Handoff.requested_at > since, Handoff.status == "abandoned")) or 0
+    return int(busy), int(waiting), int(requests), int(abandoned)
 
 
 def latest(work: Work) -> SurgeState | None:
@@ -174,7 +211,10 @@ def record(work: Work, reading: Reading) -> tuple[SurgeState, SurgeLevel]:
     """Persist the state for this reading, with hysteresis from the previous level; return it and that level."""
     before = latest(work)
     previous = level_of(before, work.now)
-    level = surge_level(reading.required, reading.online, previous, RULES)
+    signals = Signals(None, reading.demand / INTERVAL_MINUTES, reading.online, 0, reading.busy, reading.waiting,
+                      reading.recent_requests, reading.recent_abandoned)
+    # the requirement for the reading's demand is already exact Erlang-A: the controller adds the live feedback
+    level = control(signals, lambda _rate: reading.required, ControlState(previous), CONTROL).level
     state = SurgeState(at=work.now, interval_start=reading.interval_start, interval_minutes=INTERVAL_MINUTES,
                        arrivals=reading.arrivals, arrivals_source=reading.source, containment=reading.containment,
                        demand=reading.demand, handle_s=reading.handle_s, required=reading.required,
