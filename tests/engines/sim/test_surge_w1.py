@@ -21,6 +21,8 @@ from tandem.engines.sim.w1 import (
 )
 from tandem.engines.surge import ControlRules, ControlState, Signals, SurgeLevel, control, corrected_forecast
 
+from .markers import needs_callcenter_data
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -110,6 +112,7 @@ def small_callcenter(days: tuple[int, ...]) -> Scenario:
     return dataclasses.replace(s, arrivals=dataclasses.replace(s.arrivals, days_filter=days))
 
 
+@needs_callcenter_data
 def test_baseline_search_and_surge_loop_on_three_days_of_the_call_center() -> None:
     s = small_callcenter((9, 10, 11))  # Mon-Wed, after a week of history
     handle, _, patience = handling_params(s)
