@@ -195,26 +195,31 @@ class CapacityIndex:
                     agent.key = key  # a new object: head() sees entries holding the old one are outdated
                 return True
             rank = agent.seq
+            dead_only = False
         else:
-            # a new rank; the key is normally a new object too, so every dormant entry is now outdated (an entry
-            # holding this very key object would pass for current with its old rank: it is replaced below)
+            # a new rank, and a key object no entry holds (a copy), so every dormant entry is outdated now
             agent.on = True
             rank = agent.seq = next(self._seq)
+            key = (key[0], key[1])
+            # usual for longest_idle: no entry holds a worse key than this, so only dead entries need replacing
+            dead_only = key >= agent.entry_max
         agent.key = agent.entry_max = key
         entries, buckets, uid = agent.entries, agent.buckets, self._seq
         for i, e in enumerate(entries):
-            # dead, or it would rank the agent worse than it stands, or it holds this key object already
-            if e[4] is None or e[5] > key or e[5] is key:
+            # dead, or it would rank the agent worse than it stands: a fresh entry
+            if e[4] is None:
                 b = buckets[i]
-                if e[4] is None:
-                    b.live += 1
-                else:
-                    e[4] = None
-                fresh = entries[i] = [key[0], key[1], rank, next(uid), agent, key]
-                heap = b.heap
-                heappush(heap, fresh)
-                if len(heap) > 2 * b.live + 32:
-                    b.compact()
+                b.live += 1
+            elif dead_only or not e[5] > key:
+                continue
+            else:
+                e[4] = None
+                b = buckets[i]
+            fresh = entries[i] = [key[0], key[1], rank, next(uid), agent, key]
+            heap = b.heap
+            heappush(heap, fresh)
+            if len(heap) > 2 * b.live + 32:
+                b.compact()
         return True
 
     def agents_in(self, topic: str, language: str, tier: int) -> Iterator[AgentState]:
