@@ -115,12 +115,27 @@ class Dispatcher:
             dirty_agents.clear()
         if not nominations:
             # the candidates are the dirty conversations alone, in queue order (their order keys are unique)
-            try_ = self._try
             if len(waiting) > 1:
                 waiting.sort(key=ConvState.order)
+            width, best_agent = self._width, self._best_agent
             for conv in waiting:
-                if conv.state is WAITING:
-                    try_(conv, now, offers)
+                if conv.state is not WAITING:
+                    continue
+                if conv.broadcast or width > 1:
+                    self._try(conv, now, offers)
+                    continue
+                # _try's common case, inline: one offer, or the queue
+                agent = best_agent(conv, now)
+                if agent is None:
+                    self.queue.push(conv)
+                    self._schedule_wake(conv, now)
+                    continue
+                if conv.queued:
+                    self.queue.discard(conv)
+                else:
+                    conv.qseq = -1
+                conv.state = OFFERED
+                offers.append(self._make_offer(conv, agent, now))
             return
         try_ = self._try
         nominate = self._nominate
