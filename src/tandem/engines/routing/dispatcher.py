@@ -125,8 +125,8 @@ class Dispatcher:
                     self._try(conv, now, offers)
                     continue
                 # _try's common case, inline: one offer, or the queue
-                agent = best_agent(conv, now)
-                if agent is None:
+                found = best_agent(conv, now)
+                if found is None:
                     self.queue.push(conv)
                     self._schedule_wake(conv, now)
                     continue
@@ -135,7 +135,7 @@ class Dispatcher:
                 else:
                     conv.qseq = -1
                 conv.state = OFFERED
-                offers.append(self._make_offer(conv, agent, now))
+                offers.append(self._make_offer(conv, found, now))
             return
         try_ = self._try
         nominate = self._nominate
