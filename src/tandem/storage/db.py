@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -20,8 +24,9 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", write_turns(url).before_execute)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -33,6 +38,61 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+class WriteTurns:
+    """SQLite has one writer at a time; the others poll with sleeps of up to 100 ms (its busy handler).
+
+    Within one process, writers instead queue on a lock taken just before a transaction's first write
+    statement (the moment SQLite takes its own write lock) and released when the transaction ends, so the
+    next writer starts as soon as the previous one commits. Reads never wait for it, and a thread never
+    holds it without also holding SQLite's lock, so it adds no wait that SQLite would not impose. Only
+    transactions opened through Database.transaction take part; a writer that cannot get its turn in
+    SQLITE_BUSY_TIMEOUT_S fails as SQLite itself would ("database is locked").
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._local = threading.local()
+
+    def _stack(self) -> list[bool]:
+        stack: list[bool] | None = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        stack = self._stack()
+        stack.append(False)
+        try:
+            yield
+        finally:
+            if stack.pop():
+                self._lock.release()
+
+    def before_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        stack = self._stack()
+        if not stack or stack[-1] or not _WRITE.match(statement):
+            return
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+            raise OperationalError(statement, None, sqlite3.OperationalError("database is locked"))
+        stack[-1] = True
+
+
+# one per SQLite file and process, shared by every engine opened on it
+_WRITE_TURNS: dict[str, WriteTurns] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def write_turns(url: str) -> WriteTurns:
+    """The write turns of one SQLite database in this process."""
+    with _REGISTRY_LOCK:
+        return _WRITE_TURNS.setdefault(url, WriteTurns())
 
 
 def migrate(engine: Engine) -> None:
@@ -60,7 +120,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Yield a session inside one transaction, committed on success and rolled back on error."""
-        with self._sessions() as session, session.begin():
+        turns = write_turns(self.url).transaction() if self.is_sqlite else nullcontext()
+        with turns, self._sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -62,8 +62,8 @@ def test_waits_respect_patience_and_capacity(rows: list[tuple[float, float, floa
         else:
             assert w <= p + 1e-12
             starts.append((a + w, a + w + s))
-    for t, _ in starts:  # never more customers in service than agents
-        assert sum(1 for b, e in starts if b <= t < e) <= agents
+    for t, _ in starts:  # never more customers in service than agents (a start at another's end, to rounding)
+        assert sum(1 for b, e in starts if b <= t < e - 1e-9 * max(1.0, e)) <= agents
     assert [b for b, _ in starts] == sorted(b for b, _ in starts)  # FCFS: service starts in arrival order
 
 
