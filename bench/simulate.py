@@ -14,7 +14,6 @@ router included; its CPU seconds are the comparable figure on a shared machine.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import time
@@ -84,33 +83,6 @@ def klarna_seconds() -> dict[str, float]:
             "load_average_1min": round(os.getloadavg()[0], 1)}
 
 
-def w1() -> dict[str, object]:
-    """W1: the surge loop on the call-center arrivals, and perfect-foresight plans run through the same engine."""
-    from tandem.engines.sim.runner import handling_params, run_scenario
-    from tandem.engines.sim.scenario import load_scenario
-    from tandem.engines.sim.w1 import hourly_plan, requests_per_hour, w1_report
-
-    s = load_scenario(ROOT / "scenarios" / "callcenter.toml")
-    handle, _, patience = handling_params(s)
-
-    def report(variant: object) -> dict[str, float]:
-        res = run_scenario(variant, np.random.default_rng(s.seed))  # type: ignore[arg-type]
-        return {**w1_report(res.records, float(res.agent_minutes.sum()), handle, patience),
-                "abandonment": res.summary["abandonment"]}
-
-    res = run_scenario(s, np.random.default_rng(s.seed))
-    out: dict[str, object] = {"tandem_gig_surge": {**w1_report(res.records, float(res.agent_minutes.sum()), handle,
-                                                               patience), "abandonment": res.summary["abandonment"]}}
-    requests = requests_per_hour(res.records)
-    for target in (0.05, 0.02, 0.005):  # the oracle: each hour staffed for its true rate, no login lag
-        plan = tuple(int(k) for k in hourly_plan(requests, handle, patience, target))
-        oracle = dataclasses.replace(s, agents=dataclasses.replace(s.agents, mode="shifts", shifts=plan,
-                                                                   pool_size=max(plan)),
-                                     surge=dataclasses.replace(s.surge, enabled=False))
-        out[f"perfect_foresight_plan_at_{target}"] = report(oracle)
-    return out
-
-
 def exact(model: ErlangAModel) -> tuple[float, float]:
     """(P(abandon), P(wait)) of the model from the exact Erlang-A formula."""
     from tandem.engines.staffing.erlang_a import erlang_a
@@ -158,8 +130,6 @@ def render(out: dict[str, object]) -> str:
         lines.append(f"klarna-month: {klarna['seconds']} s wall, {klarna['cpu_seconds']} s CPU, "
                      f"{klarna['conversations']:,} conversations, {klarna['human_requests']:,} to humans, "
                      f"load average {klarna['load_average_1min']} (target <= 30 s)")
-    if "w1" in out:
-        lines.append("w1: " + json.dumps(out["w1"], indent=2))
     return "\n".join(lines)
 
 
@@ -172,7 +142,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-engine", action="store_true",
                         help="skip the erlang-a scenario through the event loop and the production router")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--w1", action="store_true", help="also run the W1 surge-loop check")
     args = parser.parse_args(argv)
     out = side_by_side(MODEL, args.ciw_minutes, args.customers, args.seed)
     if not args.skip_engine:
@@ -181,8 +150,6 @@ def main(argv: list[str] | None = None) -> None:
         out["engine"] = engine
     if not args.skip_klarna:
         out["klarna_month"] = klarna_seconds()
-    if args.w1:
-        out["w1"] = w1()
     print(json.dumps(out) if args.json else render(out))
 
 
