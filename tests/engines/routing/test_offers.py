@@ -183,6 +183,16 @@ def test_transfer_keeps_the_original_wait_and_skips_the_transferring_agent() -> 
     assert (offer.conversation_id, offer.agent_id) == ("c1", "ref")
 
 
+def test_transfer_of_a_conversation_that_is_only_offered_is_refused_and_changes_nothing() -> None:
+    r = Router()
+    r.login(spec("a"), T0)
+    oid = one_offer(r, T0)
+    with pytest.raises(Conflict):
+        r.transfer("c1", T0 + 1, topic="refunds")
+    assert r.state_of("c1") == ConversationState.OFFERED
+    assert r.accept(oid, T0 + 2).offer.agent_id == "a"  # the offer still stands
+
+
 def test_abandon_rescinds_and_forgets() -> None:
     r = Router()
     r.login(spec("a"), T0)

@@ -129,6 +129,9 @@ class Router(Dispatcher):
                  language: str | None = None) -> None:
         """Return an assigned conversation to the queue with new needs, keeping its original wait."""
         conv = self._conv(conversation_id)
+        if conv.state is not WITH_HUMAN or conv.assignee is None:  # checked before anything changes
+            raise Conflict("only a conversation assigned to an agent can be transferred",
+                           conversation_id=conversation_id, state=conv.state.value)
         conv.state = move_conversation(conv.state, C.WAITING_HUMAN)
         previous = self._release_assignee(conv, 0.0)
         # the transferring agent handed it on for a reason: do not offer it straight back
