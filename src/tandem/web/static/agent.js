@@ -420,17 +420,23 @@
 
   // --- composer and keyboard ------------------------------------------------------------------------------
   async function send() {
-    const text = $("reply").value.trim();
-    if (!text || !active) return;
-    const c = chats.get(active), t = c.card && c.card.translation;
+    // the chat is fixed when Enter is pressed: the agent may switch chats and type on while this is in flight
+    const id = active, text = $("reply").value.trim();
+    if (!text || !id) return;
+    const c = chats.get(id), t = c.card && c.card.translation, suggestionId = c.suggestionId;
+    $("reply").value = ""; c.suggestionId = null;
     let body = text;
     try {
-      if (t && t.needed && t.available) body = (await T.api("POST", wb(active, "/translate"), { text, direction: "out" }, auth())).translation;
+      if (t && t.needed && t.available) body = (await T.api("POST", wb(id, "/translate"), { text, direction: "out" }, auth())).translation;
       const payload = { body, client_id: T.uuid() };
-      if (c.suggestionId) payload.suggestion_id = c.suggestionId;
-      await T.api("POST", `/api/agent/conversations/${active}/messages`, payload, auth());
-      $("reply").value = ""; c.suggestionId = null; showError("");
-    } catch (e) { showError(e.message); }
+      if (suggestionId) payload.suggestion_id = suggestionId;
+      await T.api("POST", `/api/agent/conversations/${id}/messages`, payload, auth());
+      showError("");
+    } catch (e) {
+      showError(e.message);
+      // not sent: give the text back, unless the agent has moved on or typed something else meanwhile
+      if (active === id && !$("reply").value.trim()) { $("reply").value = text; c.suggestionId = suggestionId; }
+    }
   }
   $("composer").addEventListener("submit", (ev) => { ev.preventDefault(); send(); });
   $("reply").addEventListener("input", () => {
