@@ -161,3 +161,21 @@ def test_going_away_withdraws_offers_and_blocks_accepting(client: TestClient, se
     assert offers_of(client, ana) == []
     assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana).status_code == 409
     assert client.post(f"/api/agent/conversations/{cid}/claim", headers=ana).status_code == 409
+
+
+def test_no_offer_is_made_for_a_conversation_assigned_after_the_pass_read_the_queue(client: TestClient,
+                                                                                      seeded: Services) -> None:
+    from tandem.services import dispatch, queue
+
+    for name in ("ana", "ben"):
+        go(client, login(client, f"{name}@agents.example"), "available")
+    cid, _ = waiting_chat(client)
+    with seeded.work() as pass_work:
+        [entry] = [h for h in queue.waiting(pass_work) if h.conversation_id == cid]  # the pass reads the queue
+        with seeded.work() as other:  # meanwhile another transaction assigns the conversation and commits
+            ana = other.session.scalars(select(Agent).where(Agent.email == "ana@agents.example")).one()
+            dispatch.assign(other, ana, cid)
+        ben = pass_work.session.scalars(select(Agent).where(Agent.email == "ben@agents.example")).one()
+        assert dispatch.create_offer(pass_work, entry, ben.id, 20.0) is None
+    with seeded.work() as work:
+        assert work.session.scalars(select(Offer).where(Offer.conversation_id == cid)).all() == []

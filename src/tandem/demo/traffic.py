@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
 from tandem.services import agents as agent_service
@@ -157,6 +158,15 @@ class Traffic:
     # ---- agents ----
 
     def _agent(self, a: SimAgent, now: float) -> None:
+        try:
+            self._agent_turn(a, now)
+        except Conflict as exc:  # lost a race (a rescinded broadcast, a conversation someone else took)
+            log.debug("demo agent %s: %s", a.agent_id, exc.message)
+        for conv_id, done_at in list(a.working.items()):
+            if now >= done_at:
+                self._resolve(a, conv_id)
+
+    def _agent_turn(self, a: SimAgent, now: float) -> None:
         with self.services.work() as work:
             agent_service.heartbeat(work, a.agent_id)
             me = agent_service.get(work, a.agent_id)
@@ -170,9 +180,6 @@ class Traffic:
                                              agent_id=me.id, meta={"agent_name": me.name})
                         a.working[conv.id] = now + self.rng.uniform(20, 75)
                         break  # one accept per tick
-        for conv_id, done_at in list(a.working.items()):
-            if now >= done_at:
-                self._resolve(a, conv_id)
 
     def _toggle(self, w: Work, me: Agent, a: SimAgent) -> None:
         if me.presence == Presence.AVAILABLE.value and self.rng.random() < 0.5:

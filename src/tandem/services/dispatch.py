@@ -40,14 +40,30 @@ def make_offers(work: Work, config: RoutingConfig) -> int:
         return 0
     by_conversation = {h.conversation_id: h for h in waiting}
     proposed = routing_live.propose(work, config, waiting)
+    made = 0
     for offer in proposed:
-        create_offer(work, by_conversation[offer.conversation_id], offer.agent_id, config.offer_timeout_s)
-    return len(proposed)
+        made += create_offer(work, by_conversation[offer.conversation_id], offer.agent_id,
+                             config.offer_timeout_s) is not None
+    return made
 
 
-def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) -> Offer:
-    """Reserve a waiting conversation for one agent until the offer expires."""
+def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) -> Offer | None:
+    """Reserve a waiting conversation for one agent until the offer expires; None if it no longer waits.
+
+    The pass read the queue before this write, and another transaction (an accept, a claim) may have
+    assigned the conversation since; a conditional update re-checks on the current row, so no offer is
+    ever made for a conversation that already has an assignee.
+    """
+    still_waiting = work.session.execute(
+        update(Conversation)
+        .where(Conversation.id == entry.conversation_id, Conversation.assignee_id.is_(None),
+               Conversation.state.in_([C.WAITING_HUMAN.value, C.OFFERED.value]))
+        .values(updated_at=work.now).execution_options(synchronize_session=False)
+    )
+    if still_waiting.rowcount != 1:  # type: ignore[attr-defined]
+        return None
     conv = conversations.get(work, entry.conversation_id)
+    work.session.refresh(conv)
     if conv.state == C.WAITING_HUMAN.value:
         conversations.transition(work, conv, C.OFFERED)
     offer = Offer(
