@@ -180,13 +180,13 @@ def queue_signals(work: Work) -> tuple[int, int, int, int]:
     """Available agents with work, customers waiting, and the last half hour's requests and abandonments."""
     busy = work.session.scalar(select(func.count()).select_from(Agent).where(
         Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True), Agent.load > 0)) or 0
-    waiting = work.session.scalar(select(func.count()).select_from(Handoff).where(Handoff.status == "waiting")) or 0
-    since = work.now - ABANDON_WINDOW_S
-    requests = work.session.scalar(select(func.count()).select_from(Handoff).where(
-        Handoff.requested_at > since)) or 0
-    abandoned = work.session.scalar(select(func.count()).select_from(Handoff).where(
-        Handoff.requested_at > since, Handoff.status == "abandoned")) or 0
-    return int(busy), int(waiting), int(requests), int(abandoned)
+    waiting = work.session.scalar(select(func.count()).select_from(Handoff).where(
+        Handoff.status == queue.WAITING)) or 0
+    # the half hour's requests and, of those, the abandoned ones, in one scan
+    requests, abandoned = work.session.execute(
+        select(func.count(), func.count().filter(Handoff.status == queue.ABANDONED))
+        .select_from(Handoff).where(Handoff.requested_at > work.now - ABANDON_WINDOW_S)).one()
+    return int(busy), int(waiting), int(requests or 0), int(abandoned or 0)
 
 
 def latest(work: Work) -> SurgeState | None:
