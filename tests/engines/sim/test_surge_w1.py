@@ -134,7 +134,7 @@ def test_baseline_search_and_surge_loop_on_three_days_of_the_call_center() -> No
 
     res = run_scenario(s, np.random.default_rng(s.seed))
     requests = requests_per_hour(res.records)
-    best, runs = search_plan(s, requests, simulate, handle, patience, bisect_steps=2)
+    best, runs = search_plan(s, [(requests, simulate)], handle, patience, bisect_steps=2)
     assert best is not None and best.meets
     assert all(r.agent_hours >= best.agent_hours for r in runs if r.meets)
     five = next(r for r in runs if r.max_abandon == HOUR_BAR)
