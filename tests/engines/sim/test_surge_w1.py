@@ -15,7 +15,9 @@ from tandem.engines.sim.surge_loop import PriorDaysForecast
 from tandem.engines.sim.w1 import (
     HOUR_BAR,
     hourly_abandonment,
+    hourly_plan,
     requests_per_hour,
+    run_plan_cases,
     search_plan,
     share_of_good_hours,
 )
@@ -116,6 +118,34 @@ def test_busy_hours_leave_out_hours_with_few_requests() -> None:
     requests, share = hourly_abandonment(rec, 20)
     assert requests.tolist() == [20] and share.tolist() == [0.05]
     assert share_of_good_hours(rec) == 0.5
+
+
+def fake_simulator(enough: int):
+    """A stand-in simulator: 20 hours of 20 requests each, all good once the plan has `enough` agent-hours,
+    otherwise two customers lost in each of 4 hours (80% good); agent-minutes are the plan's."""
+    def simulate(variant: Scenario) -> tuple[Records, float]:
+        total = sum(variant.agents.shifts)
+        arrival = np.repeat(np.arange(20) * 60.0, 20) + np.tile(np.arange(20.0), 20)
+        abandoned = np.zeros(arrival.size, dtype=bool)
+        if total < enough:
+            abandoned[[0, 1, 20, 21, 40, 41, 60, 61]] = True  # 2 of 20 (10%) lost in each of hours 0-3
+        rec = Records({"arrival_min": arrival, "escalated": np.ones(arrival.size, dtype=bool),
+                       "abandoned": abandoned}, {})
+        return rec, 60.0 * total
+    return simulate
+
+
+def test_the_baseline_over_seeds_meets_the_bar_on_average_not_on_the_luckiest_seed() -> None:
+    s = load_scenario(ROOT / "scenarios" / "erlang-a.toml")
+    requests = np.full(20, 20)
+    sizes = {x: int(hourly_plan(requests, 3.0, 2.0, x).sum()) for x in (0.05, 0.01, 1e-3, 1e-4)}
+    lucky, unlucky = fake_simulator(sizes[0.01]), fake_simulator(sizes[1e-4])
+    both = run_plan_cases(s, [(requests, lucky), (requests, unlucky)], 1e-3, 3.0, 2.0)
+    assert both.share == 0.9 and both.agent_hours == sizes[1e-3]  # means: (1.0 + 0.8) / 2
+    alone, _ = search_plan(s, [(requests, lucky)], 3.0, 2.0, bisect_steps=0)
+    pooled, _ = search_plan(s, [(requests, lucky), (requests, unlucky)], 3.0, 2.0, bisect_steps=0)
+    assert alone is not None and alone.agent_hours == sizes[0.01]  # the first plan that passes the lucky seed
+    assert pooled is not None and pooled.agent_hours == sizes[1e-4] > alone.agent_hours and pooled.share == 1.0
 
 
 def small_callcenter(days: tuple[int, ...]) -> Scenario:
