@@ -79,17 +79,6 @@ def test_release_needs_a_surplus_beyond_the_band_for_several_looks() -> None:
     assert control(dataclasses.replace(s, online=10), need, first.state, rules).release == 0
 
 
-def test_nothing_expected_releases_every_idle_agent() -> None:
-    rules = ControlRules(release_margin=0.2, release_min=2, release_hold=2)
-    quiet = signals(forecast_rate=0.0, forecast_hold=0.0, online=2)  # closed for the next hour, 2 idle
-    first = control(quiet, need, ControlState(), rules)
-    assert first.required == 0 and first.release == 0 and first.state.surplus_looks == 1
-    assert control(quiet, need, first.state, rules).release == 2  # no band around a need of zero
-    # a chat still open, or a single recent arrival, is demand: the band applies again (keep 1, band 2)
-    assert control(dataclasses.replace(quiet, busy=1), need, first.state, rules).release == 0
-    assert control(dataclasses.replace(quiet, recent_rate=0.1), need, first.state, rules).release == 0
-
-
 def test_forecast_correction_is_bounded() -> None:
     assert corrected_forecast(100.0, 50.0, 50.0) == 100.0
     assert corrected_forecast(100.0, 200.0, 0.0) == 25.0  # a day the history did not expect: low bound

@@ -14,9 +14,7 @@ One look of the controller, as a pure function of what the platform can see:
 - release (the dead-band below): the agents to keep are the requirement over a longer horizon
   (`forecast_hold`, e.g. the next hour, so nobody is released who will be needed soon); only when the supply
   exceeds that by more than max(`release_min`, `release_margin` x keep) for `release_hold` looks in a row with
-  nobody waiting are idle agents told they may log off, down to the middle of the band. When nothing at all is
-  expected (keep = 0: no forecast demand over the horizon, no recent arrival, nobody in the system) there is no
-  band: every idle agent may go, since an agent online for a closed hour only waits.
+  nobody waiting are idle agents told they may log off, down to the middle of the band.
 """
 
 from __future__ import annotations
@@ -111,7 +109,7 @@ def control(signals: Signals, need: Callable[[float], int], state: ControlState,
     hold = signals.forecast_hold if signals.forecast_hold is not None else signals.forecast_rate
     keep = max(need(max(signals.recent_rate, hold or 0.0)), in_system) + boost if hold is not None else required
     keep = max(keep, required)
-    band = max(rules.release_min, math.ceil(rules.release_margin * keep)) if keep else 0
+    band = max(rules.release_min, math.ceil(rules.release_margin * keep))
     surplus = supply - keep
     looks = state.surplus_looks + 1 if surplus > band and signals.waiting == 0 else 0
     release = 0
