@@ -25,7 +25,7 @@ from tandem.storage.models_surge import SurgeNotice
 class Receiver:
     """A webhook endpoint on 127.0.0.1 that answers with scripted statuses after an optional delay."""
 
-    def __init__(self, statuses: list[int], delay_s: float = 0.0) -> None:
+    def __init__(self, statuses: list[int], delay_s: float = 0.0, location: str | None = None) -> None:
         self.statuses, self.delay_s, self.requests = statuses, delay_s, []
         receiver = self
 
@@ -36,6 +36,13 @@ class Receiver:
                 time.sleep(receiver.delay_s)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
+                if location:
+                    self.send_header("Location", location)
+                self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802 (a followed 303 redirect arrives as a GET)
+                receiver.requests.append((dict(self.headers), b""))
+                self.send_response(200)
                 self.end_headers()
 
             def log_message(self, *args: Any) -> None:
@@ -208,6 +215,49 @@ def test_webhook_url_must_be_http_and_https_in_production() -> None:
             notify.check_webhook_url(bad, https_only=False)
     with pytest.raises(InvalidInput):
         notify.check_webhook_url("http://example.com/hook", https_only=True)
+
+
+def test_webhook_url_must_be_a_public_address_in_production() -> None:
+    internal = ("http://127.0.0.1:9/x", "http://10.1.2.3/hook", "http://192.168.0.7/", "http://0.0.0.0/",
+                "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook", "http://[::ffff:127.0.0.1]/",
+                "http://[fd00::1]/", "http://localhost:8000/hook", "http://224.0.0.1/")
+    for url in internal:
+        with pytest.raises(InvalidInput):
+            notify.check_webhook_url(url, https_only=False, public_only=True)
+        assert notify.check_webhook_url(url, https_only=False) == url  # development: a local receiver is fine
+    assert notify.check_webhook_url("https://8.8.8.8/hook", https_only=True, public_only=True) == "https://8.8.8.8/hook"
+    # a name is judged by every address it resolves to; a name that does not resolve is refused
+    assert notify.public_host("https://hooks.example/x", resolve=lambda host: ["93.184.216.34"])
+    assert not notify.public_host("https://hooks.example/x", resolve=lambda host: ["93.184.216.34", "10.0.0.1"])
+
+    def unresolvable(host: str) -> list[str]:
+        raise OSError("no such host")
+
+    assert not notify.public_host("https://hooks.example/x", resolve=unresolvable)
+
+
+def test_sender_refuses_an_internal_address_at_send_time(services: Services, receiver: Receiver) -> None:
+    # saved while the name pointed elsewhere (or before production): the sender checks again before posting
+    sender = _fast_sender(services, public_only=True)
+    try:
+        url = receiver.url.replace("127.0.0.1", "localhost")
+        assert sender.submit(_one_notice(services, url)).result(timeout=10) == "refused"
+    finally:
+        sender.close(wait=True)
+    assert receiver.requests == []
+    (notice,) = _notices(services)["agt-hook"]
+    assert (notice.webhook, notice.attempts) == ("refused", 0)
+
+
+def test_webhook_redirects_are_not_followed(services: Services, receiver: Receiver) -> None:
+    redirecting = Receiver([303], location=receiver.url)
+    sender = _fast_sender(services)
+    try:
+        assert sender.submit(_one_notice(services, redirecting.url)).result(timeout=10) == "failed"
+    finally:
+        sender.close(wait=True)
+        redirecting.close()
+    assert len(redirecting.requests) == 1 and receiver.requests == []  # one try, and the target never hit
 
 
 def test_surge_message_format() -> None:

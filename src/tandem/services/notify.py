@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -47,14 +49,50 @@ def get_settings(work: Work, agent_id: str) -> dict[str, Any]:
     return {"opted_in": row.opted_in, "webhook_url": row.webhook_url}
 
 
-def check_webhook_url(url: str | None, *, https_only: bool) -> str | None:
-    """Accept an absolute http(s) URL (https only in production) or nothing."""
+def public_address(address: str) -> bool:
+    """True for a globally routable unicast IP: never loopback, private, link-local (cloud metadata), reserved."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def public_host(url: str, resolve: Callable[[str], list[str]] | None = None) -> bool:
+    """True if the URL's host is, or resolves only to, public addresses (a gig agent chose this URL: the server
+    must not be made to POST into its own network)."""
+    host = urlparse(url).hostname
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return public_address(host)
+    except ValueError:
+        pass
+    try:
+        addresses = (resolve or _resolve)(host)
+    except OSError:
+        return False
+    return bool(addresses) and all(public_address(a) for a in addresses)
+
+
+def _resolve(host: str) -> list[str]:
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
+
+
+def check_webhook_url(url: str | None, *, https_only: bool, public_only: bool = False) -> str | None:
+    """Accept an absolute http(s) URL (https only in production) or nothing; with `public_only` (production)
+    refuse hosts that are internal addresses, literally or by name ("localhost", 10.0.0.5, 169.254.169.254)."""
     if not url:
         return None
     parsed = urlparse(url)
     allowed = ("https",) if https_only else ("https", "http")
     if parsed.scheme not in allowed or not parsed.netloc or len(url) > 500:
         raise InvalidInput("webhook_url must be an absolute " + " or ".join(allowed) + " URL of at most 500 chars")
+    if public_only and not public_host(url):
+        raise InvalidInput("webhook_url must point to a public internet address")
     return url
 
 
@@ -116,11 +154,22 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook is never redirected: a redirect could lead the server to an internal address."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def post_once(url: str, body: bytes, headers: dict[str, str], timeout_s: float = TIMEOUT_S) -> int:
-    """POST the body; return the HTTP status (0 when the request did not complete)."""
+    """POST the body; return the HTTP status (0 when the request did not complete). Redirects are not followed:
+    a 3xx comes back as its status."""
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 (scheme checked)
+        with _OPENER.open(request, timeout=timeout_s) as response:  # noqa: S310 (scheme checked)
             return int(response.status)
     except urllib.error.HTTPError as exc:
         exc.close()  # the error carries the open response; close it so the socket is released
@@ -134,19 +183,26 @@ class WebhookSender:
 
     def __init__(self, db: Database, secret: str, *, attempts: int = ATTEMPTS, backoff_s: float = BACKOFF_S,
                  timeout_s: float = TIMEOUT_S, post: Callable[[str, bytes, dict[str, str], float], int] = post_once,
-                 sleep: Callable[[float], None] = time.sleep, workers: int = 4) -> None:
+                 sleep: Callable[[float], None] = time.sleep, workers: int = 4, public_only: bool = False,
+                 resolve: Callable[[str], list[str]] | None = None) -> None:
         self.db, self.secret = db, secret
+        self.public_only, self.resolve = public_only, resolve
         self.attempts, self.backoff_s, self.timeout_s = attempts, backoff_s, timeout_s
         self.post, self.sleep = post, sleep
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="surge-webhook")
 
     def submit(self, delivery: Delivery) -> Future[str]:
-        """Queue one delivery; the future resolves to 'delivered' or 'failed'."""
+        """Queue one delivery; the future resolves to 'delivered', 'failed' or 'refused' (not a public address)."""
         return self._pool.submit(self._deliver, delivery)
 
     def _deliver(self, delivery: Delivery) -> str:
         body = json.dumps(delivery.payload, separators=(",", ":")).encode()
         outcome, attempt = "failed", 0
+        if self.public_only and not public_host(delivery.url, self.resolve):
+            # checked again at send time: the name may resolve elsewhere now than when the agent saved it
+            self._record(delivery.notice_id, "refused", 0)
+            log.warning("surge webhook for notice %s refused: not a public address", delivery.notice_id)
+            return "refused"
         for attempt in range(1, self.attempts + 1):
             timestamp = str(int(time.time()))
             headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
@@ -155,8 +211,8 @@ class WebhookSender:
             if 200 <= status < 300:
                 outcome = "delivered"
                 break
-            if 400 <= status < 500 and status not in (408, 429):
-                break  # the receiver refused it; retrying the same request will not help
+            if 300 <= status < 400 or (400 <= status < 500 and status not in (408, 429)):
+                break  # refused or redirected (redirects are not followed); retrying will not help
             if attempt < self.attempts:
                 self.sleep(self.backoff_s * 2 ** (attempt - 1))
         self._record(delivery.notice_id, outcome, attempt)

@@ -260,7 +260,8 @@ class SurgeLoop:
         self.services = services
         self.lease = lease
         self.forecaster = shared_forecaster(services)
-        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key)
+        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key,
+                                                     public_only=services.settings.env == "production")
         self._task: asyncio.Task[None] | None = None
 
     def step(self) -> SurgeState | None:

@@ -56,6 +56,6 @@ class SurgeNotice(Base):
     level: Mapped[str] = mapped_column(String(8))
     bonus: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     message: Mapped[str] = mapped_column(Text)
-    # none (no webhook) | pending | delivered | failed
+    # none (no webhook) | pending | delivered | failed | refused (not a public address)
     webhook: Mapped[str] = mapped_column(String(16), default="none")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
