@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -108,6 +109,24 @@ def test_knowledge_gaps_group_unanswered_questions(client: TestClient, services:
     gaps = client.get("/api/quality/knowledge-gaps", headers=login(client, "sam@agents.example")).json()["gaps"]
     assert gaps[0]["question"] == "can i pay with crypto on mars" and gaps[0]["count"] == 2
     assert len(gaps[0]["examples"]) == 2
+
+
+def test_knowledge_gap_questions_are_masked_and_grouped_without_personal_data(client: TestClient,
+                                                                             services: Services) -> None:
+    from tandem.services import conversations, flows
+
+    for text in ("Can ana.lopez@example.com pay for order 88812345 with crypto?",
+                 "can bo@example.org pay for order 11198765 with crypto"):
+        with services.work() as work:
+            conv, _ = conversations.create(work, language="en")
+            conversations.append(work, conv, author=conversations.Author.CUSTOMER, body=text)
+        flows.assistant_turn(services, conv.id, text)
+    gaps = client.get("/api/quality/knowledge-gaps", headers=login(client, "sam@agents.example")).json()["gaps"]
+    (gap,) = [g for g in gaps if "crypto" in g["question"]]
+    assert gap["count"] == 2 and gap["question"] == "can email pay for order with crypto"
+    text = json.dumps(gaps)
+    for secret in ("ana.lopez", "example.com", "bo@", "88812345", "11198765"):
+        assert secret not in text
 
 
 def test_targets_and_overrides_over_http(client: TestClient) -> None:

@@ -398,11 +398,12 @@ def knowledge_gaps(work: Work, since: float, limit: int = 20, scan: int = 5000) 
         question = _question_before(work, reply)
         if question is None:
             continue
-        g = groups[normalise(question.body)[:200]]
+        masked = mask_for_review(question.body)
+        g = groups[normalise(masked)[:200]]  # the group key is shown too: masked like the examples
         g["count"] += 1
         g["last_at"] = max(g["last_at"], reply.created_at)
-        if len(g["examples"]) < 3 and mask_for_review(question.body) not in g["examples"]:
-            g["examples"].append(mask_for_review(question.body))
+        if len(g["examples"]) < 3 and masked not in g["examples"]:
+            g["examples"].append(masked)
     ranked = sorted(groups.items(), key=lambda kv: (-kv[1]["count"], -kv[1]["last_at"]))
     return [{"question": q, **g} for q, g in ranked[:limit]]
 
