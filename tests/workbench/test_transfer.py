@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tandem.services import dispatch, queue
-from tandem.storage.models import Handoff, Offer
+from tandem.storage.models import Conversation, Handoff, Offer
 
 from .conftest import Desk
 
@@ -38,6 +38,8 @@ def test_a_transfer_keeps_the_original_wait_and_changes_the_queue(desk: Desk, cl
         refused = {o.agent_id for o in work.session.scalars(select(Offer).where(Offer.handoff_id == entry.id))
                    if o.state == "declined"}
         assert entry.note and "French" in entry.note
+        conv = work.session.get(Conversation, cid)
+        assert conv is not None and (conv.topic, conv.language) == ("payments", "fr")
         me = desk.client.get("/api/agent/me", headers=ana).json()["id"]
         assert refused == {me}
         dispatch.expire_offers(work)

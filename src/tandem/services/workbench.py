@@ -233,6 +233,8 @@ def transfer(services: Services, agent: Agent, conversation_id: str, *, language
         entry.note = mask_cards(note.strip())[:1000] if note and note.strip() else None
         if language:
             conv.language = language
+        if topic:  # the conversation's own topic too: a later re-queue builds its entry from it
+            conv.topic = topic
         _exclude(work, entry, agent.id)
         conversations.append(work, conv, author=Author.SYSTEM,
                              body="We are bringing in a colleague who can help with this. You keep your place.",
