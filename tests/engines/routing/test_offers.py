@@ -276,3 +276,13 @@ def test_tick_expires_drops_and_dispatches_in_one_round() -> None:
     assert [o.offer_id for o in tick.expired] == [oid]
     assert [d.agent_id for d in tick.dropped] == ["a"]
     assert [(o.conversation_id, o.agent_id) for o in tick.offers] == [("c1", "b")]
+
+
+def test_next_wakeup_is_the_end_of_a_decline_cool_down() -> None:
+    r = Router(RoutingConfig(decline_cooldown_s=30))
+    assert r.next_wakeup() == float("inf")
+    r.login(spec("a"), T0)
+    r.decline(one_offer(r, T0), T0 + 2)
+    assert r.dispatch(T0 + 3) == []  # the only agent declined: nobody to offer it to until the cool-down ends
+    assert r.next_wakeup() == T0 + 32
+    assert [o.agent_id for o in r.dispatch(r.next_wakeup())] == ["a"]

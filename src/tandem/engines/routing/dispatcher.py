@@ -74,6 +74,13 @@ class Dispatcher:
             self._match(now, offers)
         return offers
 
+    def next_wakeup(self) -> float:
+        """The earliest scheduled wake-up (relaxation step or decline cool-down ending), in seconds; inf if none.
+
+        It may be stale (the conversation was offered since): dispatching then only finds nothing to do.
+        """
+        return self._wakeups[0][0] if self._wakeups else INF
+
     def peek_offer_number(self) -> int:
         """Return the number the default id factory will use next (without using it)."""
         n = next(self.offer_numbers)

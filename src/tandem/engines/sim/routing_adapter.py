@@ -64,12 +64,9 @@ class RoutingEngineRouter:
 
     def next_wake(self) -> float:
         """The router's earliest scheduled wake-up, in minutes rounded up so that dispatching then consumes it."""
-        # Dispatcher._wakeups is a heap of (seconds, seq, conversation); entries may be stale (the conversation
-        # was offered since), which only costs a dispatch that offers nothing
-        wakeups = self.router._wakeups
-        if not wakeups:
+        seconds = self.router.next_wakeup()
+        if seconds == math.inf:
             return math.inf
-        seconds = wakeups[0][0]
         minutes = seconds / 60.0
         while minutes * 60.0 < seconds:
             minutes = math.nextafter(minutes, math.inf)
