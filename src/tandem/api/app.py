@@ -37,7 +37,7 @@ from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch, review
 from tandem.services.context import Services
-from tandem.services.leader import DISPATCHER, Lease
+from tandem.services.leader import DISPATCHER, Lease, LeaseLost
 from tandem.services.routing_live import routing_config
 from tandem.services.surge import SurgeLoop
 
@@ -143,9 +143,11 @@ class Dispatcher:
                 log.exception("dispatcher lease check failed")
                 continue
             try:
-                await self._off_loop(dispatch.tick, self.services, self.routing)
+                await self._off_loop(dispatch.tick, self.services, self.routing, self.lease)
                 # then QA reviews for seniors left idle: conversation offers always come first
-                await self._off_loop(review.offer_tick, self.services)
+                await self._off_loop(review.offer_tick, self.services, self.lease)
+            except LeaseLost:  # deposed during the pass: it rolled back; the next acquire finds out who leads
+                log.warning("dispatcher pass rolled back: the lease was taken over")
             except Exception:  # a failed pass (database hiccup) is retried on the next tick
                 log.exception("dispatcher pass failed")
 

@@ -17,6 +17,7 @@ from tandem.services import agents as agent_service
 from tandem.services import conversations, queue, routing_live, workforce
 from tandem.services import surge as surge_service
 from tandem.services.context import Services, Work
+from tandem.services.leader import Lease, fence
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
 C = ConversationState
@@ -25,12 +26,19 @@ BASE_PAY = Decimal("0.80")
 PER_MINUTE_PAY = Decimal("0.12")
 
 
-def tick(services: Services, config: RoutingConfig | None = None) -> int:
-    """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made."""
+def tick(services: Services, config: RoutingConfig | None = None, lease: Lease | None = None) -> int:
+    """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made.
+
+    With the dispatcher `lease`, a pass that changed anything ends with `leader.fence`: a replica deposed
+    while it ran rolls the whole pass back (LeaseLost) instead of racing the new leader.
+    """
     with services.work() as work:
-        expire_offers(work)
-        drop_lost_agents(work, services.settings.heartbeat_timeout_s)
-        return make_offers(work, config or routing_live.routing_config(services.settings))
+        expired = expire_offers(work)
+        lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s)
+        made = make_offers(work, config or routing_live.routing_config(services.settings))
+        if lease is not None and (expired or lost or made or work.events):
+            fence(work.session, lease)
+        return made
 
 
 def make_offers(work: Work, config: RoutingConfig) -> int:

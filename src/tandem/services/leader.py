@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Float, cast, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from tandem.storage.db import Database
@@ -113,6 +114,32 @@ class Lease:
     def lose(self) -> None:
         """Forget our tenure without touching the database (after an error we cannot be sure we still hold it)."""
         self.token = None
+
+
+class LeaseLost(Exception):
+    """Raised at the end of a pass whose tenure ended meanwhile: the pass's transaction rolls back."""
+
+
+def fence(session: Session, lease: Lease) -> None:
+    """The last statement of a pass that wrote something, inside its transaction: check that our tenure is still
+    the current one, and lock the lease row until commit (a no-op UPDATE of it).
+
+    A replica that took over before this statement has changed the token, so the pass rolls back (LeaseLost)
+    and none of its offers or events exist; one that tries after it waits on the row (PostgreSQL) or the
+    database's write lock (SQLite) until this pass has committed, and then sees a lease that is not expired
+    only if we renewed it. Either way no two leaders' passes interleave their writes.
+    """
+    if lease.token is None:
+        raise LeaseLost(f"lease {lease.name!r} is not held")
+    kept = session.execute(
+        update(LeaseRow)
+        .where(LeaseRow.name == lease.name, LeaseRow.holder == lease.holder, LeaseRow.token == lease.token)
+        .values(token=LeaseRow.token)
+        .execution_options(synchronize_session=False)
+    )
+    if kept.rowcount != 1:  # type: ignore[attr-defined]
+        lease.lose()
+        raise LeaseLost(f"lease {lease.name!r} was taken over (our token {lease.token})")
 
 
 def current(db: Database, name: str = DISPATCHER) -> dict[str, Any] | None:

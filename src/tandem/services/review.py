@@ -24,6 +24,7 @@ from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
 from tandem.services import conversations
 from tandem.services.context import Services, Work
+from tandem.services.leader import Lease, fence
 from tandem.services.quality import handled_by
 from tandem.storage.models import Agent, AgentSkill, Conversation, Handoff, Message, Offer
 from tandem.storage.models_quality import ReviewOffer, ReviewScore, ReviewTask
@@ -89,10 +90,14 @@ def require_senior(work: Work, agent: Agent) -> None:
 
 # ---- offering reviews to idle seniors (run by the dispatcher, after its conversation offers) ----
 
-def offer_tick(services: Services) -> int:
-    """One review-offer pass in its own transaction; the dispatcher runs it right after `dispatch.tick`."""
+def offer_tick(services: Services, lease: Lease | None = None) -> int:
+    """One review-offer pass in its own transaction; the dispatcher runs it right after `dispatch.tick`
+    (fenced by the dispatcher `lease` like it, see `dispatch.tick`)."""
     with services.work() as work:
-        return offer_reviews(work, services.settings.offer_timeout_s)
+        made = offer_reviews(work, services.settings.offer_timeout_s)
+        if lease is not None and (made or work.events):
+            fence(work.session, lease)
+        return made
 
 
 def offer_reviews(work: Work, timeout_s: float) -> int:
