@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from tandem.core.clock import FakeClock
 from tandem.services import surge
 from tandem.services.context import Services
 
@@ -74,3 +76,36 @@ def test_staffing_page_and_banner_are_served(client: TestClient) -> None:
     banner = client.get("/static/surge-banner.js")
     assert banner.status_code == 200 and "per conversation" in banner.text
     assert '<script src="/static/surge-banner.js"></script>' in client.get("/agent").text
+
+
+def test_on_my_way_answers_only_my_recent_surge_notice(client: TestClient, auth: Any, services: Services,
+                                                       clock: FakeClock) -> None:
+    from decimal import Decimal
+
+    from tandem.services import notify
+    from tandem.storage.models import Agent
+    from tandem.storage.models_surge import SurgeNotice
+
+    ana, ben = auth("ana"), auth("ben")
+    with services.work() as work:
+        ana_id = work.session.scalars(select(Agent.id).where(Agent.email == "ana@agents.example")).one()
+        notice = SurgeNotice(agent_id=ana_id, at=work.now, level="HIGH", bonus=Decimal("2.00"), kind="surge",
+                             message="Surge: HIGH, +$2.00 per conversation", webhook="none", attempts=0)
+        work.session.add(notice)
+        work.session.flush()
+        nid = notice.id
+    assert client.post(f"/api/surge/notices/{nid}/ack", headers=ben).status_code == 404  # not ben's
+    assert client.post("/api/surge/notices/999999/ack", headers=ana).status_code == 404
+    assert client.post("/api/surge/notices/0/ack", headers=ana).status_code == 422
+    assert client.post(f"/api/surge/notices/{nid}/ack").status_code == 401
+    clock.advance(30)
+    first = client.post(f"/api/surge/notices/{nid}/ack", headers=ana)
+    assert first.status_code == 200 and first.json()["acked_at"] == clock.now()
+    clock.advance(30)
+    again = client.post(f"/api/surge/notices/{nid}/ack", headers=ana).json()
+    assert again["acked_at"] == first.json()["acked_at"]  # the first answer stands
+    listed = client.get("/api/surge/notices", headers=ana).json()["notices"]
+    assert listed[0]["kind"] == "surge" and listed[0]["acked_at"] == first.json()["acked_at"]
+    clock.advance(notify.ACK_WINDOW_S)
+    late = client.post(f"/api/surge/notices/{nid}/ack", headers=ana)
+    assert late.status_code == 409 and "over" in late.json()["error"]["message"]

@@ -14,7 +14,7 @@ from tandem.engines.surge import agents_needed
 from tandem.services import conversations, dispatch, queue, surge
 from tandem.services.context import Services
 from tandem.services.leader import Lease
-from tandem.storage.models_surge import SurgeState
+from tandem.storage.models_surge import SurgeNotice, SurgeState
 
 
 @pytest.fixture
@@ -184,3 +184,91 @@ def test_queue_feedback_raises_the_level_past_the_forecast_requirement(services:
     after = synth.step()
     expected = surge_level(after.required, after.online, SurgeLevel.HIGH, surge.RULES)
     assert after.level == expected.name
+
+
+def _queue_pressure(services: Services, synth: Any, *, waiting: int, abandoned: int, closed: int) -> None:
+    """Handoffs of the last half hour: some still waiting, some abandoned, the rest closed."""
+    from sqlalchemy import update
+
+    from tandem.storage.models import Handoff
+
+    total = waiting + abandoned + closed
+    synth.arrivals(total, escalated=total, spread_s=600.0)
+    with services.work() as work:
+        ids = sorted(work.session.scalars(select(Handoff.id).where(Handoff.id.like("hsyn-%"))))
+        work.session.execute(update(Handoff).where(Handoff.id.in_(ids[:waiting])).values(status="waiting"))
+        work.session.execute(update(Handoff).where(Handoff.id.in_(ids[waiting:waiting + abandoned]))
+                             .values(status="abandoned"))
+
+
+def test_the_abandonment_boost_is_carried_from_look_to_look(services: Services, synth: Any) -> None:
+    synth.agents(2, capacity=1)
+    _queue_pressure(services, synth, waiting=2, abandoned=4, closed=14)  # 20% lost, people waiting
+    first, second, third = synth.step(), synth.step(), synth.step()
+    assert (first.boost, second.boost, third.boost) == (1, 2, 3)  # one more agent per look while it lasts
+    assert second.level == "HIGH"
+    synth.clear_arrivals()  # queue clear, nobody lost lately: the boost decays one look at a time
+    assert [synth.step().boost for _ in range(3)] == [2, 1, 0]
+
+
+def test_a_stale_state_carries_no_boost(services: Services, synth: Any) -> None:
+    synth.agents(2, capacity=1)
+    _queue_pressure(services, synth, waiting=2, abandoned=4, closed=14)
+    assert synth.step().boost == 1
+    assert synth.step(advance_s=surge.STALE_AFTER_S + 60).boost == 1  # restarted from zero, not 2
+
+
+def test_idle_surplus_gets_release_notices_after_the_hold(services: Services, synth: Any,
+                                                          events: list[Any]) -> None:
+    from tandem.services import notify
+
+    synth.agents(10)
+    first = synth.step()
+    assert (first.required, first.released, first.surplus_looks) == (0, 0, 1)  # one look is not enough
+    second = synth.step()
+    # no demand, nobody waiting, 10 online: keep 0 plus half the band of 2, so 9 may log off
+    assert second.released == 9 and second.surplus_looks == 0
+    told = [(topic, e) for topic, e in events if e.get("type") == "release"]
+    assert len(told) == 9 and all(topic.startswith("agent:agt-syn-") for topic, _ in told)
+    assert told[0][1]["message"] == notify.RELEASE_MESSAGE
+    # nobody logged off (it is a suggestion): the next looks do not tell the tenth agent, nor anyone twice
+    assert synth.step().released == 0 and synth.step().released == 0
+    with services.work() as work:
+        notices = work.session.scalars(select(SurgeNotice).where(SurgeNotice.kind == "release")).all()
+        assert len(notices) == 9 and len({n.agent_id for n in notices}) == 9
+
+
+def test_release_can_be_switched_off(services: Services, synth: Any) -> None:
+    services.settings = services.settings.model_copy(update={"surge_release": False})
+    synth.agents(10)
+    assert [synth.step().released for _ in range(3)] == [0, 0, 0]
+
+
+def test_on_my_way_counts_as_supply(services: Services, synth: Any) -> None:
+    from sqlalchemy import update
+
+    from tandem.services import notify
+    from tandem.storage.models import Agent
+
+    synth.agents(40)
+    synth.set_online(0)
+    with services.work() as work:
+        work.session.execute(update(Agent).where(Agent.id.like("agt-syn-%")).values(presence="offline"))
+        for agent_id in sorted(work.session.scalars(select(Agent.id).where(Agent.id.like("agt-syn-%")))):
+            work.session.add(notify.AgentNotification(agent_id=agent_id, opted_in=True, updated_at=work.now))
+    synth.arrivals(60, escalated=60)
+    called = synth.step()
+    assert called.level == "HIGH" and called.pending == 0 and called.required > 2
+    with services.work() as work:
+        calls = work.session.scalars(select(SurgeNotice).where(SurgeNotice.kind == "surge")).all()
+        assert len(calls) == 40
+        for notice in calls[: called.required]:  # enough agents answer "on my way"
+            notify.acknowledge(work, notice.agent_id, notice.id)
+    on_the_way = synth.step()
+    assert on_the_way.pending == called.required and on_the_way.level == "NONE"
+    synth.set_online(called.required)  # they log in: online now, no longer pending
+    arrived = synth.step()
+    assert arrived.pending == 0 and arrived.online == called.required and arrived.level == "NONE"
+    synth.clock.advance(notify.ACK_WINDOW_S)  # an answer that never turned into a login stops counting
+    synth.set_online(0)
+    assert synth.step().pending == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -73,3 +73,9 @@ def put_notifications(body: NotificationSettings, agent: AgentDep, services: Ser
 def notices(agent: AgentDep, services: ServicesDep, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
     with services.work() as work:
         return {"notices": notify.notices(work, agent.id, limit)}
+
+
+@router.post("/notices/{notice_id}/ack", summary='Answer a surge notice with "on my way"')
+def acknowledge(agent: AgentDep, services: ServicesDep, notice_id: int = Path(ge=1, le=2**31 - 1)) -> dict[str, Any]:
+    with services.work() as work:
+        return notify.acknowledge(work, agent.id, notice_id)

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     surge_service_level: float = Field(default=0.8, ge=0, lt=1)
     surge_target_s: float = Field(default=60.0, ge=0)
     surge_max_abandon: float = Field(default=0.1, gt=0, le=1)
+    surge_release: bool = True  # tell idle agents they may log off when supply stays above the requirement
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

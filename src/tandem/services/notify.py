@@ -18,9 +18,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from tandem.core.errors import InvalidInput
+from tandem.core.errors import Conflict, InvalidInput, NotFound
 from tandem.domain.presence import Presence
 from tandem.services.context import Work
 from tandem.storage.db import Database
@@ -29,6 +29,9 @@ from tandem.storage.models_surge import AgentNotification, SurgeNotice
 
 log = logging.getLogger(__name__)
 
+SURGE, RELEASE = "surge", "release"  # notice kinds
+ACK_WINDOW_S = 20 * 60.0  # an "on my way" counts as supply this long after the notice (a login lag, not a shift)
+RELEASE_MESSAGE = "Demand is low for now: you may log off. Thank you for helping out!"
 SIGNATURE_HEADER = "X-Tandem-Signature"
 TIMESTAMP_HEADER = "X-Tandem-Timestamp"
 TIMEOUT_S = 3.0
@@ -127,7 +130,7 @@ def announce(work: Work, level: str, bonus: Decimal) -> list[Delivery]:
     pending: list[tuple[SurgeNotice, str]] = []
     for agent_id, url in rows:
         notice = SurgeNotice(agent_id=agent_id, at=work.now, level=level, bonus=bonus, message=message,
-                             webhook="pending" if url else "none", attempts=0)
+                             webhook="pending" if url else "none", attempts=0, kind=SURGE)
         work.session.add(notice)
         if url:
             pending.append((notice, url))
@@ -137,15 +140,57 @@ def announce(work: Work, level: str, bonus: Decimal) -> list[Delivery]:
 
 def _payload(notice: SurgeNotice) -> dict[str, Any]:
     return {"type": "surge", "agent_id": notice.agent_id, "level": notice.level, "bonus": f"{notice.bonus:.2f}",
-            "message": notice.message, "at": notice.at, "notice_id": notice.id}
+            "message": notice.message, "at": notice.at, "notice_id": notice.id,
+            "ack_path": f"/api/surge/notices/{notice.id}/ack"}
+
+
+def release(work: Work, agent_ids: list[str], level: str) -> None:
+    """Tell idle online agents they may log off: a notice in the app and an event on their console."""
+    for agent_id in agent_ids:
+        notice = SurgeNotice(agent_id=agent_id, at=work.now, level=level, bonus=Decimal("0"),
+                             message=RELEASE_MESSAGE, webhook="none", attempts=0, kind=RELEASE)
+        work.session.add(notice)
+        work.emit(f"agent:{agent_id}", {"type": RELEASE, "message": RELEASE_MESSAGE, "at": work.now})
+    work.session.flush()
+
+
+def acknowledge(work: Work, agent_id: str, notice_id: int) -> dict[str, Any]:
+    """The agent answers a surge notice with "on my way": the surge loop counts them as supply while they log in.
+
+    Only the agent's own surge notice (404 otherwise, the same for missing and not yours), within ACK_WINDOW_S
+    of it (409 after); answering twice keeps the first time.
+    """
+    notice = work.session.get(SurgeNotice, notice_id)
+    if notice is None or notice.agent_id != agent_id or notice.kind != SURGE:
+        raise NotFound("no such surge notice")
+    if work.now - notice.at > ACK_WINDOW_S:
+        raise Conflict("this surge call is over; check the current level instead",
+                       max_age_s=int(ACK_WINDOW_S))
+    if notice.acked_at is None:
+        notice.acked_at = work.now
+    return _view(notice)
+
+
+def acknowledged_pending(work: Work) -> int:
+    """Agents who answered a surge notice with "on my way" within ACK_WINDOW_S and are not online yet."""
+    return int(work.session.scalar(
+        select(func.count(func.distinct(SurgeNotice.agent_id)))
+        .join(Agent, Agent.id == SurgeNotice.agent_id)
+        .where(SurgeNotice.kind == SURGE, SurgeNotice.acked_at.is_not(None),
+               SurgeNotice.acked_at > work.now - ACK_WINDOW_S, Agent.active.is_(True),
+               Agent.presence == Presence.OFFLINE.value)) or 0)
+
+
+def _view(n: SurgeNotice) -> dict[str, Any]:
+    return {"id": n.id, "kind": n.kind, "at": n.at, "level": n.level, "bonus": f"{n.bonus:.2f}",
+            "message": n.message, "webhook": n.webhook, "acked_at": n.acked_at}
 
 
 def notices(work: Work, agent_id: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The agent's latest surge notices, newest first."""
+    """The agent's latest notices (surge calls and release notices), newest first."""
     rows = work.session.scalars(select(SurgeNotice).where(SurgeNotice.agent_id == agent_id)
                                 .order_by(SurgeNotice.at.desc(), SurgeNotice.id.desc()).limit(limit))
-    return [{"id": n.id, "at": n.at, "level": n.level, "bonus": f"{n.bonus:.2f}", "message": n.message,
-             "webhook": n.webhook} for n in rows]
+    return [_view(n) for n in rows]
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

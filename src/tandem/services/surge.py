@@ -2,9 +2,13 @@
 
 The level comes from `tandem.engines.surge.control`, the controller the simulator runs: the Erlang-A
 requirement for the larger of forecast and observed demand, raised to everyone in the system now (agents with
-work + customers waiting) and by one agent while the last half hour's abandonment is over 5% with people
-waiting, against the agents online, with the engine's hysteresis. Not live yet: acknowledged logins (the app
-has no "on my way"), the boost carried from look to look, and release notices (the simulator's `release`).
+work + customers waiting) and by a boost that grows one agent per look while the last half hour's abandonment is
+over 5% with people waiting (carried from look to look in the state row), against the agents online plus those
+who answered a surge notice with "on my way" (`notify.acknowledge`), with the engine's hysteresis. When the
+supply stays above the requirement by more than the dead-band for `release_hold` looks with nobody waiting, the
+longest-online idle agents get a release notice ("you may log off"), as in the simulator. The simulator's
+forecast over the next hour (`forecast_hold`) and its estimate of sessions about to end are not live: the
+release keeps the current requirement plus the band.
 
 Only the process holding the dispatcher lease writes a state; every replica reads the latest row, so offers
 carry the same bonus wherever they are made. A state older than STALE_AFTER_S pays no bonus: a surge that is no
@@ -26,6 +30,7 @@ from sqlalchemy import func, select
 
 from tandem.core.clock import utc
 from tandem.core.settings import Settings
+from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.engines.forecast import ForecastModel, bin_arrivals, fit, forecast
 from tandem.engines.staffing import ServiceModel, StaffingTarget
@@ -43,15 +48,16 @@ from tandem.engines.surge import (
 from tandem.services import notify, queue
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease
-from tandem.storage.models import Agent, Conversation, Handoff
+from tandem.storage.models import Agent, Conversation, Handoff, Offer
 from tandem.storage.models import Lease as LeaseRow
-from tandem.storage.models_surge import SurgeState
+from tandem.storage.models_surge import SurgeNotice, SurgeState
 
 log = logging.getLogger(__name__)
 
 RULES = SurgeRules()
 CONTROL = ControlRules(levels=RULES)
 ABANDON_WINDOW_S = 30 * 60.0
+RELEASE_QUIET_S = 30 * 60.0  # an agent told they may log off is not told again for this long
 INTERVAL_MINUTES = 60
 HISTORY_DAYS = 28
 MIN_HISTORY_DAYS = 7
@@ -207,19 +213,46 @@ def current_bonus(work: Work) -> Decimal:
     return bonus_for(level_of(latest(work), work.now), RULES)
 
 
-def record(work: Work, reading: Reading) -> tuple[SurgeState, SurgeLevel]:
-    """Persist the state for this reading, with hysteresis from the previous level; return it and that level."""
+def idle_agents(work: Work, count: int) -> list[str]:
+    """The agents to tell they may log off when the controller asks for `count` fewer: available agents with
+    nothing to do (no chat, no pending offer), longest online first. Agents told so in the last RELEASE_QUIET_S
+    who are still online count against `count` (a notice is only a suggestion) and are not told again."""
+    told = select(SurgeNotice.agent_id).where(SurgeNotice.kind == notify.RELEASE,
+                                              SurgeNotice.at > work.now - RELEASE_QUIET_S)
+    available = (Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True))
+    still_here = work.session.scalar(select(func.count()).select_from(Agent).where(*available, Agent.id.in_(told)))
+    count -= int(still_here or 0)
+    if count <= 0:
+        return []
+    offered = select(Offer.agent_id).where(Offer.state == OfferState.PENDING.value)
+    return list(work.session.scalars(
+        select(Agent.id).where(*available, Agent.load == 0, Agent.id.not_in(offered), Agent.id.not_in(told))
+        .order_by(Agent.presence_since, Agent.id).limit(count)))
+
+
+def record(work: Work, reading: Reading, release: bool = True) -> tuple[SurgeState, SurgeLevel]:
+    """Persist the state for this reading, with hysteresis from the previous level and the controller state it
+    carried; send release notices when the controller asks for them. Return the state and the previous level."""
     before = latest(work)
     previous = level_of(before, work.now)
-    signals = Signals(None, reading.demand / INTERVAL_MINUTES, reading.online, 0, reading.busy, reading.waiting,
-                      reading.recent_requests, reading.recent_abandoned)
+    fresh = before is not None and work.now - before.at <= STALE_AFTER_S
+    carried = ControlState(previous, before.boost, before.surplus_looks) if fresh and before else ControlState()
+    pending = notify.acknowledged_pending(work)
+    signals = Signals(None, reading.demand / INTERVAL_MINUTES, reading.online, pending, reading.busy,
+                      reading.waiting, reading.recent_requests, reading.recent_abandoned)
     # the requirement for the reading's demand is already exact Erlang-A: the controller adds the live feedback
-    level = control(signals, lambda _rate: reading.required, ControlState(previous), CONTROL).level
+    decision = control(signals, lambda _rate: reading.required, carried, CONTROL)
+    level, looks = decision.level, decision.state.surplus_looks
+    released = idle_agents(work, decision.release) if release else []
+    if released:
+        notify.release(work, released, level.name)
+        looks = 0  # a notice is a suggestion: count the surplus afresh before suggesting it again
     state = SurgeState(at=work.now, interval_start=reading.interval_start, interval_minutes=INTERVAL_MINUTES,
                        arrivals=reading.arrivals, arrivals_source=reading.source, containment=reading.containment,
                        demand=reading.demand, handle_s=reading.handle_s, required=reading.required,
                        online=reading.online, free_slots=reading.free_slots, level=level.name,
-                       bonus=bonus_for(level, RULES))
+                       bonus=bonus_for(level, RULES), boost=decision.state.boost, surplus_looks=looks,
+                       pending=pending, released=len(released))
     work.session.add(state)
     work.session.flush()
     if level != previous:
@@ -243,7 +276,8 @@ def state_view(state: SurgeState) -> dict[str, Any]:
             "arrivals": round(state.arrivals, 3), "arrivals_source": state.arrivals_source,
             "containment": round(state.containment, 4), "demand": round(state.demand, 3),
             "handle_s": round(state.handle_s, 1), "required": state.required, "online": state.online,
-            "free_slots": state.free_slots, "level": state.level, "bonus": f"{state.bonus:.2f}"}
+            "free_slots": state.free_slots, "level": state.level, "bonus": f"{state.bonus:.2f}",
+            "boost": state.boost, "pending": state.pending, "released": state.released}
 
 
 def shared_forecaster(services: Services) -> Forecaster:
@@ -271,7 +305,7 @@ class SurgeLoop:
             if self.lease is not None and not holds(work, self.lease):
                 return None
             reading = measure(work, self.services.settings, self.forecaster, latest(work))
-            state, previous = record(work, reading)
+            state, previous = record(work, reading, self.services.settings.surge_release)
             if SurgeLevel[state.level] > previous:
                 deliveries = notify.announce(work, state.level, state.bonus)
         for delivery in deliveries:

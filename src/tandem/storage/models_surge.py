@@ -31,6 +31,12 @@ class SurgeState(Base):
     free_slots: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(8))
     bonus: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    # the controller's state carried to the next look (engines.surge.control.ControlState)
+    boost: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    surplus_looks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # acknowledged logins counted as supply, and idle agents told they may log off, at this look
+    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    released: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AgentNotification(Base):
@@ -59,3 +65,7 @@ class SurgeNotice(Base):
     # none (no webhook) | pending | delivered | failed | refused (not a public address)
     webhook: Mapped[str] = mapped_column(String(16), default="none")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # "surge" (come online, sent to offline agents) or "release" (you may log off, sent to idle online agents)
+    kind: Mapped[str] = mapped_column(String(16), default="surge", server_default="surge")
+    # when the agent answered a surge notice with "on my way": counted as supply until they log in
+    acked_at: Mapped[float | None] = mapped_column(Float, index=True)

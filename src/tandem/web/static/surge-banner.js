@@ -1,5 +1,6 @@
-// Surge banner for the agent console: "Surge: HIGH, +$2.00 per conversation". Self-contained: it reads the
-// agent's session token, asks /api/surge/current, and listens on its own /ws/agent socket for "surge" events.
+// Surge banner for the agent console: "Surge: HIGH, +$2.00 per conversation", or the release notice "you may log
+// off". Self-contained: it reads the agent's session token, asks /api/surge/current, and listens on its own
+// /ws/agent socket for "surge" and "release" events.
 "use strict";
 (() => {
   const TOKEN_KEY = "tandem.agent.token";
@@ -32,6 +33,11 @@
     ws.onmessage = (ev) => {
       const e = JSON.parse(ev.data);
       if (e.type === "surge") show(e.level, e.message);
+      if (e.type === "release") {  // "you may log off": a suggestion, shown in a calm colour
+        banner.hidden = false;
+        banner.textContent = e.message;  // text only, never HTML
+        banner.style.background = "#1d4ed8";
+      }
     };
     ws.onclose = (ev) => {
       if (ev.code === 4401) show("NONE", "");
