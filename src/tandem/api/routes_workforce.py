@@ -174,5 +174,6 @@ def _page(filename: str) -> Any:
     return serve
 
 
-for _path, _file in {"/signup": "signup.html", "/certify": "certify.html", "/earnings": "earnings.html"}.items():
+for _path, _file in {"/signup": "signup.html", "/certify": "certify.html", "/earnings": "earnings.html",
+                     "/alerts": "alerts.html"}.items():
     router.add_api_route(_path, _page(_file), include_in_schema=False, methods=["GET"])
