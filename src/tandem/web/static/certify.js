@@ -79,12 +79,6 @@
     } catch (e) { showError(e.message); }
   });
 
-  $("login").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
-      token = r.token; sessionStorage.setItem("tandem.agent.token", token); showError(""); start();
-    } catch (e) { showError(e.message); }
-  });
+  T.loginForm("tandem.agent.token", (t) => { token = t; showError(""); start(); }, showError);
   if (token) start(); else $("login").hidden = false;
 })();

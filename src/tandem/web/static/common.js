@@ -27,6 +27,19 @@ const T = {
     }
     return data;
   },
+  // Wire the page's #login form (#email, #password) to the agent login API: the token is kept in sessionStorage
+  // under `key` and handed to `done`; a refusal's message goes to `fail`.
+  loginForm(key, done, fail) {
+    document.getElementById("login").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        const r = await T.api("POST", "/api/agent/login", {
+          email: document.getElementById("email").value, password: document.getElementById("password").value });
+        sessionStorage.setItem(key, r.token);
+        done(r.token);
+      } catch (e) { fail(e.message); }
+    });
+  },
   wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path; },
   uuid() { return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)); },
   ago(seconds) {

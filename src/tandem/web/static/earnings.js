@@ -42,12 +42,6 @@
     $("empty").hidden = r.conversations.length > 0;
   }
 
-  $("login").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
-      token = r.token; sessionStorage.setItem("tandem.agent.token", token); start();
-    } catch (e) { $("error").textContent = e.message; }
-  });
+  T.loginForm("tandem.agent.token", (t) => { token = t; start(); }, (message) => { $("error").textContent = message; });
   if (token) start(); else $("login").hidden = false;
 })();
