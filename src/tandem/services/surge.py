@@ -219,7 +219,7 @@ def idle_agents(work: Work, count: int) -> list[str]:
     who are still online count against `count` (a notice is only a suggestion) and are not told again."""
     told = select(SurgeNotice.agent_id).where(SurgeNotice.kind == notify.RELEASE,
                                               SurgeNotice.at > work.now - RELEASE_QUIET_S)
-    available = (Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True))
+    available = (Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True), Agent.role == "agent")
     still_here = work.session.scalar(select(func.count()).select_from(Agent).where(*available, Agent.id.in_(told)))
     count -= int(still_here or 0)
     if count <= 0:
