@@ -5,6 +5,11 @@ customers over REST + WebSocket and M agents over WebSocket. Prints latencies (p
 Every loop is bounded in count and time, and only 127.0.0.1 is contacted.
 
     python bench/load.py --customers 200 --questions 3 --escalations 200 --agents 50 --json
+    python bench/load.py --scaled 2 --customers 0 --escalations 400 --rate 20 --json
+
+`--scaled N` runs scaled mode instead of the embedded demo: a fresh PostgreSQL database on 127.0.0.1:5432
+(dropped afterwards), Redis on 127.0.0.1:6379, and N `tandem serve` replicas; agents and escalations are spread
+round-robin over the replicas, so offers made by the one dispatcher reach agents through the Redis bus.
 """
 
 from __future__ import annotations
@@ -72,14 +77,64 @@ def start_server(data: Path, port: int, agents: int) -> subprocess.Popen[bytes]:
     return proc
 
 
-def add_agents(data: Path, count: int) -> None:
+PG_ADMIN = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def start_replicas(count: int, agents: int) -> tuple[list[subprocess.Popen[bytes]], list[str], str]:
+    """A fresh PostgreSQL database with the load agents, and `count` replicas on it and Redis."""
+    from sqlalchemy import create_engine, text
+
+    name = f"tandem_load_{os.getpid()}_{int(time.time())}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    add_agents(None, agents, url)
+    procs, bases = [], []
+    for i in range(count):
+        port = free_port()
+        env = {**os.environ, "TANDEM_DATABASE_URL": url, "TANDEM_REDIS_URL": REDIS, "TANDEM_RATE_LIMIT": "false",
+               "TANDEM_INTENT_MODEL": "false", "TANDEM_ENV": "test",
+               "TANDEM_DATA_DIR": tempfile.mkdtemp(prefix=f"tandem-load-r{i}-")}
+        procs.append(subprocess.Popen([sys.executable, "-m", "tandem", "serve", "--host", "127.0.0.1", "--port",
+                                       str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        bases.append(f"http://127.0.0.1:{port}")
+    for base in bases:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"replica {base} did not start")
+    return procs, bases, name
+
+
+def drop_database(name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def add_agents(data: Path | None, count: int, database_url: str | None = None) -> None:
     """Create load-test agents in the server's database (all topics, senior, English, capacity 4)."""
     from tandem.core.settings import Settings
     from tandem.domain.skills import Tier, Topic
     from tandem.services import agents
     from tandem.services.bootstrap import build_services
+    from tandem.storage.db import migrate
 
-    services = build_services(Settings(data_dir=data, demo=True, intent_model=False))
+    settings = (Settings(database_url=database_url, env="test", intent_model=False) if database_url
+                else Settings(data_dir=data or Path("var"), demo=True, intent_model=False))
+    services = build_services(settings)
+    if database_url:
+        migrate(services.db.engine)
     with services.work() as work:
         for i in range(count):
             agent = agents.create(work, email=f"load{i}@agents.example", name=f"Load {i}", password=PASSWORD,
@@ -132,18 +187,18 @@ async def agent(base: str, ws_base: str, i: int, offers: dict[str, float], stop:
                                         headers=auth)
 
 
-async def escalations(base: str, count: int, rate: float, offers: dict[str, float]) -> list[float]:
+async def escalations(bases: list[str], count: int, rate: float, offers: dict[str, float]) -> list[float]:
     asked: dict[str, float] = {}
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        async def one() -> None:
-            conv = (await http.post("/api/conversations", json={"language": "en"})).json()
+    async with httpx.AsyncClient(timeout=30) as http:
+        async def one(base: str) -> None:
+            conv = (await http.post(base + "/api/conversations", json={"language": "en"})).json()
             asked[conv["id"]] = time.perf_counter()
-            await http.post(f"/api/conversations/{conv['id']}/handoff",
+            await http.post(f"{base}/api/conversations/{conv['id']}/handoff",
                             headers={"X-Conversation-Token": conv["token"]})
 
         tasks = []
-        for _ in range(count):
-            tasks.append(asyncio.create_task(one()))
+        for k in range(count):
+            tasks.append(asyncio.create_task(one(bases[k % len(bases)])))
             await asyncio.sleep(1 / rate)
         await asyncio.gather(*tasks)
     deadline = time.perf_counter() + 30
@@ -152,7 +207,8 @@ async def escalations(base: str, count: int, rate: float, offers: dict[str, floa
     return [(offers[c] - t) * 1000 for c, t in asked.items() if c in offers]
 
 
-async def run(args: argparse.Namespace, base: str) -> list[dict[str, Any]]:
+async def run(args: argparse.Namespace, bases: list[str]) -> list[dict[str, Any]]:
+    base = bases[0]
     ws_base = base.replace("http://", "ws://")
     results = []
     replies: list[float] = []
@@ -163,13 +219,15 @@ async def run(args: argparse.Namespace, base: str) -> list[dict[str, Any]]:
                     "concurrent_chats": args.customers, "think_s": args.think})
     offers: dict[str, float] = {}
     stop = asyncio.Event()
-    agent_tasks = [asyncio.create_task(agent(base, ws_base, i, offers, stop)) for i in range(args.agents)]
+    homes = [bases[i % len(bases)] for i in range(args.agents)]
+    agent_tasks = [asyncio.create_task(agent(home, home.replace("http://", "ws://"), i, offers, stop))
+                   for i, home in enumerate(homes)]
     await asyncio.sleep(2)
     t0 = time.perf_counter()
-    latencies = await escalations(base, args.escalations, args.rate, offers)
+    latencies = await escalations(bases, args.escalations, args.rate, offers)
     results.append({**summary("escalation_to_offer_on_agent_socket", latencies, time.perf_counter() - t0),
                     "escalations": args.escalations, "offered": len(latencies), "rate_per_s": args.rate,
-                    "agents": args.agents})
+                    "agents": args.agents, "mode": f"scaled x{len(bases)}" if args.scaled else "embedded"})
     stop.set()
     await asyncio.gather(*agent_tasks, return_exceptions=True)
     return results
@@ -183,16 +241,25 @@ def main() -> None:
     p.add_argument("--escalations", type=int, default=200)
     p.add_argument("--rate", type=float, default=200.0, help="escalations per second")
     p.add_argument("--agents", type=int, default=50)
+    p.add_argument("--scaled", type=int, default=0, help="replicas on PostgreSQL + Redis (0: embedded demo)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="tandem-load-"))
-    port = free_port()
-    proc = start_server(data, port, args.agents)
+    database = None
+    if args.scaled:
+        procs, bases, database = start_replicas(args.scaled, args.agents)
+    else:
+        data = Path(tempfile.mkdtemp(prefix="tandem-load-"))
+        port = free_port()
+        procs, bases = [start_server(data, port, args.agents)], [f"http://127.0.0.1:{port}"]
     try:
-        results = asyncio.run(run(args, f"http://127.0.0.1:{port}"))
+        results = asyncio.run(run(args, bases))
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(10)
+        if database:
+            drop_database(database)
     for r in results:
         print(json.dumps(r) if args.json else "  ".join(f"{k}={v}" for k, v in r.items()))
 
