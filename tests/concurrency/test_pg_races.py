@@ -57,6 +57,9 @@ class _NullBus:
     def publish(self, topic: str, event: dict) -> None:  # type: ignore[type-arg]
         return None
 
+    def publish_many(self, events: list) -> None:  # type: ignore[type-arg]
+        return None
+
 
 @pytest.fixture
 def pg_services(pg_database: str, tmp_path: Path) -> Iterator[Services]:

@@ -91,3 +91,35 @@ def test_listener_reconnects_and_subscribers_resync(redis_url: str) -> None:
             await b.stop()
 
     asyncio.run(scenario())
+
+
+def test_a_unit_of_works_events_go_in_one_pipeline_in_order(redis_url: str) -> None:
+    async def scenario() -> None:
+        a, b = _buses(redis_url)
+        await a.start()
+        await b.start()
+        try:
+            conv, agent = b.subscribe("conv:c1"), b.subscribe("agent:a1")
+            batch = [("conv:c1", {"type": "message", "message": {"seq": 1}}), ("agent:a1", {"type": "offer"}),
+                     ("conv:c1", {"type": "state", "state": "with_human"})]
+            await asyncio.to_thread(a.publish_many, batch)
+            got = [await asyncio.wait_for(conv.get(), 5), await asyncio.wait_for(conv.get(), 5)]
+            assert got == [batch[0], batch[2]]  # in order within the topic
+            assert await asyncio.wait_for(agent.get(), 5) == batch[1]
+            a.publish_many([])  # nothing to send: no round trip, no error
+        finally:
+            await a.stop()
+            await b.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_failed_pipeline_tells_local_subscribers_to_resync(redis_url: str) -> None:
+    async def scenario() -> None:
+        bus = RedisBus("redis://127.0.0.1:1/0", channel="tandem:test:down")  # nothing listens there
+        sub = bus.subscribe("conv:c1")
+        await asyncio.to_thread(bus.publish_many, [("conv:c1", {"type": "x"}), ("conv:c1", {"type": "y"})])
+        with pytest.raises(OverflowError):
+            await asyncio.wait_for(sub.get(), 5)
+
+    asyncio.run(scenario())

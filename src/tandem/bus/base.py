@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 Event = dict[str, Any]
@@ -19,6 +20,10 @@ class Bus(Protocol):
     """Publish from any thread; subscribe from the event loop."""
 
     def publish(self, topic: str, event: Event) -> None: ...
+
+    def publish_many(self, events: Sequence[tuple[str, Event]]) -> None:
+        """Publish a unit of work's events in order (one round trip where the transport allows)."""
+        ...
 
     def subscribe(self, *topics: str) -> Subscription: ...
 

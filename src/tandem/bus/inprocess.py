@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 
 from tandem.bus.base import Event
 
@@ -49,6 +50,10 @@ class InProcessBus:
             subs = list(self._subs.get(topic, ()))
         for sub in subs:
             sub.loop.call_soon_threadsafe(sub.deliver, topic, event)
+
+    def publish_many(self, events: Sequence[tuple[str, Event]]) -> None:
+        for topic, event in events:
+            self.publish(topic, event)
 
     def subscribe(self, *topics: str) -> InProcessSubscription:
         sub = InProcessSubscription(self, topics)

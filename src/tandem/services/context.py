@@ -51,7 +51,6 @@ class Services:
         with self.db.transaction() as session:
             work = Work(session=session, now=self.clock.now())
             yield work
-        for topic, event in work.events:
-            self.bus.publish(topic, event)
+        self.bus.publish_many(work.events)
         if any(topic == "queue" for topic, _ in work.events):
             self.on_queue_change()
