@@ -54,20 +54,24 @@ def summary(name: str, ms: list[float], seconds: float) -> dict[str, Any]:
             "per_s": round(len(ms) / seconds, 1) if seconds else None}
 
 
+def wait_healthy(base: str, proc: subprocess.Popen[bytes]) -> None:
+    """Wait up to a minute for /healthz to answer; kill the process and exit if it never does."""
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"server {base} did not start")
+
+
 def start_server(data: Path, port: int, agents: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TANDEM_RATE_LIMIT": "false", "CI": "true"}
     proc = subprocess.Popen([sys.executable, "-m", "tandem", "demo", "--port", str(port), "--data-dir", str(data),
                              "--no-browser"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise SystemExit("server did not start")
+    wait_healthy(base, proc)
     add_agents(data, agents)
     # measure the assistant as deployed: wait until the intent classifier has trained (or loaded from cache)
     for _ in range(600):
@@ -101,15 +105,8 @@ def start_replicas(count: int, agents: int) -> tuple[list[subprocess.Popen[bytes
         procs.append(subprocess.Popen([sys.executable, "-m", "tandem", "serve", "--host", "127.0.0.1", "--port",
                                        str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         bases.append(f"http://127.0.0.1:{port}")
-    for base in bases:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit(f"replica {base} did not start")
+    for base, proc in zip(bases, procs, strict=True):
+        wait_healthy(base, proc)
     return procs, bases, name
 
 
