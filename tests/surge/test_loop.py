@@ -272,3 +272,29 @@ def test_on_my_way_counts_as_supply(services: Services, synth: Any) -> None:
     synth.clock.advance(notify.ACK_WINDOW_S)  # an answer that never turned into a login stops counting
     synth.set_online(0)
     assert synth.step().pending == 0
+
+
+class _QuietNowBusyNext(surge.Forecaster):
+    """Nothing expected this hour, a peak forecast for the next one."""
+
+    def expected(self, work: Any) -> float | None:
+        return 0.0
+
+    def expected_next(self, work: Any) -> float | None:
+        return 60.0
+
+
+def test_release_keeps_the_agents_the_next_hour_needs(services: Services, synth: Any) -> None:
+    import math
+
+    synth.loop.forecaster = _QuietNowBusyNext()
+    synth.agents(10)
+    with services.work() as work:
+        reading = surge.measure(work, services.settings, synth.loop.forecaster, None)
+    assert reading.required == 0 and reading.next_demand == 60.0
+    keep = reading.need(reading.next_demand / surge.INTERVAL_MINUTES)
+    assert 1 <= keep <= 7  # the next hour needs some of the ten, not all of them
+    band = max(surge.CONTROL.release_min, math.ceil(surge.CONTROL.release_margin * keep))
+    synth.step()
+    released = synth.step().released
+    assert released == 10 - keep - band // 2  # not 9, as with nothing forecast (see above)

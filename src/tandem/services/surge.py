@@ -5,10 +5,9 @@ requirement for the larger of forecast and observed demand, raised to everyone i
 work + customers waiting) and by a boost that grows one agent per look while the last half hour's abandonment is
 over 5% with people waiting (carried from look to look in the state row), against the agents online plus those
 who answered a surge notice with "on my way" (`notify.acknowledge`), with the engine's hysteresis. When the
-supply stays above the requirement by more than the dead-band for `release_hold` looks with nobody waiting, the
-longest-online idle agents get a release notice ("you may log off"), as in the simulator. The simulator's
-forecast over the next hour (`forecast_hold`) and its estimate of sessions about to end are not live: the
-release keeps the current requirement plus the band.
+supply stays above what this hour and the next hour's forecast need by more than the dead-band for
+`release_hold` looks with nobody waiting, the longest-online idle agents get a release notice ("you may log
+off"), as in the simulator. The simulator's estimate of sessions about to end is not live.
 
 Only the process holding the dispatcher lease writes a state; every replica reads the latest row, so offers
 carry the same bonus wherever they are made. A state older than STALE_AFTER_S pays no bonus: a surge that is no
@@ -82,6 +81,17 @@ class Reading:
     waiting: int = 0
     recent_requests: int = 0
     recent_abandoned: int = 0
+    # the next interval's forecast human demand (None without a forecast) and the staffing inputs, so the
+    # release decision can keep the agents the next hour will need
+    next_demand: float | None = None
+    model: ServiceModel | None = None
+    target: StaffingTarget | None = None
+
+    def need(self, rate_per_minute: float) -> int:
+        """Least agents for a human-demand rate (per minute), on this reading's staffing inputs."""
+        if self.model is None or self.target is None:
+            return self.required
+        return agents_needed(rate_per_minute * INTERVAL_MINUTES, INTERVAL_MINUTES, self.model, self.target)
 
 
 def _naive_utc(ts: float) -> datetime:
@@ -129,6 +139,14 @@ class Forecaster:
             return None
         return float(model.expected(utc(work.now).date())[_slot(work.now)])
 
+    def expected_next(self, work: Work) -> float | None:
+        """Arrivals forecast for the next interval (the first of tomorrow after the last of today)."""
+        model = self.model(work)
+        if model is None:
+            return None
+        nxt = utc(work.now + INTERVAL_MINUTES * 60.0)
+        return float(model.expected(nxt.date())[_slot(work.now + INTERVAL_MINUTES * 60.0)])
+
 
 def observed_arrivals(work: Work) -> float:
     """Arrivals in the last OBSERVED_WINDOW_S, scaled to one interval."""
@@ -174,12 +192,15 @@ def measure(work: Work, settings: Settings, forecaster: Forecaster, previous: Su
     demand = human_demand(arrivals, contained)
     handle_s = queue.mean_handle_seconds(work, settings.assumed_handle_time_s)
     target = StaffingTarget(settings.surge_service_level, settings.surge_target_s, settings.surge_max_abandon)
-    required = agents_needed(demand, INTERVAL_MINUTES, staffing_model(work, settings, handle_s), target)
+    model = staffing_model(work, settings, handle_s)
+    required = agents_needed(demand, INTERVAL_MINUTES, model, target)
     online, free = online_agents(work)
     start = _epoch(utc(work.now).date()) + _slot(work.now) * INTERVAL_MINUTES * 60.0
     busy, waiting, requests, abandoned = queue_signals(work)
+    ahead = forecaster.expected_next(work)
+    next_demand = human_demand(ahead, contained) if ahead is not None else None
     return Reading(start, arrivals, source, contained, demand, handle_s, required, online, free, busy, waiting,
-                   requests, abandoned)
+                   requests, abandoned, next_demand, model, target)
 
 
 def queue_signals(work: Work) -> tuple[int, int, int, int]:
@@ -238,10 +259,15 @@ def record(work: Work, reading: Reading, release: bool = True) -> tuple[SurgeSta
     fresh = before is not None and work.now - before.at <= STALE_AFTER_S
     carried = ControlState(previous, before.boost, before.surplus_looks) if fresh and before else ControlState()
     pending = notify.acknowledged_pending(work)
-    signals = Signals(None, reading.demand / INTERVAL_MINUTES, reading.online, pending, reading.busy,
-                      reading.waiting, reading.recent_requests, reading.recent_abandoned)
-    # the requirement for the reading's demand is already exact Erlang-A: the controller adds the live feedback
-    decision = control(signals, lambda _rate: reading.required, carried, CONTROL)
+    rate = reading.demand / INTERVAL_MINUTES
+    hold = reading.next_demand / INTERVAL_MINUTES if reading.next_demand is not None else None
+    signals = Signals(None, rate, reading.online, pending, reading.busy, reading.waiting, reading.recent_requests,
+                      reading.recent_abandoned, forecast_hold=hold)
+
+    def need(r: float) -> int:  # the reading's own requirement for its demand, Erlang-A for the next hour's
+        return reading.required if r == rate else reading.need(r)
+
+    decision = control(signals, need, carried, CONTROL)
     level, looks = decision.level, decision.state.surplus_looks
     released = idle_agents(work, decision.release) if release else []
     if released:
