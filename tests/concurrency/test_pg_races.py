@@ -60,6 +60,8 @@ class _NullBus:
     def publish_many(self, events: list) -> None:  # type: ignore[type-arg]
         return None
 
+    healthy = True
+
 
 @pytest.fixture
 def pg_services(pg_database: str, tmp_path: Path) -> Iterator[Services]:

@@ -123,3 +123,29 @@ def test_a_failed_pipeline_tells_local_subscribers_to_resync(redis_url: str) -> 
             await asyncio.wait_for(sub.get(), 5)
 
     asyncio.run(scenario())
+
+
+def test_the_bus_is_healthy_only_while_its_listener_is_subscribed(redis_url: str) -> None:
+    async def scenario() -> None:
+        a, _ = _buses(redis_url)
+        assert a.healthy is False  # not started
+        await a.start()
+        try:
+            assert a.healthy is True
+            killer = redis.Redis.from_url(redis_url)
+            for client in killer.client_list():
+                if client.get("name") == a.client_name:
+                    killer.client_kill_filter(_id=client["id"])
+            killer.close()
+            deadline = time.monotonic() + 5
+            while a.healthy and time.monotonic() < deadline:  # the listener notices the cut
+                await asyncio.sleep(0.05)
+            assert a.healthy is False
+            deadline = time.monotonic() + 10
+            while not a.healthy and time.monotonic() < deadline:  # ... and subscribes again
+                await asyncio.sleep(0.05)
+            assert a.healthy is True
+        finally:
+            await a.stop()
+
+    asyncio.run(scenario())

@@ -230,6 +230,8 @@ def test_database_outage_answers_503_and_recovers_without_restart(
                 assert r.headers["Retry-After"] == "2"
                 assert r.json()["error"]["code"] == "unavailable"
             answered_503_in = time.monotonic() - cut
+            ready = http.get("/readyz")  # a load balancer takes the replica out meanwhile
+            assert ready.status_code == 503 and ready.json()["database"] != "ok", ready.text
 
             proxy.restore()
             restored = time.monotonic()
@@ -241,6 +243,7 @@ def test_database_outage_answers_503_and_recovers_without_restart(
                 time.sleep(0.1)
             recovered_in = time.monotonic() - restored
             assert http.post("/api/conversations", json={"language": "en"}).status_code == 201
+            assert http.get("/readyz").json() == {"ready": True, "database": "ok", "bus": "ok"}
             assert a.proc.poll() is None  # the same process, no restart
         print(f"\nthree requests answered 503 in {answered_503_in:.2f}s; recovered {recovered_in:.2f}s after restore")
     finally:

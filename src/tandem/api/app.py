@@ -212,13 +212,36 @@ def _install_pages(app: FastAPI) -> None:
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/help/{article_id}", _help, include_in_schema=False, methods=["GET"])
-    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness and readiness")
+    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness")
+    app.add_api_route("/readyz", _readyz, methods=["GET"], tags=["ops"],
+                      summary="Readiness: the database answers and the event bus is connected")
 
 
 def _healthz(request: Request) -> dict[str, Any]:
     assistant = request.app.state.services.assistant
     return {"ok": True, "version": __version__,
             "intent_classifier_ready": bool(getattr(assistant, "classifier_ready", False))}
+
+
+READY_TIMEOUT_S = 2.0
+
+
+async def _readyz(request: Request) -> JSONResponse:
+    """200 when this replica can serve: a `SELECT 1` within READY_TIMEOUT_S and a connected bus; else 503
+    naming what failed, so a load balancer stops sending traffic here until it recovers."""
+    services: Services = request.app.state.services
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.wait_for(run_in_threadpool(services.db.ping), READY_TIMEOUT_S)
+        checks["database"] = "ok"
+    except TimeoutError:
+        checks["database"] = f"no answer within {READY_TIMEOUT_S:g} s"
+    except Exception as exc:  # any failure to reach it: report the kind, never the URL or credentials
+        checks["database"] = f"unreachable ({exc.__class__.__name__})"
+    checks["bus"] = "ok" if services.bus.healthy else "disconnected (events between replicas are not flowing)"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503,
+                        headers=None if ready else {"Retry-After": "2"})
 
 
 async def _help(request: Request, article_id: str) -> HTMLResponse:

@@ -51,6 +51,10 @@ class InProcessBus:
         for sub in subs:
             sub.loop.call_soon_threadsafe(sub.deliver, topic, event)
 
+    @property
+    def healthy(self) -> bool:
+        return True  # nothing outside the process can fail
+
     def publish_many(self, events: Sequence[tuple[str, Event]]) -> None:
         for topic, event in events:
             self.publish(topic, event)

@@ -93,6 +93,11 @@ class RedisBus:
         # events may have been missed since the last subscribe: resync local subscribers on the next one
         self._gap = False
 
+    @property
+    def healthy(self) -> bool:
+        """The listener is subscribed and has not lost its connection since (events from others arrive)."""
+        return self._connected is not None and self._connected.is_set() and not self._gap
+
     # publishing (any thread) -------------------------------------------------------------------------------
 
     def publish(self, topic: str, event: Event) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -123,6 +123,11 @@ class Database:
         turns = write_turns(self.url).transaction() if self.is_sqlite else nullcontext()
         with turns, self._sessions() as session, session.begin():
             yield session
+
+    def ping(self) -> None:
+        """One `SELECT 1` on a pooled connection; raises when the database cannot answer."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()
