@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,7 +28,16 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", write_turns(url).before_execute)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    given = make_url(url).query
+    bounded = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in given}  # the URL's own values win
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=bounded)
+
+
+# libpq settings so that a database that stops answering is noticed in seconds, not at the kernel's TCP timeouts:
+# a connection attempt gives up after connect_timeout, and an idle or waiting connection whose peer vanished is
+# declared dead after keepalives_idle + keepalives_interval x keepalives_count (about 25 s)
+PG_CONNECT_DEFAULTS: dict[str, int] = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10,
+                                       "keepalives_interval": 5, "keepalives_count": 3}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
