@@ -102,27 +102,25 @@ class RedisBus:
 
     def publish(self, topic: str, event: Event) -> None:
         """Send one event to every replica. Never raises: the write it reports is already committed."""
-        payload = json.dumps({"t": topic, "e": event}, separators=(",", ":"), default=str)
-        try:
-            self._pub.publish(self.channel, payload)
-        except redis.RedisError as exc:
-            # the event is lost for live listeners; local ones resync now, remote ones when their
-            # listener notices the outage and reconnects
-            log.warning("redis publish failed (%s); local subscribers resync", exc.__class__.__name__)
-            self._resync_all()
+        self.publish_many([(topic, event)])
 
     def publish_many(self, events: Sequence[tuple[str, Event]]) -> None:
-        """Send a unit of work's events in one round trip (a pipeline, in order). Never raises, like publish."""
-        if len(events) < 2:
-            for topic, event in events:
-                self.publish(topic, event)
+        """Send a unit of work's events to every replica in one round trip (a pipeline, in order). Never raises."""
+        if not events:
             return
-        pipe = self._pub.pipeline(transaction=False)
-        for topic, event in events:
-            pipe.publish(self.channel, json.dumps({"t": topic, "e": event}, separators=(",", ":"), default=str))
+        payloads = [json.dumps({"t": topic, "e": event}, separators=(",", ":"), default=str)
+                    for topic, event in events]
         try:
-            pipe.execute()
+            if len(payloads) == 1:
+                self._pub.publish(self.channel, payloads[0])
+            else:
+                pipe = self._pub.pipeline(transaction=False)
+                for payload in payloads:
+                    pipe.publish(self.channel, payload)
+                pipe.execute()
         except redis.RedisError as exc:
+            # the events are lost for live listeners; local ones resync now, remote ones when their
+            # listener notices the outage and reconnects
             log.warning("redis publish failed (%s); local subscribers resync", exc.__class__.__name__)
             self._resync_all()
 
