@@ -70,8 +70,9 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) ->
     )
     if still_waiting.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    conv = conversations.get(work, entry.conversation_id)
-    work.session.refresh(conv)
+    # one read that also overwrites a copy this session already held (the UPDATE above bypassed it)
+    conv = work.session.get(Conversation, entry.conversation_id, populate_existing=True)
+    assert conv is not None  # the UPDATE just matched it
     if conv.state == C.WAITING_HUMAN.value:
         conversations.transition(work, conv, C.OFFERED)
     offer = Offer(
