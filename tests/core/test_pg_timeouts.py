@@ -48,9 +48,10 @@ def _ping_seconds(url: str) -> float:
 
 def test_connecting_to_a_silent_server_gives_up_after_the_default_timeout(black_hole: int) -> None:
     took = _ping_seconds(f"postgresql+psycopg://postgres@127.0.0.1:{black_hole}/x")
-    assert PG_CONNECT_DEFAULTS["connect_timeout"] - 0.5 <= took < PG_CONNECT_DEFAULTS["connect_timeout"] + 3
+    # it gives up (without a timeout it waits forever), and at the default, not at some other limit
+    assert PG_CONNECT_DEFAULTS["connect_timeout"] - 0.5 <= took < PG_CONNECT_DEFAULTS["connect_timeout"] + 10
 
 
 def test_the_urls_own_connect_timeout_wins(black_hole: int) -> None:
     took = _ping_seconds(f"postgresql+psycopg://postgres@127.0.0.1:{black_hole}/x?connect_timeout=1")
-    assert took < 3
+    assert took < PG_CONNECT_DEFAULTS["connect_timeout"] - 0.5  # 1 s from the URL, not the 5 s default

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from tandem.core.clock import FakeClock
 from tandem.demo.agents import seed_agents
 from tandem.domain.conversation import Author
 from tandem.domain.presence import Presence
@@ -36,7 +35,7 @@ def offers(services: Services) -> int:
         return int(work.session.scalar(select(func.count()).select_from(Offer)) or 0)
 
 
-def deposed_pair(services: Services, clock: FakeClock) -> tuple[Lease, Lease]:
+def deposed_pair(services: Services) -> tuple[Lease, Lease]:
     """`old` took the lease, stopped renewing (frozen), and `new` took over after the TTL."""
     old, new = Lease(services.db, "dispatcher", ttl_s=0.2), Lease(services.db, "dispatcher", ttl_s=30)
     assert old.acquire()
@@ -46,10 +45,9 @@ def deposed_pair(services: Services, clock: FakeClock) -> tuple[Lease, Lease]:
     return old, new
 
 
-def test_a_deposed_dispatcher_pass_makes_no_offer_and_the_new_leader_does(services: Services,
-                                                                         clock: FakeClock) -> None:
+def test_a_deposed_dispatcher_pass_makes_no_offer_and_the_new_leader_does(services: Services) -> None:
     cid = waiting_customer_and_free_agent(services)
-    old, new = deposed_pair(services, clock)
+    old, new = deposed_pair(services)
     assert old.token is not None  # it does not know yet: it still believes it leads
     events: list[tuple[str, object]] = []
     services.bus.publish = lambda topic, event: events.append((topic, event))  # type: ignore[method-assign]
@@ -62,14 +60,14 @@ def test_a_deposed_dispatcher_pass_makes_no_offer_and_the_new_leader_does(servic
     assert dispatch.tick(services, lease=new) == 1 and offers(services) == 1
 
 
-def test_a_pass_with_nothing_to_do_needs_no_fence(services: Services, clock: FakeClock) -> None:
-    old, _ = deposed_pair(services, clock)
+def test_a_pass_with_nothing_to_do_needs_no_fence(services: Services) -> None:
+    old, _ = deposed_pair(services)
     assert dispatch.tick(services, lease=old) == 0  # nothing written: nothing to roll back, no lock taken
     assert old.token is not None
 
 
-def test_fence_checks_the_token_of_this_tenure(services: Services, clock: FakeClock) -> None:
-    old, new = deposed_pair(services, clock)
+def test_fence_checks_the_token_of_this_tenure(services: Services) -> None:
+    old, new = deposed_pair(services)
     with services.db.transaction() as session:
         fence(session, new)
     with services.db.transaction() as session, pytest.raises(LeaseLost):
