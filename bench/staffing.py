@@ -28,15 +28,15 @@ ERLANGS = (30, 300, 1000, 2000)
 def naive_erlang_a(lam: float, n: int, handle: float, patience: float, seconds: float) -> tuple[float, ...]:
     """Return (P(wait), P(abandon), SL) by walking the truncated birth–death chain state by state."""
     mu, theta = 1.0 / handle, 1.0 / patience
-    weights, log_w, j = [], 0.0, 0
+    weights, log_w, top, j = [], 0.0, 0.0, 0
     while True:
         weights.append(log_w)
+        top = max(top, log_w)  # the running maximum: one comparison a state, so the walk stays linear
         death = min(j + 1, n) * mu + max(j + 1 - n, 0) * theta
         log_w += math.log(lam / death)
         j += 1
-        if j > n and lam < death and log_w < max(weights) - 40:
+        if j > n and lam < death and log_w < top - 40:
             break
-    top = max(weights)
     probs = [math.exp(w - top) for w in weights]
     total = sum(probs)
     a, c = n * mu / theta, math.exp(-theta * seconds / 60)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from tandem.api.app import create_app
 from tandem.core.clock import FakeClock
 from tandem.demo.agents import DEMO_PASSWORD, seed_agents
-from tandem.services import quality, review
+from tandem.services import review
 from tandem.services.context import Services
 from tandem.storage.models import Conversation
 
@@ -50,9 +50,8 @@ def test_measures_by_handler_agent_and_time(client: TestClient, services: Servic
     assert (human["csat"], human["handoffs"], human["answered"]) == (4.0, 2, 2)
     assert (human["time_to_human_p50_s"], human["time_to_human_p90_s"]) == (40.0, 100.0)
     assert human["handle_time_s"] == 240.0 and human["service_level"] == 0.5
-    # pay from the offers' terms (claims carry the standard 0.80 + 0.12/min): 2 x 0.80 + 0.12 x 8 min
-    if quality.pay_source() == "offers":
-        assert human["human_pay"] == pytest.approx(2.56, abs=1e-3)
+    # pay from the earnings ledger; claims are paid the standard terms (0.80 + 0.12/min): 2 x 0.80 + 0.12 x 8 min
+    assert human["human_pay"] == pytest.approx(2.56, abs=1e-3)
     assert human["cost_per_resolution"] == pytest.approx((human["ai_cost"] + human["human_pay"]) / 2, abs=1e-3)
 
     by_agent = client.get("/api/quality/measures?by=agent", headers=sam).json()["rows"]

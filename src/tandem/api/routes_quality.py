@@ -100,8 +100,7 @@ def measures(_: SupervisorDep, services: ServicesDep,
     group, width = {"day": ("time", 86400), "hour": ("time", 3600)}.get(by, (by, width))
     with services.work() as work:
         window = quality.Window(work.now - hours * 3600, work.now + 1)
-        return {"now": work.now, "by": by, "width": width, "pay_source": quality.pay_source(),
-                "rows": quality.measures(work, window, group, width)}
+        return {"now": work.now, "by": by, "width": width, "rows": quality.measures(work, window, group, width)}
 
 
 @router.get("/api/quality/dashboard", tags=["quality"], summary="Everything the operations page draws")
@@ -111,7 +110,7 @@ def dashboard(_: SupervisorDep, services: ServicesDep, minutes: float = Query(60
         window = quality.Window(work.now - minutes * 60, work.now + 1)
         floor = quality.floor_snapshot(work, services.settings.assumed_handle_time_s)
         return {
-            "now": work.now, "width": width, "pay_source": quality.pay_source(),
+            "now": work.now, "width": width,
             "floor": {"queue_length": floor.queue_length, "longest_wait_s": round(floor.longest_wait_s, 1),
                       "agents_online": floor.agents_online, "agents_available": floor.agents_available,
                       "agents_needed": floor.agents_needed, "occupancy": floor.occupancy,

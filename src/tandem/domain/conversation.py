@@ -30,7 +30,6 @@ CONVERSATION_MOVES: dict[ConversationState, frozenset[ConversationState]] = {
     C.ABANDONED: frozenset(),
 }
 
-OPEN_STATES = frozenset({C.AI, C.WAITING_HUMAN, C.OFFERED, C.WITH_HUMAN})
 QUEUED_STATES = frozenset({C.WAITING_HUMAN, C.OFFERED})
 
 

@@ -7,7 +7,6 @@ SQLite has no percentile function.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,18 +19,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
-from tandem.domain.offer import OfferState
 from tandem.services.context import Work
-from tandem.storage.models import Base, Conversation, Handoff, Message, Offer
+from tandem.storage.models import Base, Conversation, Handoff, Message
 from tandem.storage.models_quality import OpsSample
 
 RECONTACT_WINDOW_S = 7 * 86400
 # group by the output column name: PostgreSQL would not match two copies of an expression with bound parameters
 _K: ColumnElement[Any] = literal_column("k")
 GROUPS = ("overall", "time", "channel", "intent", "handler", "agent")
-# pay for a stint without an offer (a claim from the queue): the dispatcher's standard terms
-DEFAULT_BASE_PAY = 0.80
-DEFAULT_PER_MINUTE_PAY = 0.12
 
 
 class CostSettings(BaseSettings):
@@ -183,34 +178,15 @@ def _cost_rows(work: Work, window: Window, group: str, width_s: int,
     return out
 
 
-def pay_source() -> str:
-    """'ledger' when the earnings ledger (services/earnings.py) exists, else 'offers'."""
-    have_ledger = "earnings_ledger" in Base.metadata.tables
-    return "ledger" if have_ledger and importlib.util.find_spec("tandem.services.earnings") else "offers"
-
-
 def _human_pay(work: Work, window: Window, group: str, width_s: int) -> dict[Any, float]:
-    if pay_source() == "ledger":
-        ledger = Base.metadata.tables["earnings_ledger"]
-        key = _key(group, width_s, agent=ledger.c.agent_id).label("k")
-        # the ledger stores cents; SQLAlchemy hands the sum back through its Cents type, in currency units
-        stmt = (select(key, func.sum(ledger.c.amount).label("amount"))
-                .join(Conversation, Conversation.id == ledger.c.conversation_id)
-                .where(_in_window(window), ledger.c.kind != "adjustment").group_by(_K))
-        return {row.k: float(row.amount or 0) for row in work.session.execute(stmt)}
-    # pay fixed at offer time: base + per-minute x handled minutes + surge bonus, per assigned stint
-    key = _key(group, width_s, agent=Handoff.agent_id).label("k")
-    minutes = (Handoff.closed_at - Handoff.assigned_at) / 60.0
-    pay = (func.coalesce(Offer.base_pay, DEFAULT_BASE_PAY)
-           + func.coalesce(Offer.per_minute_pay, DEFAULT_PER_MINUTE_PAY) * minutes
-           + func.coalesce(Offer.surge_bonus, 0))
-    stmt = (select(key, func.sum(pay).label("pay"))
-            .join(Conversation, Conversation.id == Handoff.conversation_id)
-            .outerjoin(Offer, and_(Offer.handoff_id == Handoff.id, Offer.agent_id == Handoff.agent_id,
-                                   Offer.state == OfferState.ACCEPTED.value))
-            .where(_in_window(window), Handoff.assigned_at.is_not(None), Handoff.closed_at.is_not(None))
-            .group_by(_K))
-    return {row.k: float(row.pay or 0) for row in work.session.execute(stmt)}
+    """Human pay from the append-only earnings ledger (review payments, stored as adjustments, excluded)."""
+    ledger = Base.metadata.tables["earnings_ledger"]
+    key = _key(group, width_s, agent=ledger.c.agent_id).label("k")
+    # the ledger stores cents; SQLAlchemy hands the sum back through its Cents type, in currency units
+    stmt = (select(key, func.sum(ledger.c.amount).label("amount"))
+            .join(Conversation, Conversation.id == ledger.c.conversation_id)
+            .where(_in_window(window), ledger.c.kind != "adjustment").group_by(_K))
+    return {row.k: float(row.amount or 0) for row in work.session.execute(stmt)}
 
 
 def _occupancy(work: Work, window: Window, group: str, width_s: int) -> dict[Any, float]:

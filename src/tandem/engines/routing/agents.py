@@ -75,10 +75,6 @@ class AgentState:
         """Return how many more conversations or offers this agent can take."""
         return self.capacity - self.load - self.pending
 
-    def can_take(self) -> bool:
-        """Return True if the agent may receive a new offer now."""
-        return self.presence is Presence.AVAILABLE and self.load + self.pending < self.capacity
-
 
 class _Bucket:
     __slots__ = ("heap", "live")

@@ -109,11 +109,6 @@ class HumanStage:
             if enabled:
                 gc.enable()
 
-    def _arm(self, conv: int) -> None:
-        if not self.armed[conv]:
-            self.armed[conv] = 1
-            heapq.heappush(self.heap, (self.deadline[conv], ABANDON, conv, 0))
-
     def _run(self) -> None:  # one flat loop: the hot path of every run
         d, router, wf = self.demand, self.router, self.workforce
         entry = d.entry.tolist()
