@@ -1,4 +1,4 @@
-"""Hostile customer text is shown as text on every page that displays it (DESIGN S5)."""
+"""Hostile customer text is shown as text on every page that displays it (S5 in docs/targets.md)."""
 
 from __future__ import annotations
 

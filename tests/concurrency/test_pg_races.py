@@ -1,4 +1,4 @@
-"""Real OS processes racing on PostgreSQL: exactly one accept or claim wins; capacity holds (DESIGN R5)."""
+"""Real OS processes racing on PostgreSQL: exactly one accept or claim wins; capacity holds (R5 in docs/targets.md)."""
 
 from __future__ import annotations
 

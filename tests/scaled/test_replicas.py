@@ -1,4 +1,4 @@
-"""Two real `tandem serve` replicas on loopback sharing PostgreSQL and Redis (DESIGN §5, R5, R7, R8).
+"""Two real `tandem serve` replicas on loopback sharing PostgreSQL and Redis (docs/targets.md: R5, R7, R8).
 
 Each test starts its own replicas on a fresh database and finishes in well under a minute.
 """

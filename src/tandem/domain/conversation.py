@@ -1,4 +1,4 @@
-"""Conversation lifecycle (DESIGN §2)."""
+"""Conversation lifecycle."""
 
 from __future__ import annotations
 

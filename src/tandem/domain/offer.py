@@ -1,4 +1,4 @@
-"""Offer lifecycle (DESIGN §2): a reservation of one conversation for one agent."""
+"""Offer lifecycle: a reservation of one conversation for one agent."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Agent presence lifecycle (DESIGN §2): offline -> available <-> away, and back to offline."""
+"""Agent presence lifecycle: offline -> available <-> away, and back to offline."""
 
 from __future__ import annotations
 

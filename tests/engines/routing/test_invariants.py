@@ -1,4 +1,4 @@
-"""DESIGN §3 invariants 1-4 under random sequences of everything that can happen to the router.
+"""Invariants 1-4 (docs/targets.md) under random sequences of everything that can happen to the router.
 
 The test keeps its own model of offers, assignments and exclusions (built only from what the router returned)
 and an independent, brute-force eligibility rule written from docs/routing.md, then checks after every step:

@@ -12,7 +12,7 @@ from tandem.engines.staffing.erlang_a import erlang_a
 from tandem.engines.staffing.model import ServiceModel
 
 GRID = [
-    (10.0, 3.0, 2.0, 32),  # the DESIGN check case
+    (10.0, 3.0, 2.0, 32),  # the Erlang-A check case of docs/staffing.md
     (2.0, 1.0, 0.5, 2),
     (50.0, 1.0, 5.0, 45),  # overloaded-ish with long patience
     (100.0, 2.0, 0.4, 240),  # overloaded, impatient

@@ -1,6 +1,6 @@
 """When the assistant hands a conversation to a human, and why: rules in code, checked in a fixed order.
 
-An explicit request always escalates (DESIGN §3 invariant 2); nothing a model says, and nothing written in the
+An explicit request always escalates (invariant 2 in docs/targets.md); nothing a model says, and nothing written in the
 conversation, can prevent it. The other rules catch customers the assistant is failing: low confidence twice,
 frustration, loops, failed actions, and sensitive situations that need a senior person.
 """

@@ -1,6 +1,6 @@
 """Recognise an explicit request for a human, in many languages, with rules in code (no model).
 
-A request for a human must always reach the queue (DESIGN §3 invariant 2), so this check runs before any
+A request for a human must always reach the queue (invariant 2 in docs/targets.md), so this check runs before any
 model and cannot be switched off by conversation text. It favours precision on mentions ("your agent was
 rude", "the delivery person") and honours negation ("I don't want to talk to a human").
 """
