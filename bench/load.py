@@ -128,7 +128,7 @@ def add_agents(data: Path | None, count: int, database_url: str | None = None) -
     from tandem.storage.db import migrate
 
     settings = (Settings(database_url=database_url, env="test", intent_model=False) if database_url
-                else Settings(data_dir=data or Path("var"), demo=True, intent_model=False))
+                else Settings(data_dir=data or Path("var"), env="test", demo=True, intent_model=False))
     services = build_services(settings)
     if database_url:
         migrate(services.db.engine)

@@ -44,9 +44,16 @@ def test_an_agent_opts_in_and_answers_on_my_way(alerts_server: tuple[str, Path],
     page.fill("#webhook", "ftp://not-a-webhook")
     page.click("#save")
     page.locator("#error", has_text="webhook_url").wait_for(timeout=10_000)  # the server's message
+    page.fill("#webhook", "https://93.184.216.34/hook")  # a public address: no DNS needed, never called here
+    page.click("#save")
+    page.locator("#secret", has_text="whsec_").wait_for(timeout=10_000)  # the agent's own secret, shown once
+    page.reload()
+    page.locator("#app").wait_for(timeout=10_000)
+    assert page.locator("#secret-box").is_hidden()
     page.fill("#webhook", "")
     page.click("#save")
     page.locator("#saved", has_text="Saved").wait_for(timeout=10_000)
+    assert page.locator("#secret-box").is_hidden()
 
     db = Database(f"sqlite:///{(folder / 'tandem.sqlite3').resolve()}")
     try:

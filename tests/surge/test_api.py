@@ -48,7 +48,8 @@ def test_status_history_and_current_follow_the_loop(client: TestClient, auth: An
 
 def test_opt_in_and_notices_are_per_agent(client: TestClient, auth: Any, services: Services) -> None:
     ana, ben = auth("ana"), auth("ben")
-    assert client.get("/api/surge/notifications", headers=ana).json() == {"opted_in": False, "webhook_url": None}
+    assert client.get("/api/surge/notifications", headers=ana).json() == {"opted_in": False, "webhook_url": None,
+                                                                         "has_webhook_secret": False}
     r = client.put("/api/surge/notifications", json={"opted_in": True, "webhook_url": "ftp://x"}, headers=ana)
     assert r.status_code == 422
     r = client.put("/api/surge/notifications", json={"opted_in": True}, headers=ana)

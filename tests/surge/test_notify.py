@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -19,7 +20,7 @@ from tandem.domain.presence import Presence
 from tandem.services import notify, surge
 from tandem.services.context import Services
 from tandem.storage.models import Agent
-from tandem.storage.models_surge import SurgeNotice
+from tandem.storage.models_surge import AgentNotification, SurgeNotice
 
 
 class Receiver:
@@ -66,7 +67,8 @@ def receiver() -> Iterator[Receiver]:
 
 def _opt_in(services: Services, agent_id: str, url: str | None, opted_in: bool = True) -> None:
     with services.work() as work:
-        notify.put_settings(work, agent_id, opted_in=opted_in, webhook_url=url)
+        notify.put_settings(work, agent_id, opted_in=opted_in, webhook_url=url,
+                            server_secret=services.settings.secret_key)
 
 
 def _fast_sender(services: Services, **kw: Any) -> notify.WebhookSender:
@@ -116,7 +118,12 @@ def test_rise_announced_only_to_opted_in_offline_agents(services: Services, synt
     headers, body = receiver.requests[0]
     payload = json.loads(body)
     assert payload["agent_id"] == offline_hook and payload["level"] == "HIGH" and payload["bonus"] == "2.00"
-    assert headers[notify.SIGNATURE_HEADER] == notify.sign(
+    # signed with the agent's own secret, never with the server secret that also vouches for customers
+    with services.work() as work:
+        salt = work.session.get(AgentNotification, offline_hook).webhook_salt
+    agent_secret = notify.webhook_secret(services.settings.secret_key, offline_hook, salt)
+    assert headers[notify.SIGNATURE_HEADER] == notify.sign(agent_secret, headers[notify.TIMESTAMP_HEADER], body)
+    assert headers[notify.SIGNATURE_HEADER] != notify.sign(
         services.settings.secret_key, headers[notify.TIMESTAMP_HEADER], body)
     # the level holding at HIGH is no new rise: nobody is told twice
     synth.loop.sender = _fast_sender(services)
@@ -144,7 +151,7 @@ def _one_notice(services: Services, url: str) -> notify.Delivery:
                       languages=["en"], created_at=work.now)
         work.session.add(agent)
         work.session.flush()
-        notify.put_settings(work, agent.id, opted_in=True, webhook_url=url)
+        notify.put_settings(work, agent.id, opted_in=True, webhook_url=url, server_secret=services.settings.secret_key)
         deliveries = notify.announce(work, "MEDIUM", Decimal("1.00"))
     assert len(deliveries) == 1
     return deliveries[0]
@@ -178,7 +185,7 @@ def test_webhook_gives_up_on_timeouts_and_refusals(services: Services) -> None:
     try:
         with services.work() as work:
             deliveries = notify.announce(work, "HIGH", Decimal("2.00"))
-        deliveries = [notify.Delivery(d.notice_id, refusing.url, d.payload) for d in deliveries]
+        deliveries = [dataclasses.replace(d, url=refusing.url) for d in deliveries]
         assert sender.submit(deliveries[0]).result(timeout=10) == "failed"
         assert len(refusing.requests) == 1  # a 4xx is final: no retry
     finally:
@@ -262,3 +269,36 @@ def test_webhook_redirects_are_not_followed(services: Services, receiver: Receiv
 
 def test_surge_message_format() -> None:
     assert notify.surge_message("HIGH", surge.RULES.bonus[3]) == "Surge: HIGH, +$2.00 per conversation"
+
+
+def test_each_agent_gets_its_own_webhook_secret_shown_once(services: Services) -> None:
+    key = services.settings.secret_key
+    with services.work() as work:
+        for agent_id in ("agt-a", "agt-b"):
+            work.session.add(Agent(id=agent_id, email=f"{agent_id}@agents.example", name=agent_id,
+                                   password_hash="-", languages=["en"], created_at=work.now))
+        work.session.flush()
+        a = notify.put_settings(work, "agt-a", opted_in=True, webhook_url="https://a.example/h", server_secret=key)
+        b = notify.put_settings(work, "agt-b", opted_in=True, webhook_url="https://a.example/h", server_secret=key)
+        again = notify.put_settings(work, "agt-a", opted_in=False, webhook_url="https://a.example/h",
+                                    server_secret=key)
+        rotated = notify.put_settings(work, "agt-a", opted_in=True, webhook_url="https://a.example/h",
+                                      server_secret=key, rotate_secret=True)
+        shown = notify.get_settings(work, "agt-a")
+        removed = notify.put_settings(work, "agt-b", opted_in=True, webhook_url=None, server_secret=key)
+    assert a["webhook_secret"].startswith("whsec_") and len(a["webhook_secret"]) == 6 + 64
+    assert a["webhook_secret"] != b["webhook_secret"]  # same URL, different agents
+    assert again["webhook_secret"] is None and again["has_webhook_secret"]  # shown once, not on every save
+    assert rotated["webhook_secret"] not in (None, a["webhook_secret"])
+    assert "webhook_secret" not in shown and shown["has_webhook_secret"]
+    assert removed == {"opted_in": True, "webhook_url": None, "has_webhook_secret": False, "webhook_secret": None}
+
+
+def test_a_webhook_saved_without_a_secret_is_not_sent_unsigned(services: Services, receiver: Receiver) -> None:
+    sender = _fast_sender(services)
+    try:
+        delivery = dataclasses.replace(_one_notice(services, receiver.url), salt=None)
+        assert sender.submit(delivery).result(timeout=10) == "no_secret"
+    finally:
+        sender.close(wait=True)
+    assert receiver.requests == []

@@ -34,6 +34,7 @@ from tandem.api import (
     ws,
 )
 from tandem.api.ratelimit import RateLimitMiddleware
+from tandem.core import deploy
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch, review
 from tandem.services.context import Services
@@ -47,7 +48,10 @@ STATIC = resources.files("tandem.web") / "static"
 
 
 def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
-    """Build the app around ready services; the dispatcher loop runs inside this process by default."""
+    """Build the app around ready services; the dispatcher loop runs inside this process by default.
+
+    Refuses unsafe production settings (core/deploy.py), however the server was started."""
+    deploy.refuse_unsafe(services.settings)
     dispatcher = Dispatcher(services)
     surge_loop = SurgeLoop(services, dispatcher.lease)
 

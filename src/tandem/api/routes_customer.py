@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Query
 
 from tandem.api.deps import CustomerTokenDep, ServicesDep
 from tandem.api.schemas import ConversationCreate, HandoffCreate, MessageCreate, RatingCreate
+from tandem.core import keys
 from tandem.core.errors import InvalidInput, NotFound, Unauthorized
 from tandem.services import conversations, flows, queue
 from tandem.services.context import Services
@@ -18,13 +17,14 @@ router = APIRouter(prefix="/api/conversations", tags=["customer"])
 
 
 def _check_customer_ref(services: Services, ref: str | None, signature: str | None) -> str | None:
-    # the company's site vouches for its logged-in customer with an HMAC; the demo trusts the widget
+    # the company's site vouches for its logged-in customer with an HMAC under the customer-identity key (derived
+    # from TANDEM_SECRET_KEY, `tandem keys customer-identity`); the demo trusts the widget
     if ref is None:
         return None
     if services.settings.demo and signature is None:
         return ref
-    expected = hmac.new(services.settings.secret_key.encode(), ref.encode(), hashlib.sha256).hexdigest()
-    if not signature or not hmac.compare_digest(expected.encode(), signature.encode()):
+    key = keys.derive(services.settings.secret_key, keys.Purpose.CUSTOMER_IDENTITY)
+    if not keys.verify(key, ref.encode(), signature):
         raise Unauthorized("customer_ref needs a valid signature")
     return ref
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -237,9 +238,13 @@ async def review_page() -> FileResponse:
 
 # ---- Prometheus ----
 
-def _metrics_auth(authorization: Annotated[str | None, Header()] = None) -> None:
-    token = quality.CostSettings().metrics_token
-    if token and authorization != f"Bearer {token}":
+def _metrics_auth(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    token = services.settings.metrics_token
+    if token is None or not token.get_secret_value():
+        return  # open: `tandem check-deploy` and a production start refuse this
+    # constant time: a byte-by-byte comparison would let a client find the token one character at a time
+    expected = f"Bearer {token.get_secret_value()}".encode()
+    if not hmac.compare_digest(expected, (authorization or "").encode()):
         raise Unauthorized("send 'Authorization: Bearer <TANDEM_METRICS_TOKEN>'")
 
 

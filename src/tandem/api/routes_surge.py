@@ -19,6 +19,8 @@ router = APIRouter(prefix="/api/surge", tags=["surge"])
 class NotificationSettings(BaseModel):
     opted_in: bool
     webhook_url: str | None = Field(default=None, max_length=500)
+    # a new signing secret for the same URL (the old one stops working at once)
+    rotate_secret: bool = False
 
 
 @router.get("/current", summary="The surge level and bonus an offer made now carries")
@@ -66,7 +68,8 @@ def put_notifications(body: NotificationSettings, agent: AgentDep, services: Ser
     production = services.settings.env == "production"
     url = notify.check_webhook_url(body.webhook_url, https_only=production, public_only=production)
     with services.work() as work:
-        return notify.put_settings(work, agent.id, opted_in=body.opted_in, webhook_url=url)
+        return notify.put_settings(work, agent.id, opted_in=body.opted_in, webhook_url=url,
+                                   server_secret=services.settings.secret_key, rotate_secret=body.rotate_secret)
 
 
 @router.get("/notices", summary="My latest surge notices, newest first")

@@ -16,6 +16,8 @@ SUBCOMMANDS: dict[str, str] = {
     "demo": "tandem.cli.serve:demo",
     "serve": "tandem.cli.serve:serve",
     "migrate": "tandem.cli.serve:migrate",
+    "check-deploy": "tandem.cli.serve:check_deploy",
+    "keys": "tandem.cli.keys:keys_command",
     "eval": "tandem.cli.eval:eval_group",
     "staffing": "tandem.cli.staffing:staffing_group",
     "forecast": "tandem.cli.forecast:forecast",

@@ -1,15 +1,17 @@
-"""`tandem demo`, `tandem serve` and `tandem migrate`."""
+"""`tandem demo`, `tandem serve`, `tandem check-deploy` and `tandem migrate`."""
 
 from __future__ import annotations
 
 import os
 import threading
 import webbrowser
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
-from tandem.core import logsafe
+from tandem.core import deploy, logsafe
 from tandem.core.settings import Settings
 
 
@@ -60,24 +62,75 @@ def _seed_demo(services: object) -> None:
               show_default=True, help="Where the SQLite database lives.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
 @click.option("--traffic", is_flag=True, help="Simulate customers and agents so the operations page comes alive.")
-def demo(host: str, port: int, data_dir: Path, no_browser: bool, traffic: bool) -> None:
+@click.option("--use-database-url", is_flag=True,
+              help="Seed the database in TANDEM_DATABASE_URL (demo agents share a public password: never production).")
+def demo(host: str, port: int, data_dir: Path, no_browser: bool, traffic: bool, use_database_url: bool) -> None:
     """Seed a demo company (customers, orders, help center, agents) and serve it on embedded defaults."""
     logsafe.install()
+    own = f"sqlite:///{(data_dir / 'tandem.sqlite3').resolve()}"
+    refusal = demo_refusal(os.environ, own, use_database_url)
+    if refusal:
+        raise click.ClickException(refusal)
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(data_dir=data_dir, demo=True, env="development",
+    url = os.environ.get("TANDEM_DATABASE_URL") if use_database_url else own
+    settings = Settings(data_dir=data_dir, database_url=url, demo=True, env="development",
                         public_url=f"http://{host}:{port}")
     _run(settings, host, port, open_browser=not no_browser and not os.environ.get("CI"), demo=True, traffic=traffic)
+
+
+def demo_refusal(environ: Mapping[str, str], own_url: str, use_database_url: bool) -> str | None:
+    """Why `tandem demo` must not run with this environment, or None: it seeds a supervisor whose password is
+    printed in the README, so it never touches a production database by accident."""
+    if environ.get("TANDEM_ENV", "").strip().lower() == "production":
+        return ("TANDEM_ENV=production is set: `tandem demo` seeds accounts with a public password and will not run "
+                "in a production environment. Use `tandem serve` there.")
+    url = environ.get("TANDEM_DATABASE_URL")
+    if url and url != own_url and not use_database_url:
+        return ("TANDEM_DATABASE_URL is set to another database than the demo's own SQLite file; `tandem demo` "
+                "would seed demo agents with a public password into it. Unset it, or pass --use-database-url "
+                "if that database really is a throwaway demo.")
+    return None
 
 
 @click.command()
 @click.option("--host", default=None, help="Default: TANDEM_HOST or 127.0.0.1.")
 @click.option("--port", default=None, type=click.IntRange(1, 65535), help="Default: TANDEM_PORT or 8000.")
 def serve(host: str | None, port: int | None) -> None:
-    """Serve Tandem without demo data, configured by TANDEM_* environment variables."""
+    """Serve Tandem without demo data, configured by TANDEM_* environment variables.
+
+    Production unless TANDEM_ENV says otherwise: it refuses to start while any setting is unsafe, and lists
+    them all (the same list as `tandem check-deploy`).
+    """
     logsafe.install()
-    settings = Settings()
+    settings = _settings()
+    found = deploy.problems(settings)
+    if settings.env == "production" and found:
+        click.echo("Tandem will not start in production with these settings.\n" + deploy.report(found)
+                   + "\n(`tandem check-deploy` prints this list; TANDEM_ENV=development runs it anyway, "
+                   "for a laptop only.)", err=True)
+        raise SystemExit(2)
+    if found:
+        click.echo(f"TANDEM_ENV={settings.env}: not for production.\n" + deploy.report(found), err=True)
     _run(settings, host or os.environ.get("TANDEM_HOST", "127.0.0.1"),
          port or int(os.environ.get("TANDEM_PORT", "8000")), open_browser=False, demo=settings.demo)
+
+
+@click.command("check-deploy")
+def check_deploy() -> None:
+    """List every unsafe production setting in the TANDEM_* environment (exit 1 when there is any)."""
+    found = deploy.problems(_settings())
+    if found:
+        click.echo(deploy.report(found))
+        raise SystemExit(1)
+    click.echo("no unsafe settings found")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [f"  TANDEM_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()]
+        raise click.ClickException("invalid settings:\n" + "\n".join(lines)) from None
 
 
 @click.command()

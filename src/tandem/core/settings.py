@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -16,7 +17,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TANDEM_", frozen=True, extra="ignore")
 
-    env: Literal["development", "production", "test"] = "development"
+    # production unless told otherwise: `tandem demo` and the test suite say so explicitly (core/deploy.py)
+    env: Literal["development", "production", "test"] = "production"
     data_dir: Path = Path("var")
     database_url: str | None = None
     redis_url: str | None = None
@@ -29,6 +31,8 @@ class Settings(BaseSettings):
     intent_model: bool = True
     model_dir: Path = Path.home() / ".cache" / "tandem" / "models"
     public_url: str = "http://127.0.0.1:8000"
+    # when set, GET /metrics wants "Authorization: Bearer <token>" (compared in constant time)
+    metrics_token: SecretStr | None = None
     # an OpenAI-compatible chat model with tool calls; unset = offline assistant (docs/assistant-actions.md)
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
@@ -49,12 +53,6 @@ class Settings(BaseSettings):
     surge_target_s: float = Field(default=60.0, ge=0)
     surge_max_abandon: float = Field(default=0.1, gt=0, le=1)
     surge_release: bool = True  # tell idle agents they may log off when supply stays above the requirement
-
-    @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
-        if self.env == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("TANDEM_SECRET_KEY must be set to a real secret in production")
-        return self
 
     @property
     def db_url(self) -> str:

@@ -7,6 +7,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import secrets
 import socket
 import time
 import urllib.error
@@ -20,6 +21,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import func, select, update
 
+from tandem.core import keys
 from tandem.core.errors import Conflict, InvalidInput, NotFound
 from tandem.domain.presence import Presence
 from tandem.services.context import Work
@@ -48,8 +50,15 @@ def get_settings(work: Work, agent_id: str) -> dict[str, Any]:
     """The agent's surge notification settings (opted out until they opt in)."""
     row = work.session.get(AgentNotification, agent_id)
     if row is None:
-        return {"opted_in": False, "webhook_url": None}
-    return {"opted_in": row.opted_in, "webhook_url": row.webhook_url}
+        return {"opted_in": False, "webhook_url": None, "has_webhook_secret": False}
+    return {"opted_in": row.opted_in, "webhook_url": row.webhook_url,
+            "has_webhook_secret": bool(row.webhook_url and row.webhook_salt)}
+
+
+def webhook_secret(server_secret: str, agent_id: str, salt: str) -> str:
+    """The secret that signs one agent's webhooks: derived from the server secret, the agent and a random salt,
+    so it differs per agent, proves nothing about customer identities, and changes whenever it is rotated."""
+    return "whsec_" + keys.derive(server_secret, keys.Purpose.AGENT_WEBHOOK, agent_id, salt).hex()
 
 
 def public_address(address: str) -> bool:
@@ -99,14 +108,23 @@ def check_webhook_url(url: str | None, *, https_only: bool, public_only: bool = 
     return url
 
 
-def put_settings(work: Work, agent_id: str, *, opted_in: bool, webhook_url: str | None) -> dict[str, Any]:
-    """Store the agent's opt-in and webhook URL."""
+def put_settings(work: Work, agent_id: str, *, opted_in: bool, webhook_url: str | None, server_secret: str,
+                 rotate_secret: bool = False) -> dict[str, Any]:
+    """Store the agent's opt-in and webhook URL. A new webhook URL (or a rotation) gets a new signing secret,
+    returned this once as `webhook_secret`; afterwards only `has_webhook_secret` says that one exists."""
     row = work.session.get(AgentNotification, agent_id)
     if row is None:
         row = AgentNotification(agent_id=agent_id, updated_at=work.now)
         work.session.add(row)
+    fresh = None
+    if webhook_url is None:
+        row.webhook_salt = None
+    elif rotate_secret or row.webhook_salt is None or webhook_url != row.webhook_url:
+        row.webhook_salt = secrets.token_hex(16)
+        fresh = webhook_secret(server_secret, agent_id, row.webhook_salt)
     row.opted_in, row.webhook_url, row.updated_at = opted_in, webhook_url, work.now
-    return {"opted_in": opted_in, "webhook_url": webhook_url}
+    return {"opted_in": opted_in, "webhook_url": webhook_url, "has_webhook_secret": webhook_url is not None,
+            "webhook_secret": fresh}
 
 
 @dataclass(frozen=True)
@@ -116,26 +134,28 @@ class Delivery:
     notice_id: int
     url: str
     payload: dict[str, Any]
+    agent_id: str = ""
+    salt: str | None = None  # None: the webhook was saved before secrets existed; it is not sent
 
 
 def announce(work: Work, level: str, bonus: Decimal) -> list[Delivery]:
     """Give every opted-in offline agent a notice; return the webhooks to send once this commits."""
     rows = work.session.execute(
-        select(AgentNotification.agent_id, AgentNotification.webhook_url)
+        select(AgentNotification.agent_id, AgentNotification.webhook_url, AgentNotification.webhook_salt)
         .join(Agent, Agent.id == AgentNotification.agent_id)
         .where(AgentNotification.opted_in.is_(True), Agent.active.is_(True),
                Agent.presence == Presence.OFFLINE.value)
     ).all()
     message = surge_message(level, bonus)
-    pending: list[tuple[SurgeNotice, str]] = []
-    for agent_id, url in rows:
+    pending: list[tuple[SurgeNotice, str, str | None]] = []
+    for agent_id, url, salt in rows:
         notice = SurgeNotice(agent_id=agent_id, at=work.now, level=level, bonus=bonus, message=message,
                              webhook="pending" if url else "none", attempts=0, kind=SURGE)
         work.session.add(notice)
         if url:
-            pending.append((notice, url))
+            pending.append((notice, url, salt))
     work.session.flush()
-    return [Delivery(n.id, url, _payload(n)) for n, url in pending]
+    return [Delivery(n.id, url, _payload(n), n.agent_id, salt) for n, url, salt in pending]
 
 
 def _payload(notice: SurgeNotice) -> dict[str, Any]:
@@ -237,12 +257,19 @@ class WebhookSender:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="surge-webhook")
 
     def submit(self, delivery: Delivery) -> Future[str]:
-        """Queue one delivery; the future resolves to 'delivered', 'failed' or 'refused' (not a public address)."""
+        """Queue one delivery; the future resolves to 'delivered', 'failed', 'refused' (not a public address)
+        or 'no_secret' (saved before per-agent secrets: the agent must save the webhook again)."""
         return self._pool.submit(self._deliver, delivery)
 
     def _deliver(self, delivery: Delivery) -> str:
         body = json.dumps(delivery.payload, separators=(",", ":")).encode()
         outcome, attempt = "failed", 0
+        if delivery.salt is None:
+            self._record(delivery.notice_id, "no_secret", 0)
+            log.warning("surge webhook for notice %s not sent: the agent has no webhook secret yet",
+                        delivery.notice_id)
+            return "no_secret"
+        secret = webhook_secret(self.secret, delivery.agent_id, delivery.salt)
         if self.public_only and not public_host(delivery.url, self.resolve):
             # checked again at send time: the name may resolve elsewhere now than when the agent saved it
             self._record(delivery.notice_id, "refused", 0)
@@ -251,7 +278,7 @@ class WebhookSender:
         for attempt in range(1, self.attempts + 1):
             timestamp = str(int(time.time()))
             headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
-                       SIGNATURE_HEADER: sign(self.secret, timestamp, body), "User-Agent": "Tandem-Surge/1"}
+                       SIGNATURE_HEADER: sign(secret, timestamp, body), "User-Agent": "Tandem-Surge/1"}
             status = self.post(delivery.url, body, headers, self.timeout_s)
             if 200 <= status < 300:
                 outcome = "delivered"

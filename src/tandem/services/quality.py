@@ -38,8 +38,6 @@ class CostSettings(BaseSettings):
     ai_cost_per_1k_tokens: float = 0.002
     # a handoff assigned within this many seconds counts toward the service level
     service_level_seconds: float = 60.0
-    # when set, GET /metrics wants "Authorization: Bearer <token>"
-    metrics_token: str | None = None
 
 
 class _Bucket(FunctionElement[int]):

@@ -19,18 +19,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine tuned for the URL's database."""
+    """Create an engine tuned for the URL's database. Bound parameters (message text, emails) never appear in
+    error messages or logs: `hide_parameters`."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", write_turns(url).before_execute)
         return engine
     given = make_url(url).query
     bounded = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in given}  # the URL's own values win
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=bounded)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=bounded,
+                         hide_parameters=True)
 
 
 # libpq settings so that a database that stops answering is noticed in seconds, not at the kernel's TCP timeouts:

@@ -47,6 +47,9 @@ class AgentNotification(Base):
     agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True)
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # random, set with the webhook: the agent's signing secret is derived from it and the server secret
+    # (notify.webhook_secret), so the table alone does not hold a usable secret
+    webhook_salt: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[float] = mapped_column(Float)
 
 

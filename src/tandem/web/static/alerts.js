@@ -61,9 +61,12 @@
     $("saved").textContent = "";
     const url = $("webhook").value.trim();
     try {
-      await T.api("PUT", "/api/surge/notifications",
+      const saved = await T.api("PUT", "/api/surge/notifications",
         { opted_in: $("opted-in").checked, webhook_url: url || null }, auth());
       $("saved").textContent = "Saved"; $("error").textContent = "";
+      // shown this once: the server keeps no copy it could show again
+      $("secret-box").hidden = !saved.webhook_secret;
+      $("secret").textContent = saved.webhook_secret || "";
     } catch (e) { $("error").textContent = e.message; }
   });
 

@@ -1,0 +1,21 @@
+"""`tandem keys`: print a key derived from TANDEM_SECRET_KEY for one purpose (core/keys.py)."""
+
+from __future__ import annotations
+
+import click
+
+from tandem.core import keys
+from tandem.core.settings import DEV_SECRET, Settings
+
+SHOWABLE = {"customer-identity": keys.Purpose.CUSTOMER_IDENTITY}
+
+
+@click.command("keys")
+@click.argument("purpose", type=click.Choice(sorted(SHOWABLE)))
+def keys_command(purpose: str) -> None:
+    """Print the hex key for PURPOSE: give `customer-identity` to the site that signs customer_ref, never the
+    server secret itself."""
+    secret = Settings().secret_key
+    if secret == DEV_SECRET:
+        click.echo("warning: TANDEM_SECRET_KEY is not set; this is the public development key", err=True)
+    click.echo(keys.derive(secret, SHOWABLE[purpose]).hex())
