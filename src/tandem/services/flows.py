@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
-from tandem.engines.assistant.handoff import wants_human
+from tandem.engines.assistant.human_request import HumanRequest, detect_request
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
@@ -57,14 +57,17 @@ def _store_customer_message(services: Services, conversation_id: str, token: str
 
 
 def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
-    """Run the rules, then the assistant; escalate whenever either says so. Never leave the customer alone."""
-    match = wants_human(text)
+    """Run the rules, then the assistant; escalate whenever either says so. Never leave the customer alone.
+
+    A typed request for a person is found by the rules, or when they miss by the learned backstop (outside the
+    transaction: it costs one encoder pass); a broken model leaves the rules' answer in place."""
+    request = detect_request(text)
     with services.work() as work:
         conv = conversations.get(work, conversation_id)
         if conv.state != C.AI.value:
             return
-        if match is not None:
-            _escalate(work, services, conv, reason="customer_request", language=match.language)
+        if request is not None:
+            _escalate(work, services, conv, reason="customer_request", language=request.language, detected=request)
             return
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
     turn = _safe_respond(services, ctx)
@@ -125,10 +128,17 @@ def _history(work: Work, conv: Conversation) -> tuple[Turn, ...]:
 
 
 def _escalate(work: Work, services: Services, conv: Conversation, *, reason: str, language: str | None = None,
-              note: str | None = None) -> None:
-    entry = queue.request_human(work, conv, reason=reason, note=note)
+              note: str | None = None, detected: HumanRequest | None = None) -> None:
+    if language:  # the language the customer asked in: for the reply, the queue entry and routing
+        conv.language = language
+    entry = queue.request_human(work, conv, reason=reason, note=note,
+                                detected_by=detected.layer if detected else None,
+                                detection_score=detected.score if detected else None)
+    meta: dict[str, Any] = {"event": "handoff", "reason": reason, "handoff_id": entry.id}
+    if detected is not None:
+        meta["detected_by"], meta["detection_score"] = detected.layer, detected.score
     conversations.append(work, conv, author=Author.SYSTEM, body=phrase("handoff", language or conv.language),
-                         meta={"event": "handoff", "reason": reason, "handoff_id": entry.id})
+                         meta=meta)
 
 
 def request_human(services: Services, conversation_id: str, token: str, reason: str = "customer_button") -> None:

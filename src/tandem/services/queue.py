@@ -21,7 +21,8 @@ CLOSED = "closed"
 
 
 def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | None = None,
-                  note: str | None = None, queued_since: float | None = None) -> Handoff:
+                  note: str | None = None, queued_since: float | None = None,
+                  detected_by: str | None = None, detection_score: float | None = None) -> Handoff:
     """Queue the conversation for a human; idempotent while a request is already open."""
     open_entry = open_handoff(work, conv.id)
     if open_entry is not None:
@@ -30,6 +31,7 @@ def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | N
         id=new_id("hand"), conversation_id=conv.id, reason=reason, topic=topic or conv.topic,
         language=conv.language, priority=conv.priority, status=WAITING, requested_at=work.now,
         queued_since=queued_since if queued_since is not None else work.now, note=note,
+        detected_by=detected_by, detection_score=detection_score,
     )
     work.session.add(entry)
     conversations.transition(

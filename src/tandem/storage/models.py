@@ -131,6 +131,9 @@ class Handoff(Base):
     assigned_at: Mapped[float | None] = mapped_column(Float)
     closed_at: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
+    # a request typed by the customer: "rule" or "model" (the learned backstop) and its score (1.0 for a rule)
+    detected_by: Mapped[str | None] = mapped_column(String(8))
+    detection_score: Mapped[float | None] = mapped_column(Float)
 
 
 class Offer(Base):

@@ -153,6 +153,7 @@ def test_failing_model_hands_over_to_a_human(caplog: pytest.LogCaptureFixture) -
 def test_rules_import_no_model_libraries() -> None:
     code = (
         "import sys, tandem.engines.assistant.escalation, tandem.engines.assistant.handoff\n"
+        "import tandem.engines.assistant.human_request\n"
         "print([m for m in ('onnxruntime', 'sklearn', 'scipy', 'tokenizers', 'numpy') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

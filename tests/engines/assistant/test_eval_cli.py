@@ -64,3 +64,40 @@ def test_eval_intents_cross_validates_without_test_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
     assert scores["n"] == 20 and len(scores["folds"]) == 2 and scores["accuracy"] == 1.0
+
+
+def test_eval_handoff_reads_lang_or_detects_it_and_reports_precision(tmp_path: Path) -> None:
+    lines = [
+        {"text": "Ich möchte bitte mit einem Mitarbeiter sprechen", "wants_human": True, "lang": "de"},
+        {"text": "quiero hablar con un humano", "wants_human": True},  # no language: detected as es
+        {"text": "mi esposo quiere pagar la factura del mes pasado", "wants_human": False},
+        {"text": "jag vill prata med en människa", "wants_human": True, "language": "sv"},
+    ]
+    path = tmp_path / "h.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    result = CliRunner().invoke(eval_group, ["handoff", "--test", str(path), "--json", "--rules-only"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["recall_by_language"] == {"de": 1.0, "es": 1.0, "sv": 1.0}
+    assert scores["precision_by_language"] == {"de": 1.0, "es": 1.0, "sv": 1.0}
+    assert scores["language_source"] == {"detected": 2, "given": 2} and scores["by_layer"] == {"rule": 3}
+
+
+def test_eval_handoff_reads_tsv_and_rejects_bad_lines(tmp_path: Path) -> None:
+    good = tmp_path / "h.tsv"
+    good.write_text("# comment\nfr\t1\tje veux parler à un conseiller\nfr\t0\tmerci beaucoup\n", encoding="utf-8")
+    result = CliRunner().invoke(eval_group, ["handoff", "--test", str(good), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["recall_by_language"] == {"fr": 1.0} and scores["precision_by_language"] == {"fr": 1.0}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("fr\tmaybe\tbonjour\n", encoding="utf-8")
+    result = CliRunner().invoke(eval_group, ["handoff", "--test", str(bad)])
+    assert result.exit_code != 0 and "line 1" in result.output
+
+
+def test_precision_by_language_counts_false_positives() -> None:
+    rows = [{"text": "a", "wants_human": False, "language": "en"}, {"text": "b", "wants_human": True, "language": "en"},
+            {"text": "c", "wants_human": False, "language": "fi"}]
+    scores = handoff_scores(rows, [True, True, False])
+    assert scores["precision_by_language"] == {"en": 0.5, "fi": None} and scores["recall_by_language"] == {"en": 1.0}

@@ -21,7 +21,7 @@ _EN_AFTER_OK = (
     r"(?!\s+(?:s|id|number|code|was|were|is|are|said|told|has|had|did|does|account|name|details|fee|"
     r"fees|commission|login|portal|app|signup|sign up|program|programme|near|nearby|in my area|close to)\b)"
 )
-_EN_TO = r"(?:to|with|wit|wiht|whit|tp|tto|too|ot|tl)"
+_EN_TO = r"(?:to|with)"
 _EN_NOT_PAST = r"(?<!was )(?<!were )(?<!been )(?<!i m )(?<!im )"
 
 ENGLISH = LanguageRules(
@@ -56,15 +56,15 @@ ENGLISH = LanguageRules(
         r"\b(?:please\s+)?escalate\s+(?:this|it|my (?:case|issue|complaint|ticket))(?:\s+(?:please|now))?$",
     ),
     solo=(
-        r"(?:(?:please|pls|plz|plez|now|right now|asap|immediately|just|ok|okay|hi|hello|hey|yes|yeah|i want|"
+        r"(?:(?:please|pls|plz|now|right now|asap|immediately|just|ok|okay|hi|hello|hey|yes|yeah|i want|"
         r"i need|i said|get me|give me|can i have|can i get|may i have|a|an|the|real|live|actual|talk to|"
         r"speak to|connect me to|transfer me to|transfer to|send me to|to|thanks|thank you|then|again|already|"
         r"seriously|omg|mate|dude|escalate|escalation|requesting|request)\s+)*"
         r"(?:humans?|human beings?|persons?|agents?|live agents?|human agents?|representatives?|rep|operators?|"
         r"supervisors?|managers?|customer (?:service|support|care)|live chat|live support|real person|"
         r"live person|someone real|somebody real|real human|escalate|escalation)"
-        r"(?:\s+(?:please|pls|plz|plez|now|right now|asap|immediately|thanks|thank you|then|again|already|"
-        r"seriously|mate|dude|needed|required|here|pleaseee|to chat|to talk))*"
+        r"(?:\s+(?:please|pls|plz|now|right now|asap|immediately|thanks|thank you|then|again|already|"
+        r"seriously|mate|dude|needed|required|here|to chat|to talk))*"
     ),
     negation_before=r"\b(?:don t|dont|do not|doesn t|doesnt|does not|didn t|didnt|did not|never|not|won t|wont|"
     r"wouldn t|no need|no longer|no point|without|rather not|needn t|neednt|wasn t|weren t)\b"

@@ -1,0 +1,104 @@
+"""Rules first, then the learned backstop: what each layer decides, and that a broken model never blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tandem.engines.assistant import human_request
+from tandem.engines.assistant.human_request import detect_request
+from tandem.engines.assistant.nlu import handoff_model
+from tandem.engines.assistant.nlu.handoff_model import BackstopUnavailable, load, shared_backstop
+from tandem.engines.assistant.nlu.handoff_training import corpus, fingerprint
+from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable
+
+REPO = Path(__file__).resolve().parents[3]
+
+# free-text requests the rules do not match (issue #16): the backstop must queue them
+MODEL_ONLY = [
+    ("es", "¿Algún agente humano me podría atender, por favor?"),
+    ("sv", "Finns det någon riktig person där som kan hjälpa mig?"),
+    ("de", "Könnte sich bitte ein Mensch bei Ihnen meinen Fall anschauen?"),
+    ("zh", "请问有真人客服吗？"),
+]
+MENTIONS = [
+    "the agent told me my refund would arrive in five days",
+    "my husband wants to pay the rest of the order",
+    "is a human checking the fraud alerts?",
+    "when is my next payment due?",
+]
+
+
+@pytest.mark.parametrize(("language", "text"), MODEL_ONLY)
+def test_backstop_catches_requests_the_rules_miss(language: str, text: str) -> None:
+    found = detect_request(text)
+    assert found is not None, text
+    if found.layer == human_request.MODEL:
+        assert found.score >= shared_backstop().threshold
+    assert found.language == language
+
+
+def test_rules_decide_first_with_score_one() -> None:
+    found = detect_request("I want to talk to a human")
+    assert found is not None and found.layer == "rule" and found.score == 1.0 and found.language == "en"
+
+
+@pytest.mark.parametrize("text", MENTIONS)
+def test_mentions_and_product_questions_are_not_requests(text: str) -> None:
+    assert detect_request(text) is None
+
+
+def test_some_request_reaches_the_model_layer() -> None:
+    layers = {found.layer for _, text in MODEL_ONLY if (found := detect_request(text)) is not None}
+    assert "model" in layers
+
+
+def test_broken_encoder_leaves_the_rules_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object, text: str, embedder: object = None) -> float:
+        raise EncoderUnavailable("simulated broken install")
+
+    monkeypatch.setattr(handoff_model.Backstop, "score", broken)
+    assert detect_request(MODEL_ONLY[0][1]) is None  # no exception: the customer keeps the assistant and the button
+    found = detect_request("agent please")
+    assert found is not None and found.layer == "rule"
+
+
+def test_any_error_in_the_model_layer_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> object:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(handoff_model, "shared_backstop", boom)
+    assert detect_request("¿me puede atender alguien?") is None
+    assert detect_request("quiero hablar con un humano") is not None
+
+
+def test_damaged_weights_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "backstop.npz"
+    bad.write_bytes(b"not a numpy file")
+    with pytest.raises(BackstopUnavailable, match="unreadable"):
+        load(bad)
+    np.savez(bad, coef=np.zeros(3, dtype=np.float32), intercept=0.0, threshold=0.5, corpus_sha256="x")
+    with pytest.raises(BackstopUnavailable, match="wrong shape"):
+        load(bad)
+
+
+def test_committed_weights_were_fitted_on_the_current_corpus() -> None:
+    """Editing the corpus without re-running handoff_training fails here (see the slow reproduction test)."""
+    train, dev = corpus(REPO)
+    assert shared_backstop().corpus_sha256 == fingerprint(train + dev)
+
+
+def test_model_runs_only_when_the_rules_miss(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = handoff_model.shared_backstop
+
+    def counting() -> handoff_model.Backstop:
+        calls.append("x")
+        return real()
+
+    monkeypatch.setattr(handoff_model, "shared_backstop", counting)
+    assert detect_request("connect me to an agent") is not None and calls == []  # a rule answered
+    assert detect_request(MODEL_ONLY[0][1], use_model=False) is None and calls == []
+    assert detect_request(MODEL_ONLY[0][1]) is not None and calls == ["x"]
