@@ -33,6 +33,7 @@ from tandem.api import (
     routes_workforce,
     ws,
 )
+from tandem.api.limits import BodyLimitMiddleware, too_large
 from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core import deploy
 from tandem.core.errors import NotFound, TandemError
@@ -73,6 +74,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.state.services = services
     if services.settings.rate_limit:
         app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)  # outermost: first
     app.state.dispatcher = dispatcher
     _install_error_handlers(app)
     app.include_router(routes_customer.router)
@@ -190,8 +192,10 @@ def _install_error_handlers(app: FastAPI) -> None:
                                         {"errors": errors}), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        if exc.status_code == 413:
+            return too_large(request.app.state.services.settings.max_body_bytes)
         return JSONResponse(_error_body(code, str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)

@@ -27,7 +27,6 @@ from tandem.services.context import Services
 router = APIRouter()
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT_S = 10.0
-MAX_FRAME = 64_000
 # "service restart": the client reconnects and asks for everything after its last sequence number
 RESYNC_CLOSE_CODE = 1012
 # Queue-topic events ("something in the queue moved") are hints to refresh, and at 20 escalations a second
@@ -89,15 +88,21 @@ async def _receive_text(ws: WebSocket) -> str:
 
 async def _first_frame(ws: WebSocket) -> dict[str, Any]:
     raw = await asyncio.wait_for(_receive_text(ws), AUTH_TIMEOUT_S)
-    frame = _parse(raw)
+    frame = _parse(raw, _max_frame(ws))
     if frame.get("type") != "auth" or not isinstance(frame.get("token"), str):
         raise Unauthorized("the first frame must be {\"type\": \"auth\", \"token\": ...}")
     return frame
 
 
-def _parse(raw: str) -> dict[str, Any]:
-    if len(raw) > MAX_FRAME:
-        raise TandemError("frame too large")
+def _max_frame(ws: WebSocket) -> int:
+    limit: int = ws.app.state.services.settings.max_frame_bytes
+    return limit
+
+
+def _parse(raw: str, max_bytes: int) -> dict[str, Any]:
+    # characters are at most 4 bytes: only a long frame pays for the exact count
+    if len(raw) * 4 > max_bytes and len(raw.encode()) > max_bytes:
+        raise TandemError(f"frame is larger than {max_bytes} bytes; nothing in it was used", limit=max_bytes)
     try:
         frame = json.loads(raw)
     except json.JSONDecodeError:
@@ -230,7 +235,7 @@ async def _customer_reader(ws: WebSocket, services: Services, conversation_id: s
         raw = await _receive_text(ws)
         frame: dict[str, Any] = {}
         try:
-            frame = _parse(raw)
+            frame = _parse(raw, _max_frame(ws))
             if frame.get("type") == "message":
                 ack = await run_in_threadpool(flows.customer_message, services, conversation_id, token,
                                               frame.get("body"), frame.get("client_id"))
@@ -309,7 +314,7 @@ async def _agent_reader(ws: WebSocket, services: Services, token: str, agent_id:
     while True:
         raw = await _receive_text(ws)
         try:
-            frame = _parse(raw)
+            frame = _parse(raw, _max_frame(ws))
             if frame.get("type") == "ping":
                 # every ping is a heartbeat, and re-checks the session so an expired one closes the socket
                 await run_in_threadpool(_agent_check, services, token)

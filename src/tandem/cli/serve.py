@@ -42,7 +42,10 @@ def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: boo
         click.echo("  Demo customer in the chat: Maya (maya@example.com)\n")
     if open_browser:
         threading.Timer(1.5, lambda: webbrowser.open(f"{base}/chat")).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning", ws_ping_interval=20)
+    # the transport drops a frame far past the limit (close 1009) before buffering it; frames just past it get a
+    # clear error frame from the app instead (api/ws.py)
+    uvicorn.run(app, host=host, port=port, log_level="warning", ws_ping_interval=20,
+                ws_max_size=4 * services.settings.max_frame_bytes)
 
 
 def _seed_demo(services: object) -> None:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=8.0, gt=0, le=120)
 
     max_message_chars: int = Field(default=4000, ge=100, le=100_000)
+    # HTTP request bodies above this answer 413 before any parsing; WebSocket text frames above max_frame_bytes
+    # get an error frame, and the server closes the socket (1009) on frames above 4 x max_frame_bytes
+    max_body_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
+    max_frame_bytes: int = Field(default=64 * 1024, ge=4 * 1024)
     agent_token_ttl_s: int = Field(default=8 * 3600, ge=60)
     offer_timeout_s: float = Field(default=20.0, gt=0)
     heartbeat_timeout_s: float = Field(default=30.0, gt=0)
