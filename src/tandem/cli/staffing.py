@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 
 import click
 
 from tandem.core.errors import InvalidInput
+from tandem.core.settings import Settings
+from tandem.engines.forecast import bin_arrivals, read_arrivals
+from tandem.engines.forecast.history import ArrivalHistory
+from tandem.engines.sim.scenario import Scenario, load_scenario
+from tandem.engines.sim.staffing_compare import Rates
 from tandem.engines.staffing import ServiceModel, StaffingTarget, erlang_a, required_agents
+from tandem.engines.staffing.plan import plan_roster
+from tandem.engines.staffing.roster import ShiftRules, parse_opening_hours
 
 POSITIVE = click.FloatRange(min=0, min_open=True)
 
@@ -71,3 +80,125 @@ def _optimise(
     best = required_agents(arrival_rate, model, StaffingTarget(target_sl, seconds, cap))
     metrics = _metrics(best.as_dict())
     return {"agents": metrics.pop("agents"), **metrics}
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint="--start") from exc
+
+
+def _rates(settings: Settings) -> Rates:
+    """Shift pay from settings; gig pay and surge bonuses as the live platform pays them."""
+    from tandem.engines.surge import SurgeRules
+    from tandem.services.dispatch import BASE_PAY, PER_MINUTE_PAY
+
+    bonus = tuple(float(b) for b in SurgeRules().bonus)
+    return Rates(settings.shift_hourly_pay, float(BASE_PAY), float(PER_MINUTE_PAY), bonus)  # type: ignore[arg-type]
+
+
+def _opening(settings: Settings, hours: str | None) -> tuple[str, ...]:
+    """--opening-hours "Mon;Tue;...;Sun" (7 entries separated by ';') or the settings' opening hours."""
+    spec = tuple(part.strip() for part in hours.split(";")) if hours is not None else settings.opening_hours
+    parse_opening_hours(spec)
+    return spec
+
+
+@staffing_group.command("roster")
+@click.option("--history", "history_path", required=True, type=click.Path(dir_okay=False), help="History CSV.")
+@click.option("--start", required=True, help="First day to roster, YYYY-MM-DD (only earlier days are used).")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 31))
+@click.option("--max-abandon", default=0.001, show_default=True, type=click.FloatRange(0, 1, min_open=True),
+              help="Erlang-A abandonment target per interval.")
+@click.option("--handle-time", type=POSITIVE, help="Minutes; default: fitted from a call-center file, else settings.")
+@click.option("--patience", type=POSITIVE, help="Minutes; default: fitted from a call-center file, else settings.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--quantile", type=click.FloatRange(0, 1, max_open=True), help="Size to this forecast quantile.")
+@click.option("--min-agents", default=0, show_default=True, type=click.IntRange(min=0),
+              help="At least this many agents whenever open.")
+@click.option("--opening-hours",
+              help='Seven ";"-separated days, Monday first, e.g. "07:00-24:00;...;" (default: settings).')
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def roster_command(history_path: str, start: str, days: int, max_abandon: float, handle_time: float | None,
+                   patience: float | None, concurrency: int, quantile: float | None, min_agents: int,
+                   opening_hours: str | None, as_json: bool) -> None:
+    """Least-cost shifts (4/6/8 h, half-hour starts, unpaid break) meeting the Erlang-A requirement per half hour."""
+    settings = Settings()
+    first = _parse_day(start)
+    try:
+        history, fitted = _history(history_path, first)
+        model = ServiceModel(handle_time or fitted[0] or settings.assumed_handle_time_s / 60,
+                             patience or fitted[1] or settings.surge_patience_s / 60, concurrency=concurrency)
+        rules = ShiftRules(slot_minutes=30, hourly_rate=settings.shift_hourly_pay)
+        plan = plan_roster(history, first, days, model, StaffingTarget(0.0, 20.0, max_abandon), rules,
+                           _opening(settings, opening_hours), quantile, with_greedy=True, min_agents=min_agents)
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
+    payload = plan.as_dict()
+    if as_json:
+        click.echo(json.dumps(payload))
+        return
+    for row in plan.roster.shifts(plan.start):
+        brk = f"  break {str(row['break_start'])[11:16]}" if "break_start" in row else ""
+        click.echo(f"{row['start']} – {str(row['end'])[11:16]}  {row['hours']:>3} h  × {row['agents']}{brk}")
+    g = plan.greedy
+    greedy = f"; greedy {g.cost:.2f}, +{g.cost / plan.roster.cost - 1:.1%}" if g and plan.roster.cost else ""
+    click.echo(f"{plan.roster.agents} shifts, {plan.roster.paid_hours:.1f} paid agent-hours, cost "
+               f"{plan.roster.cost:.2f} (MILP {plan.roster.seconds:.2f} s, proven gap {plan.roster.gap:.2%}{greedy})")
+
+
+def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None, float | None]]:
+    """Requests per half hour before `start`, and (handle, patience) fitted when the file records them."""
+    from tandem.engines.sim import staffing_compare as sc
+
+    try:
+        calls = sc.read_recorded(path)
+    except InvalidInput as exc:
+        if "recorded service times" not in exc.message:
+            raise
+        return bin_arrivals(read_arrivals(path), 30), (None, None)
+    model = sc.Study(calls, Scenario(), _rates(Settings())).service_model(start) if start > calls.first_day else None
+    return sc.history(calls, start), (model.handle_time, model.patience) if model else (None, None)
+
+
+@staffing_group.command("compare")
+@click.option("--history", "history_path", required=True, type=click.Path(dir_okay=False),
+              help="Recorded calls: the call-center layout, or arrived_at + handle_seconds.")
+@click.option("--start", required=True, help="First simulated day, YYYY-MM-DD; plans use only earlier days.")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 31))
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True),
+              help="Agent behaviour (default: scenarios/callcenter.toml).")
+@click.option("--seeds", default=3, show_default=True, type=click.IntRange(1, 20), help="Replications.")
+@click.option("--max-abandon", type=click.FloatRange(0, 1, min_open=True),
+              help="Fix the roster's per-interval target instead of searching it.")
+@click.option("--quantile", type=click.FloatRange(0, 1, max_open=True),
+              help="Fix the hybrid core's forecast quantile instead of searching it.")
+@click.option("--opening-hours", help='Seven ";"-separated days, Monday first (default: settings).')
+@click.option("--no-w1", is_flag=True, help="Skip the perfect-foresight W1 baseline.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def compare_command(history_path: str, start: str, days: int, scenario_path: str | None, seeds: int,
+                    max_abandon: float | None, quantile: float | None, opening_hours: str | None, no_w1: bool,
+                    as_json: bool) -> None:
+    """Shift roster vs gig + surge vs hybrid on the recorded days from --start, each planned from earlier days."""
+    from tandem.engines.sim import staffing_compare as sc
+
+    settings = Settings()
+    first = _parse_day(start)
+    default = Path(__file__).resolve().parents[3] / "scenarios" / "callcenter.toml"
+    path = Path(scenario_path) if scenario_path else default
+    try:
+        study = sc.Study(sc.read_recorded(history_path), load_scenario(path), _rates(settings),
+                         seeds=tuple(range(1, seeds + 1)), opening_hours=_opening(settings, opening_hours))
+        result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1)
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    cols = ("good_hours_share", "abandonment", "service_level", "agent_hours", "total_cost", "cost_per_handled")
+    click.echo("| variant | " + " | ".join(cols) + " |")
+    click.echo("|---" * (len(cols) + 1) + "|")
+    for name, row in result["variants"].items():
+        click.echo(f"| {name} | " + " | ".join(str(row[c]) for c in cols) + " |")
+    click.echo(json.dumps({"cost_ratios": result["cost_ratios"], "targets": result["targets"]}))

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     surge_target_s: float = Field(default=60.0, ge=0)
     surge_max_abandon: float = Field(default=0.1, gt=0, le=1)
     surge_release: bool = True  # tell idle agents they may log off when supply stays above the requirement
+    # shift rosters (docs/staffing.md): a rostered agent's pay per paid hour (same currency as gig pay), and the
+    # opening hours, Monday first: "HH:MM-HH:MM" ranges separated by commas, "" = closed all day
+    shift_hourly_pay: float = Field(default=24.0, ge=0)
+    opening_hours: tuple[str, str, str, str, str, str, str] = ("00:00-24:00",) * 7
 
     @property
     def db_url(self) -> str:

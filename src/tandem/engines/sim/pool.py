@@ -1,7 +1,8 @@
 """The human workforce: agent profiles and when they are online.
 
-Three modes share one shape. "fixed": `count` agents online all the time. "shifts": an hourly plan of head
-counts. "gig": a pool whose offline members log in as a Poisson stream whose rate rises with the surge bonus
+Four modes share one shape. "fixed": `count` agents online all the time. "shifts": a plan of head counts per
+interval. "hybrid": a rostered core that follows such a plan, and a gig pool beside it. "gig": a pool whose
+offline members log in as a Poisson stream whose rate rises with the surge bonus
 (an elasticity of logins to pay), stay for an exponential session, and also leave early when idle too long.
 An agent who should leave while chatting finishes the current conversations first (draining).
 """
@@ -50,9 +51,18 @@ def pool_size(spec: Agents) -> int:
     """How many profiles to draw for a mode."""
     if spec.mode == "fixed":
         return spec.count
-    if spec.mode == "shifts":
-        return max(spec.shifts, default=spec.count)
+    if spec.mode == "shifts":  # spares: an agent finishing a chat after the shift is still online
+        return max(max(spec.shifts, default=spec.count), spec.pool_size)
+    if spec.mode == "hybrid":
+        return core_size(spec) + spec.pool_size
     return spec.pool_size
+
+
+def core_size(spec: Agents) -> int:
+    """Rostered agents of a hybrid workforce (profiles 0 .. core_size-1); the gig pool follows them."""
+    # twice the peak and two more: an agent finishing a chat after the shift (or before a break) is still
+    # online, so the next shift needs other profiles
+    return 2 * max(spec.shifts, default=0) + 2 if spec.mode == "hybrid" else 0
 
 
 def base_login_rate(spec: Agents) -> float:

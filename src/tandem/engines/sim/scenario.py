@@ -66,11 +66,13 @@ class Handling:
 
 @dataclass(frozen=True)
 class Agents:
-    """The human side. mode = "fixed" (n always on), "shifts" (hourly plan) or "gig" (on-demand pool)."""
+    """The human side. mode = "fixed" (n always on), "shifts" (a plan of head counts per `shift_minutes`), "gig"
+    (on-demand pool) or "hybrid" (a core that follows `shifts`, plus the gig pool of `pool_size`)."""
 
     mode: str = "fixed"
     count: int = 10
     shifts: tuple[int, ...] = ()
+    shift_minutes: float = 60.0  # the interval of each head count in `shifts`
     pool_size: int = 200
     base_online: float = 0.2
     mean_session_minutes: float = 120.0

@@ -50,7 +50,10 @@ class PriorDaysForecast:
     """Expected arrivals per slot from the forecast engine, fitted at each midnight on the earlier days only."""
 
     def __init__(self, entry: np.ndarray, first_day: date, slot_minutes: int = FORECAST_SLOT_MINUTES,
-                 config: ForecastConfig | None = None) -> None:
+                 config: ForecastConfig | None = None, offset_minutes: float = 0.0) -> None:
+        """`entry`: arrivals in minutes from midnight of `first_day`, history included; the run's minute 0 is
+        minute `offset_minutes` of that (a run that starts after days of history the platform already has)."""
+        self.offset = offset_minutes
         days = int(entry[-1] // 1440) + 1 if entry.size else 1
         counts = np.zeros((days, 1440 // slot_minutes))
         minute = entry.astype(int)
@@ -93,12 +96,14 @@ class PriorDaysForecast:
 
     def peak_rate(self, t: float, horizon: float) -> float | None:
         """The highest expected arrivals per minute over the slots of [t, t + horizon] (None: no forecast)."""
+        t += self.offset
         slots = self._slots(t, t, t + max(horizon, 1e-9))
         return max(n for n, _ in slots) / self.slot if slots else None
 
     def expected(self, t: float, t0: float, t1: float) -> float | None:
         """Expected arrivals in [t0, t1), as forecast at time t (pro rata within slots)."""
-        slots = self._slots(t, t0, t1)
+        off = self.offset
+        slots = self._slots(t + off, t0 + off, t1 + off)
         return sum(n * overlap / self.slot for n, overlap in slots) if slots else None
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from tandem.engines.sim.events import LOGIN, LOGOUT, TICK
-from tandem.engines.sim.pool import AgentProfile, base_login_rate, login_multiplier
+from tandem.engines.sim.pool import AgentProfile, base_login_rate, core_size, login_multiplier
 from tandem.engines.sim.scenario import Agents, Pay, Surge
 
 if TYPE_CHECKING:
@@ -58,8 +58,10 @@ class Workforce:
         self.online, self.draining, self.pending = [False] * n, [False] * n, [False] * n
         self.load, self.session = [0] * n, [0] * n
         self.idle: dict[int, float] = {}  # available agents without work -> since when, oldest first
-        self.offline_pool = list(range(n))  # offline and no login on the way (for drawing who joins)
-        self.pool_index = {k: k for k in range(n)}
+        # a hybrid's rostered core (profiles 0 .. core-1) follows its plan; only the others are gig agents
+        self.core = core_size(spec)
+        self.offline_pool = list(range(self.core, n))  # offline gig agents, no login on the way (who joins)
+        self.pool_index = {k: i for i, k in enumerate(self.offline_pool)}
         self.free = 0  # open slots of available agents: zero means no dispatch can make an offer
         self.available = 0  # agents online and not draining
         self.login_at = [0.0] * n
@@ -69,7 +71,8 @@ class Workforce:
         self.level_log: list[tuple[float, int, int]] = []
         self.acknowledged: dict[int, float] = {}  # agents on their way -> when they answered the surge call
         self.released = 0
-        self.interval = surge.interval_minutes if spec.mode == "gig" else 60.0
+        self.interval = surge.interval_minutes if spec.mode in ("gig", "hybrid") else spec.shift_minutes
+        self.last_shift_slot = -1
 
     @property
     def online_count(self) -> int:
@@ -81,29 +84,35 @@ class Workforce:
             for k in range(len(self.profiles)):
                 self.login(stage, k, 0.0)
             return
-        if self.spec.mode == "gig":
+        if self.spec.mode in ("gig", "hybrid"):
             first = self.rng.random(len(self.profiles)) < self.spec.base_online
             for k in np.flatnonzero(first).tolist():
-                self.login(stage, k, 0.0)
+                if k >= self.core:
+                    self.login(stage, k, 0.0)
         stage.push(0.0, TICK, 0)
 
     def tick(self, stage: HumanStage, t: float) -> None:
         """Shift changes on the hour, or the surge loop's look at the queue."""
-        if self.spec.mode == "shifts":
-            plan = self.spec.shifts
-            self._staff_to(stage, plan[int(t // 60) % len(plan)], t)
-        else:
+        if self.spec.mode in ("shifts", "hybrid"):
+            slot = int(t // self.spec.shift_minutes + 1e-9)
+            if slot != self.last_shift_slot:  # a hybrid looks more often than its roster changes
+                self.last_shift_slot = slot
+                plan = self.spec.shifts
+                self._staff_to(stage, plan[slot % len(plan)], t)
+        if self.spec.mode != "shifts":
             self._surge_step(stage, t)
         if t + self.interval < self.horizon:
             stage.push(t + self.interval, TICK, 0)
 
     def _staff_to(self, stage: HumanStage, target: int, t: float) -> None:
-        on = [k for k, o in enumerate(self.online) if o and not self.draining[k]]
+        """Bring the rostered agents (all agents in shift mode, the core in a hybrid) to `target` online."""
+        rostered = range(self.core) if self.core else range(len(self.online))
+        on = [k for k in rostered if self.online[k] and not self.draining[k]]
         if len(on) > target:
             for k in on[target:]:
                 self._leave(stage, k, t)
             return
-        off = [k for k, o in enumerate(self.online) if not o]
+        off = [k for k in rostered if not self.online[k]]
         for k in off[: target - len(on)]:
             self.login(stage, k, t)
 
@@ -147,16 +156,16 @@ class Workforce:
         expiring = 0
         if self.spec.idle_logout_minutes > 0:
             cutoff = t + self.interval - self.spec.idle_logout_minutes
-            for since in self.idle.values():  # oldest first
+            for k, since in self.idle.items():  # oldest first
                 if since > cutoff:
                     break
-                expiring += 1
+                expiring += k >= self.core
         return Observation(t, self.available, pending, self.available - len(self.idle), waiting, hi - mid, lost,
                            expiring)
 
     def _release(self, stage: HumanStage, t: float, count: int) -> None:
         """Tell the longest-idle agents they may log off; an idle gig agent (paid per conversation) does."""
-        leaving = list(self.idle)[:count]
+        leaving = [k for k in self.idle if k >= self.core][:count]  # rostered agents stay: they are paid anyway
         for k in leaving:
             self._leave(stage, k, t)
         self.released += len(leaving)
@@ -170,7 +179,8 @@ class Workforce:
         for k, since in self.idle.items():
             if t - since <= limit:
                 break
-            leaving.append(k)
+            if k >= self.core:  # the idle logout is a gig agent's choice; rostered agents stay on shift
+                leaving.append(k)
         for k in leaving:
             self._leave(stage, k, t)
 
@@ -201,7 +211,7 @@ class Workforce:
         self.login_at[k] = t
         stage.router.agent_online(k, self.profiles[k], t)
         stage.dirty = True
-        if self.spec.mode == "gig":
+        if k >= self.core and self.spec.mode in ("gig", "hybrid"):
             length = float(self.rng.exponential(self.spec.mean_session_minutes))
             stage.push(t + length, LOGOUT, k, self.session[k])
 
@@ -225,7 +235,7 @@ class Workforce:
     def _offline(self, stage: HumanStage, k: int, t: float) -> None:
         self.online[k], self.draining[k] = False, False
         self.online_minutes[k] += t - self.login_at[k]
-        if not self.pending[k]:
+        if not self.pending[k] and k >= self.core:
             self._return_to_pool(k)
         stage.router.agent_offline(k, t)
 
