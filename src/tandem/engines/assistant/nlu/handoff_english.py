@@ -47,7 +47,13 @@ ENGLISH = LanguageRules(
         r"representative)\s+(?:there|here|available|around|alive|online|on the other end|i can talk to|"
         r"i can speak to|to talk to|to speak to|who can help)\b",
         r"\b(?:can|could|would|will|please|have|get|i want|i need|i would like|i d like)\s+(?:someone|somebody|"
-        r"an agent|a person|a human|a representative|one of you)\s+(?:to\s+)?(?:call|ring|phone)\s+me\b",
+        r"an agent|a person|a human|a representative|one of you|(?:a|the|your)\s+(?:manager|supervisor|specialist|"
+        r"advisor|adviser|colleague|staff member|team leader))\s+(?:(?:on|from|at) your (?:end|side|team|company)\s+)?"
+        r"(?:to\s+)?(?:(?:call|ring|phone|contact)\s+(?:me|us)|give (?:me|us) a (?:call|ring))\b",
+        r"\b(?:can|could|would|will|please|have|i want|i need|i d like)\s+(?:someone|somebody|a (?:colleague|manager|"
+        r"supervisor|person|human|staff member|specialist)|one of (?:you|your (?:staff|team|colleagues|people)))\s+"
+        r"(?:(?:on|from|at) your (?:end|side|team|company)\s+)?(?:personally\s+)?(?:to\s+)?(?:look (?:at|into)|"
+        r"check|review|handle|take a look)\b",
         r"\b(?:request|want|need|book|schedule|arrange)\s+(?:a\s+)?(?:call\s*back|phone call from (?:an agent|"
         r"a person|a human|someone))\b",
         r"\b(?:can|could|may)\s+(?:i\s+(?:get|have|talk to|speak to|speak with)\s+)?(?:someone|somebody)\s+else\b",
