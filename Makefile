@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: setup demo test lint services chromium bench
+.PHONY: setup demo test lint services chromium bench messages
 
 setup: $(VENV)/.installed
 
@@ -34,3 +34,15 @@ services:
 # Debian's Chromium for the browser tests (never a downloaded browser build)
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Customer-facing messages: extract tandem.pot from the code and merge it into every catalog (docs/assistant.md)
+LOCALES := sv nb da fi de fr es it nl pl pt
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _t:2 -k N_ -k _l --no-wrap --sort-output \
+	    --add-location=file -o src/tandem/locale/tandem.pot src/tandem
+	@for l in $(LOCALES); do \
+	  if [ -f src/tandem/locale/$$l/LC_MESSAGES/tandem.po ]; then \
+	    $(BIN)/pybabel update -i src/tandem/locale/tandem.pot -d src/tandem/locale -D tandem -l $$l --no-wrap \
+	        --ignore-obsolete --no-fuzzy-matching; \
+	  else $(BIN)/pybabel init -i src/tandem/locale/tandem.pot -d src/tandem/locale -D tandem -l $$l --no-wrap; fi; \
+	done

@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tandem.core.i18n import _t
 from tandem.services.context import Services
 from tandem.storage.models import Handoff, Message
 
@@ -47,6 +48,11 @@ def test_retried_message_is_stored_once(client: TestClient, services: Services) 
     assert len(stored) == 1
 
 
+NO_AGENT = ("No agent is online right now. You keep your place in the queue and we have alerted our on-demand team; "
+            "we will tell you as soon as someone joins.")
+PLACE = "You are number {position} in the queue for a person."
+
+
 def test_request_for_a_human_in_free_text_queues_even_with_no_agent_online(client: TestClient,
                                                                           services: Services) -> None:
     for text, lang in [("I want to talk to a real person", "en"), ("Jag vill prata med en människa", "sv"),
@@ -59,7 +65,11 @@ def test_request_for_a_human_in_free_text_queues_even_with_no_agent_online(clien
         state = client.get(f"/api/conversations/{cid}", headers=h).json()
         assert state["state"] == "waiting_human", text
         assert state["queue"]["position"] >= 1 and state["queue"]["agents_online"] == 0
-        assert state["queue"]["eta_seconds"] is None and "No agent is online" in state["queue"]["explanation"]
+        assert state["queue"]["eta_seconds"] is None
+        # the position and the honest "nobody is online" come in the customer's language
+        assert state["queue"]["explanation"] == _t(lang, NO_AGENT)
+        assert state["queue"]["text"].startswith(_t(lang, PLACE, position=state["queue"]["position"]))
+        assert (lang == "en") == ("No agent is online" in state["queue"]["text"]), text
         with services.work() as work:
             entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
         assert entry.status == "waiting" and entry.reason == "customer_request"

@@ -25,6 +25,7 @@ from tandem import __version__
 from tandem.api import (
     routes_agent,
     routes_customer,
+    routes_i18n,
     routes_ops,
     routes_privacy,
     routes_quality,
@@ -78,6 +79,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.state.dispatcher = dispatcher
     _install_error_handlers(app)
     app.include_router(routes_customer.router)
+    app.include_router(routes_i18n.router)
     app.include_router(routes_agent.router)
     app.include_router(routes_ops.router)
     app.include_router(routes_privacy.router)

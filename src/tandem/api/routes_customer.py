@@ -56,9 +56,8 @@ def _queue_status(services: Services, work: Any, conversation_id: str) -> dict[s
     entry = queue.open_handoff(work, conversation_id)
     if entry is None or entry.status != queue.WAITING:
         return None
-    est = queue.estimate(work, entry, services.settings.assumed_handle_time_s)
-    return {"position": est.position, "eta_seconds": est.eta_seconds, "agents_online": est.agents_online,
-            "explanation": est.explanation}
+    conv = conversations.get(work, conversation_id)
+    return queue.estimate(work, entry, services.settings.assumed_handle_time_s, conv.language).view()
 
 
 @router.get("/{conversation_id}/messages", summary="Messages after a sequence number, in order")
@@ -86,7 +85,7 @@ def request_human(conversation_id: str, token: CustomerTokenDep, services: Servi
     flows.request_human(services, conversation_id, token, (body.reason if body else "customer_button"))
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
-        return {"state": conv.state, "queue": _queue_status(services, work, conv.id)}
+        return {"state": conv.state, "language": conv.language, "queue": _queue_status(services, work, conv.id)}
 
 
 @router.post("/{conversation_id}/end", summary="The customer ends the conversation")

@@ -186,11 +186,10 @@ async def _send_status(ws: WebSocket, services: Services, conversation_id: str) 
         with services.work() as work:
             conv = conversations.get(work, conversation_id)
             entry = queue.open_handoff(work, conversation_id)
-            status: dict[str, Any] = {"type": "status", "state": conv.state, "queue": None}
+            status: dict[str, Any] = {"type": "status", "state": conv.state, "language": conv.language, "queue": None}
             if entry is not None and entry.status == queue.WAITING:
-                est = queue.estimate(work, entry, services.settings.assumed_handle_time_s)
-                status["queue"] = {"position": est.position, "eta_seconds": est.eta_seconds,
-                                   "agents_online": est.agents_online, "explanation": est.explanation}
+                est = queue.estimate(work, entry, services.settings.assumed_handle_time_s, conv.language)
+                status["queue"] = est.view()
             return status
 
     status = await run_in_threadpool(load)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from tandem.core.i18n import _t, format_duration
 from tandem.core.ids import new_id
 from tandem.domain.conversation import ConversationState
 from tandem.domain.presence import Presence
@@ -81,21 +82,34 @@ class WaitEstimate:
     eta_seconds: float | None
     agents_online: int
     explanation: str
+    text: str  # position, wait and explanation in one sentence, in the conversation's language
+
+    def view(self) -> dict[str, Any]:
+        """The queue status a customer client shows."""
+        return {"position": self.position, "eta_seconds": self.eta_seconds, "agents_online": self.agents_online,
+                "explanation": self.explanation, "text": self.text}
 
 
-def estimate(work: Work, entry: Handoff, default_handle_s: float) -> WaitEstimate:
-    """An honest wait estimate: from queue position, online capacity and recent handle times."""
+def estimate(work: Work, entry: Handoff, default_handle_s: float, language: str | None = None) -> WaitEstimate:
+    """An honest wait estimate: from queue position, online capacity and recent handle times.
+
+    Its words are in `language` (the conversation's current language; the queue entry's when not given)."""
+    lang = language or entry.language
     pos = position(work, entry)
     online = list(work.session.scalars(select(Agent).where(Agent.presence == Presence.AVAILABLE.value)))
+    place = _t(lang, "You are number {position} in the queue for a person.", position=pos)
     if not online:
-        return WaitEstimate(pos, None, 0, "No agent is online right now. You keep your place in the queue "
-                            "and we have alerted our on-demand team; we will tell you as soon as someone joins.")
+        why = _t(lang, "No agent is online right now. You keep your place in the queue and we have alerted our "
+                 "on-demand team; we will tell you as soon as someone joins.")
+        return WaitEstimate(pos, None, 0, why, f"{place} {why}")
     free = sum(max(0, a.capacity - a.load) for a in online)
     handle = mean_handle_seconds(work, default_handle_s)
     capacity = sum(a.capacity for a in online)
     # each finishing conversation frees a slot; slots free at about capacity/handle per second
     eta = 15.0 if pos <= free else 15.0 + (pos - free) * handle / max(1, capacity)
-    return WaitEstimate(pos, round(eta), len(online), f"{len(online)} agent(s) online.")
+    why = _t(lang, "Agents online: {count}.", count=len(online))  # no plural forms to get wrong
+    wait = _t(lang, "Estimated wait: about {duration}.", duration=format_duration(eta, lang))
+    return WaitEstimate(pos, round(eta), len(online), why, f"{place} {wait} {why}")
 
 
 def mean_handle_seconds(work: Work, default: float, window_s: float = 24 * 3600) -> float:

@@ -25,8 +25,11 @@ class OfflineAssistant:
     """
 
     def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None, min_similarity: float = 0.5,
-                 min_score: float = 3.0, min_coverage: float = 0.45) -> None:
+                 min_score: float = 3.0, min_coverage: float = 0.45, *, company: str | None = None,
+                 assistant_name: str | None = None) -> None:
         self.kb = kb
+        # names for the greeting's {company} and {assistant}; the phrase has neutral defaults
+        self.brand = {k: v for k, v in (("company", company), ("assistant", assistant_name)) if v}
         self.retriever = retriever
         self.min_similarity = min_similarity
         self.min_score = min_score
@@ -35,7 +38,7 @@ class OfflineAssistant:
     def respond(self, ctx: TurnContext) -> AssistantTurn:
         text = fold(ctx.text)
         if _GREETING.match(text):
-            return AssistantTurn(text=phrase("greeting", ctx.language), intent="greeting", confidence=1.0)
+            return AssistantTurn(text=phrase("greeting", ctx.language, **self.brand), intent="greeting", confidence=1.0)
         if _THANKS.match(text):
             return AssistantTurn(text=phrase("thanks", ctx.language), intent="thanks", confidence=1.0)
         article, confidence = self._best(ctx.text)

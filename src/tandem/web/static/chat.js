@@ -8,20 +8,55 @@
   const msgs = $("msgs"), text = $("text"), queueBanner = $("queue");
   let state = JSON.parse(localStorage.getItem(KEY) || "null");  // {id, token, lastSeq, outbox:[]}
   let ws = null, wsOpen = false, backoff = 500, convState = "ai", rating = 0;
+  // labels in the customer's language: English text -> translation, from the server's gettext catalogs
+  let labels = {}, uiLang = "en";
+  const _l = (msgid, params = {}) => (labels[msgid] || msgid).replace(/\{(\w+)\}/g, (m, k) => (k in params ? params[k] : m));
 
   const save = () => localStorage.setItem(KEY, JSON.stringify(state));
   const showError = (msg) => { $("error").textContent = msg || ""; };
-  $("lang").value = (state && state.language) || (navigator.language || "en").slice(0, 2);
+  const NORWEGIAN = { no: "nb", nn: "nb" };
+  const wanted = ((state && state.language) || params.get("lang") || navigator.language || "en").slice(0, 2).toLowerCase();
+  $("lang").value = NORWEGIAN[wanted] || wanted;
   if (!$("lang").value) $("lang").value = "en";
-  if (params.get("customer")) $("who").textContent = "Signed in as " + params.get("customer");
+
+  // every label of the page, translated whenever the language changes (the customer's choice or their writing)
+  function applyLabels() {
+    document.documentElement.lang = uiLang;
+    document.title = _l("Help");
+    $("human").textContent = _l("Talk to a human");
+    $("human").title = _l("Talk to a person from our team");
+    $("end").textContent = _l("End chat");
+    $("rating-title").textContent = _l("How did we do?");
+    $("comment").placeholder = _l("Anything to add? (optional)");
+    $("rate").textContent = _l("Send rating");
+    $("new").textContent = _l("Start a new chat");
+    $("text").placeholder = _l("Type your question…");
+    $("text").setAttribute("aria-label", _l("Message"));
+    $("send").textContent = _l("Send");
+    $("lang").setAttribute("aria-label", _l("Language"));
+    [...$("stars").children].forEach((b, k) => b.setAttribute("aria-label", _l("{count} of 5 stars", { count: k + 1 })));
+    if (params.get("customer")) $("who").textContent = _l("Signed in as {name}", { name: params.get("customer") });
+    const intro = $("intro");
+    if (intro) intro.textContent = _l("Ask a question about payments, refunds or your account. A person is always one click away.");
+  }
+
+  async function useLanguage(lang) {
+    if (lang === uiLang && Object.keys(labels).length) return;
+    try {
+      const r = await T.api("GET", "/api/i18n/" + encodeURIComponent(lang));
+      labels = r.messages; uiLang = r.language;
+      if ($("lang").value !== uiLang) $("lang").value = uiLang;
+    } catch (_) { labels = {}; uiLang = "en"; }
+    applyLabels();
+  }
 
   function bubble(m) {
-    const who = { customer: "You", ai: "Kestrel assistant", agent: (m.meta && m.meta.agent_name) || "Agent", system: "" }[m.author];
+    const who = { customer: _l("You"), ai: _l("Assistant"), agent: (m.meta && m.meta.agent_name) || _l("Agent"), system: "" }[m.author];
     const node = T.el("div", { class: "msg " + m.author, "data-seq": m.seq || "" },
       who ? T.el("span", { class: "who" }, who) : null, m.body);
     const cites = (m.meta && m.meta.citations) || [];
     for (const c of cites) {
-      node.append(T.el("span", { class: "cite" }, "Source: ",
+      node.append(T.el("span", { class: "cite" }, _l("Source:") + " ",
         T.el("a", { href: "/help/" + encodeURIComponent(c.article_id), target: "_blank", rel: "noopener" }, c.title)));
     }
     return node;
@@ -40,10 +75,10 @@
 
   function showStatus(s) {
     convState = s.state;
+    // the conversation's language follows what the customer writes: the labels follow it too
+    if (s.language && s.language !== uiLang) useLanguage(s.language);
     if (s.queue && (s.state === "waiting_human" || s.state === "offered")) {
-      const q = s.queue;
-      const eta = q.eta_seconds == null ? "" : ` Estimated wait: about ${T.ago(q.eta_seconds)}.`;
-      queueBanner.textContent = `You are number ${q.position} in the queue for a person.${eta} ${q.explanation}`;
+      queueBanner.textContent = s.queue.text;  // position, honest wait and why, in the conversation's language
       queueBanner.hidden = false;
     } else if (s.state === "with_human") {
       queueBanner.hidden = true;
@@ -87,7 +122,7 @@
     };
     ws.onclose = (ev) => {
       wsOpen = false;
-      if (ev.code === 4401) { showError("This chat is no longer available. Start a new one."); return; }
+      if (ev.code === 4401) { showError(_l("This chat is no longer available. Start a new one.")); return; }
       setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 8000);
     };
   }
@@ -142,20 +177,23 @@
     } catch (e) { showError(e.message); }
   });
   for (let i = 1; i <= 5; i++) {
-    $("stars").append(T.el("button", { type: "button", role: "radio", "aria-label": i + " star" + (i > 1 ? "s" : ""),
+    $("stars").append(T.el("button", { type: "button", role: "radio", "aria-label": _l("{count} of 5 stars", { count: i }),
       "data-score": i, onclick: () => { rating = i; [...$("stars").children].forEach((b, k) => b.classList.toggle("on", k < i)); } }, "★"));
   }
   $("rate").addEventListener("click", async () => {
-    if (!rating) { showError("Choose 1 to 5 stars."); return; }
+    if (!rating) { showError(_l("Choose 1 to 5 stars.")); return; }
     try {
       await T.api("POST", `/api/conversations/${state.id}/rating`, { score: rating, comment: $("comment").value || null },
         { "X-Conversation-Token": state.token });
-      $("rated").textContent = "Thank you for your feedback!";
+      $("rated").textContent = _l("Thank you for your feedback!");
       $("rate").disabled = true;
     } catch (e) { showError(e.message); }
   });
   $("new").addEventListener("click", () => { localStorage.removeItem(KEY); location.reload(); });
-  $("lang").addEventListener("change", () => { if (state) { state.language = $("lang").value; save(); } });
+  $("lang").addEventListener("change", () => {
+    if (state) { state.language = $("lang").value; save(); }
+    useLanguage($("lang").value);
+  });
 
   if (state && state.id) {
     state.lastSeq = 0;  // re-render the transcript from the server after a page reload
@@ -163,6 +201,7 @@
     connect();
   } else {
     state = null;
-    msgs.append(T.el("div", { class: "msg system" }, "Ask a question about payments, refunds or your account. A person is always one click away."));
+    msgs.append(T.el("div", { class: "msg system", id: "intro" }));
   }
+  useLanguage($("lang").value);
 })();
