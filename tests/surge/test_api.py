@@ -12,7 +12,7 @@ from tandem.core.clock import FakeClock
 from tandem.services import surge
 from tandem.services.context import Services
 
-SUPERVISOR_ONLY = ["/api/surge/status", "/api/surge/history", "/api/surge/forecast"]
+SUPERVISOR_ONLY = ["/api/surge/status", "/api/surge/history", "/api/surge/forecast", "/api/surge/roster"]
 
 
 @pytest.mark.parametrize("path", SUPERVISOR_ONLY)

@@ -57,6 +57,15 @@ def forecast_today(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
         return surge.today_view(work, surge.shared_forecaster(services))
 
 
+@router.get("/roster", summary="Today's least-cost shift roster, the hybrid core and the gig cover per half hour")
+def roster_today(_: SupervisorDep, services: ServicesDep,
+                 quantile: float = Query(0.3, ge=0, lt=1)) -> dict[str, Any]:
+    from tandem.services.roster import roster_view
+
+    with services.work() as work:
+        return roster_view(work, services.settings, quantile)
+
+
 @router.get("/notifications", summary="My surge notification settings")
 def get_notifications(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:

@@ -176,10 +176,11 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
               help="Fix the hybrid core's forecast quantile instead of searching it.")
 @click.option("--opening-hours", help='Seven ";"-separated days, Monday first (default: settings).')
 @click.option("--no-w1", is_flag=True, help="Skip the perfect-foresight W1 baseline.")
+@click.option("--no-hindsight", is_flag=True, help="Skip the hindsight roster (the cheapest x meeting the bar).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare_command(history_path: str, start: str, days: int, scenario_path: str | None, seeds: int,
                     max_abandon: float | None, quantile: float | None, opening_hours: str | None, no_w1: bool,
-                    as_json: bool) -> None:
+                    no_hindsight: bool, as_json: bool) -> None:
     """Shift roster vs gig + surge vs hybrid on the recorded days from --start, each planned from earlier days."""
     from tandem.engines.sim import staffing_compare as sc
 
@@ -190,7 +191,7 @@ def compare_command(history_path: str, start: str, days: int, scenario_path: str
     try:
         study = sc.Study(sc.read_recorded(history_path), load_scenario(path), _rates(settings),
                          seeds=tuple(range(1, seeds + 1)), opening_hours=_opening(settings, opening_hours))
-        result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1)
+        result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1, hindsight=not no_hindsight)
     except InvalidInput as exc:
         raise click.ClickException(exc.message) from exc
     if as_json:

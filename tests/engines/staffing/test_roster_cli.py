@@ -82,7 +82,8 @@ def test_compare_json_shape(tmp_path: Path) -> None:
     csv = tmp_path / "h.csv"
     write_history(csv, days=6)
     code, out = run("compare", "--history", str(csv), "--start", "2026-11-06", "--days", "1", "--seeds", "1",
-                    "--max-abandon", "0.01", "--quantile", "0.2", "--no-w1", "--json")
+                    "--max-abandon", "0.01", "--quantile", "0.2", "--no-w1", "--no-hindsight",
+                    "--json")
     assert code == 0, out
     data = json.loads(out)
     assert set(data["variants"]) == {"shifts", "gig", "hybrid"}

@@ -16,10 +16,13 @@ For a window of days [start, start + days) of a recorded history:
 Sizing. `shifts` is the least-cost roster (`tandem.engines.staffing.roster`) for the Erlang-A requirement at a
 per-interval abandonment target x; `hybrid` is a core roster for the requirement at the same x on the
 q-quantile of the forecast, with the gig pool and surge loop beside it. Both are sized to the service bar
-(>= 95% of hours with abandonment <= 5%) on a *calibration window*: the same number of days just before `start`,
-planned from the days before those. x steps down a grid to the first that meets the bar there; q is the
-cheapest on its grid that meets it. The chosen x and q are then planned for the window from all days before
-`start` and measured once. An operator may fix x or q instead.
+(>= 95% of hours with abandonment <= 5%) on a *calibration window*: up to the same number of days just before
+`start`, planned from the days before those, of which there must be at least a week (a plan from fewer days
+over-forecasts the weekdays it has not seen and makes any x look good). x steps down a grid to the first that
+meets the bar there; q is the cheapest on its grid that meets it. The chosen x and q are then planned for the
+window from all days before `start` and measured once. An operator may fix x or q instead. For the record,
+`hindsight` gives the cheapest x whose roster would have met the bar on the window itself (not a plan anyone
+could have made; it says whether the roster family can meet the bar there at all).
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ from tandem.engines.staffing.roster import ShiftRules
 
 SLOT_MINUTES = 30
 TARGET_GRID = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5)
-QUANTILE_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+QUANTILE_GRID = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)  # 0 would be no core at all: the gig variant itself
+MIN_PLAN_DAYS = 7  # a calibration plan needs at least a week of history (weekday factors and profiles)
 SL_SECONDS = 20.0
 
 
@@ -348,7 +352,7 @@ class Study:
             tried.append({"max_abandon": x, "good_hours_share": share})
             if share >= SHARE_BAR:
                 return {"max_abandon": x, "met_on_calibration": True, "calibration_start": calib.start.isoformat(),
-                        "tried": tried}
+                        "calibration_days": calib.days, "tried": tried}
         return {"max_abandon": TARGET_GRID[-1], "met_on_calibration": False,
                 "calibration_start": calib.start.isoformat(), "tried": tried}
 
@@ -365,11 +369,24 @@ class Study:
                 "calibration_start": calib.start.isoformat(), "tried": tried}
 
     def _calibration(self, start: date, days: int) -> tuple[Window, date]:
-        first = start - timedelta(days=days)
-        if (first - self.calls.first_day).days < 1:
-            raise InvalidInput(f"sizing needs {days} days before {start.isoformat()} to calibrate on and at least one "
-                               "more before those to plan them from; give --max-abandon and --quantile instead")
-        return window(self.calls, first, days), first
+        length = min(days, (start - self.calls.first_day).days - MIN_PLAN_DAYS)
+        if length < 1:
+            raise InvalidInput(f"sizing needs {MIN_PLAN_DAYS} days of history and at least one more day before "
+                               f"{start.isoformat()} to calibrate on; give --max-abandon and --quantile instead")
+        first = start - timedelta(days=length)
+        return window(self.calls, first, length), first
+
+    def hindsight_shifts(self, win: Window) -> dict[str, Any]:
+        """The cheapest x on the grid whose roster meets the bar on the window itself (hindsight)."""
+        tried = []
+        for x in TARGET_GRID:
+            plan = self.roster(win.start, win.days, x)
+            res = summary(self.run("shifts", win, plan))
+            tried.append({"max_abandon": x, "good_hours_share": res["good_hours_share"],
+                          "total_cost": res["total_cost"]})
+            if res["good_hours_share"] >= SHARE_BAR:
+                return {"max_abandon": x, "met": True, "total_cost": res["total_cost"], "tried": tried}
+        return {"met": False, "tried": tried}
 
 
 def perfect_foresight(study: Study, win: Window, gig: dict[str, Any]) -> dict[str, Any]:
@@ -402,7 +419,7 @@ def perfect_foresight(study: Study, win: Window, gig: dict[str, Any]) -> dict[st
 
 
 def compare(study: Study, start: date, days: int, max_abandon: float | None = None,
-            quantile: float | None = None, w1: bool = True) -> dict[str, Any]:
+            quantile: float | None = None, w1: bool = True, hindsight: bool = True) -> dict[str, Any]:
     """Plan from the days before `start`, size on the calibration window, simulate the three variants."""
     win = window(study.calls, start, days)
     history(study.calls, start)  # at least one day before
@@ -451,6 +468,8 @@ def compare(study: Study, start: date, days: int, max_abandon: float | None = No
         "seeds": list(study.seeds),
         "opening_hours": list(study.opening_hours),
     }
+    if hindsight:
+        out["hindsight"] = {"shifts": study.hindsight_shifts(win)}
     if w1:
         out["w1"] = perfect_foresight(study, win, variants["gig"])
     return out
