@@ -200,3 +200,12 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
         return
     for key, value in result.items():
         click.echo(f"{key:20} {value}")
+
+
+def _add_retrieval() -> None:
+    from tandem.cli.eval_retrieval import retrieval
+
+    eval_group.add_command(retrieval)
+
+
+_add_retrieval()

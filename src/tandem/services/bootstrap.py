@@ -42,10 +42,15 @@ def _retriever(kb: KnowledgeBase) -> HybridRetriever:
     return HybridRetriever(kb, shared_embedder())
 
 
+def build_answerer(kb: KnowledgeBase) -> OfflineAssistant:
+    """The help-center answerer the live assistant uses (retrieval and threshold); `tandem eval retrieval` too."""
+    return OfflineAssistant(kb, _retriever(kb))
+
+
 def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBackend | None = None) -> Assistant:
     """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
     acting on the account backend when there is one, with a language model when one is configured."""
-    answerer = OfflineAssistant(kb, _retriever(kb))
+    answerer = build_answerer(kb)
     nlu = NLU(settings.model_dir, embedder=shared_embedder()) if settings.intent_model else None
     tools = AccountTools(backend) if backend is not None else None
     assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb))

@@ -52,11 +52,19 @@ class OfflineAssistant:
             confidence=confidence,
         )
 
+    def rank(self, query: str, limit: int = 3) -> list[tuple[KnowledgeArticle, float]]:
+        """The retriever's best articles with the score the answer threshold applies to, best first."""
+        if self.retriever is None:
+            return [(h.article, h.score) for h in self.kb.search(query, limit=limit)]
+        return [(r.article, max(0.0, r.similarity)) for r in self.retriever.search(query, limit=limit)]
+
     def _best(self, query: str) -> tuple[KnowledgeArticle | None, float]:
         if self.retriever is not None:
-            best = self.retriever.search(query, limit=1)[0]
-            similarity = max(0.0, best.similarity)
-            return (best.article if similarity >= self.min_similarity else None), similarity
+            ranked = self.rank(query, limit=1)
+            if not ranked:
+                return None, 0.0
+            article, similarity = ranked[0]
+            return (article if similarity >= self.min_similarity else None), similarity
         hits = self.kb.search(query, limit=1)
         if not hits:
             return None, 0.0
