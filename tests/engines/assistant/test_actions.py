@@ -38,14 +38,15 @@ def assistant(backend: DemoBackend) -> GuardedAssistant:
 class Chat:
     """A conversation with the assistant, keeping the history the way the conversation service stores it."""
 
-    def __init__(self, assistant: GuardedAssistant, customer: str | None = MAYA) -> None:
+    def __init__(self, assistant: GuardedAssistant, customer: str | None = MAYA, language: str = "en") -> None:
         self.assistant = assistant
         self.customer = customer
+        self.language = language
         self.history: list[Turn] = []
 
     def say(self, text: str) -> AssistantTurn:
         self.history.append(Turn("customer", text))
-        turn = self.assistant.respond(TurnContext("conv_1", text, "en", tuple(self.history), self.customer))
+        turn = self.assistant.respond(TurnContext("conv_1", text, self.language, tuple(self.history), self.customer))
         self.history.append(Turn("ai", turn.text, turn.intent, turn.no_answer))
         return turn
 
@@ -70,6 +71,18 @@ def test_next_payment_without_an_order_summarises_every_active_plan(assistant: G
     assert outcome(turn) == ("payment_schedule", None, "shown", None)
     for merchant, amount in (("Northwind Outfitters", "$40.00"), ("Lumen Home", "$114.00"), ("Pixel & Co", "$99.91")):
         assert merchant in turn.text and amount in turn.text
+
+
+def test_a_german_customer_gets_the_schedule_in_german(assistant: GuardedAssistant, backend: DemoBackend) -> None:
+    from babel.dates import format_date
+
+    turn = Chat(assistant, language="de").say("Wann ist meine nächste Zahlung fällig?")
+    assert outcome(turn) == ("payment_schedule", None, "shown", None)
+    assert turn.text.startswith("Ihre nächsten Zahlungen:") and "Nennen Sie eine Bestellung" in turn.text
+    upcoming = next(i for i in backend.payment_schedule(MAYA, "ord_maya_pay4") if i.paid_on is None)
+    assert f"40,00\xa0$ am {format_date(upcoming.due_on, 'medium', locale='de')}" in turn.text  # 05.06.2025
+    refused = Chat(assistant, language="sv").say("Kan ni ta bort förseningsavgiften? Avgiften tas bort, tack")
+    assert refused.text.startswith("Jag kan inte efterskänka avgifter") and "prata med en människa" in refused.text
 
 
 def test_refund_status_and_order_list(assistant: GuardedAssistant) -> None:

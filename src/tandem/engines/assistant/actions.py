@@ -59,9 +59,6 @@ HINTS = {Intent.PAYMENT_SCHEDULE: Tool.PAYMENT_SCHEDULE, Intent.ORDER_STATUS: To
          Intent.REFUND_STATUS: Tool.REFUND_STATUS, Intent.PAUSE_PAYMENT: Tool.PAUSE_PAYMENT,
          Intent.CHANGE_DUE_DATE: Tool.CHANGE_DUE_DATE, Intent.RESEND_INVOICE: Tool.RESEND_INVOICE}
 HINT_CONFIDENCE = 0.8
-_VERB = {Tool.PAUSE_PAYMENT: "pause", Tool.CHANGE_DUE_DATE: "move the due dates of",
-         Tool.RESEND_INVOICE: "resend the invoice of", Tool.PAYMENT_SCHEDULE: "show the schedule of",
-         Tool.ORDER_STATUS: "show", Tool.REFUND_STATUS: "check the refunds of"}
 
 
 @dataclass(frozen=True)
@@ -156,75 +153,76 @@ class AccountTools:
     # the one gate every tool call passes -----------------------------------------------------------------
 
     def run(self, customer_ref: str | None, action: str, order_id: str | None = None,
-            days: int | None = None) -> ToolResult:
-        """Run one tool for this conversation's customer; the backend's policy has the last word."""
+            days: int | None = None, language: str = "en") -> ToolResult:
+        """Run one tool for this conversation's customer; the backend's policy has the last word.
+
+        The reply is in `language` (the conversation's), amounts and dates in its locale."""
+        lang = language
         if action not in TOOLS:
-            return ToolResult(action, Outcome.DENIED, say.MONEY_REFUSAL, order_id, "human_only")
+            return ToolResult(action, Outcome.DENIED, say.money_refusal(lang), order_id, "human_only")
         tool = Tool(action)
         if customer_ref is None:
-            return ToolResult(tool, Outcome.SIGN_IN, say.SIGN_IN)
+            return ToolResult(tool, Outcome.SIGN_IN, say.sign_in(lang))
         try:
-            return self._run(customer_ref, tool, order_id, days)
+            return self._run(customer_ref, tool, order_id, days, lang)
         except PolicyDenied as err:
             code = str(err.details.get("policy", "denied"))
-            return ToolResult(tool, Outcome.DENIED, say.denied_text(_VERB[tool] + " that order", err.message),
-                              order_id, code)
+            return ToolResult(tool, Outcome.DENIED, say.denied_text(tool, code, err.message, lang), order_id, code)
         except NotFound:
-            return ToolResult(tool, Outcome.NOT_FOUND, say.NOT_FOUND, order_id, "not_found")
+            return ToolResult(tool, Outcome.NOT_FOUND, say.not_found(lang), order_id, "not_found")
         except Exception:  # the backend is someone else's system: its failure must not strand the customer
             log.exception("account tool %s failed", tool)
-            return ToolResult(tool, Outcome.FAILED, say.FAILED, order_id, "backend_error")
+            return ToolResult(tool, Outcome.FAILED, say.failed(lang), order_id, "backend_error")
 
-    def _run(self, customer: str, tool: Tool, order_id: str | None, days: int | None) -> ToolResult:
+    def _run(self, customer: str, tool: Tool, order_id: str | None, days: int | None, lang: str) -> ToolResult:
         if order_id is None:
-            return self._overview(customer, tool)
+            return self._overview(customer, tool, lang)
         b = self.backend
         if tool in CHANGES and days is None:
             order = b.get_order(customer, order_id)
-            text = say.how_many_days_text("pause", order, tool is Tool.CHANGE_DUE_DATE)
+            text = say.how_many_days_text(order, tool is Tool.CHANGE_DUE_DATE, lang)
             return ToolResult(tool, Outcome.CLARIFY, text, order_id)
         if tool is Tool.PAUSE_PAYMENT:
             assert days is not None
             result = b.pause_payment(customer, order_id, days, self.actor)
-            text = say.changed_text(f"paused for {days} days", b.get_order(customer, order_id), result)
+            text = say.paused_text(b.get_order(customer, order_id), result, days, lang)
         elif tool is Tool.CHANGE_DUE_DATE:
             assert days is not None
             result = b.change_due_date(customer, order_id, days, self.actor)
-            moved = f"moved {abs(days)} days {'earlier' if days < 0 else 'later'}"
-            text = say.changed_text(moved, b.get_order(customer, order_id), result)
+            text = say.moved_text(b.get_order(customer, order_id), result, days, lang)
         elif tool is Tool.RESEND_INVOICE:
             b.resend_invoice(customer, order_id, self.actor)
-            text = say.invoice_text(b.get_order(customer, order_id))
+            text = say.invoice_text(b.get_order(customer, order_id), lang)
         else:
-            return ToolResult(tool, Outcome.SHOWN, self._read(customer, tool, order_id), order_id)
+            return ToolResult(tool, Outcome.SHOWN, self._read(customer, tool, order_id, lang), order_id)
         return ToolResult(tool, Outcome.DONE, text, order_id, "allowed")
 
-    def _read(self, customer: str, tool: Tool, order_id: str) -> str:
+    def _read(self, customer: str, tool: Tool, order_id: str, lang: str) -> str:
         b = self.backend
         order = b.get_order(customer, order_id)
         if tool is Tool.REFUND_STATUS:
-            return say.refunds_text([(order, r) for r in b.refund_status(customer, order_id)])
+            return say.refunds_text([(order, r) for r in b.refund_status(customer, order_id)], lang)
         schedule = b.payment_schedule(customer, order_id)
         if tool is Tool.PAYMENT_SCHEDULE:
-            return say.schedule_text(order, schedule, b.today())
-        return say.order_text(order, schedule, b.today())
+            return say.schedule_text(order, schedule, b.today(), lang)
+        return say.order_text(order, schedule, b.today(), lang)
 
-    def _overview(self, customer: str, tool: Tool) -> ToolResult:
+    def _overview(self, customer: str, tool: Tool, lang: str) -> ToolResult:
         """A read over all the customer's orders, or a question when a change needs one order."""
         b = self.backend
         orders = b.list_orders(customer)
         if tool in CHANGES or tool is Tool.RESEND_INVOICE:
-            return ToolResult(tool, Outcome.CLARIFY, say.which_order_text(_VERB[tool], orders))
+            return ToolResult(tool, Outcome.CLARIFY, say.which_order_text(tool, orders, lang))
         if tool is Tool.ORDER_STATUS:
-            return ToolResult(tool, Outcome.SHOWN, say.orders_text(orders[:6]))
+            return ToolResult(tool, Outcome.SHOWN, say.orders_text(orders[:6], lang))
         if tool is Tool.REFUND_STATUS:
             refunds = [(o, r) for o in orders for r in b.refund_status(customer, o.id)]
-            return ToolResult(tool, Outcome.SHOWN, say.refunds_text(refunds))
+            return ToolResult(tool, Outcome.SHOWN, say.refunds_text(refunds, lang))
         active = [o for o in orders if o.status is OrderStatus.ACTIVE][:6]
         if len(active) == 1:
-            return ToolResult(tool, Outcome.SHOWN, self._read(customer, tool, active[0].id), active[0].id)
+            return ToolResult(tool, Outcome.SHOWN, self._read(customer, tool, active[0].id, lang), active[0].id)
         plans = [(o, b.payment_schedule(customer, o.id)) for o in active]
-        text = say.next_payments_text(plans, b.today()) if plans else "You have no active payment plans."
+        text = say.next_payments_text(plans, b.today(), lang) if plans else say.no_active_plans(lang)
         return ToolResult(tool, Outcome.SHOWN, text)
 
     # the rule-based path ------------------------------------------------------------------------------------
@@ -240,17 +238,19 @@ class AccountTools:
             request = Request(HINTS[hint], is_info_question(ctx.text))
         if request.tool is None or request.question_only:
             return None
+        lang = ctx.language
         if request.tool == MONEY_REQUEST:
-            return result_turn(ToolResult("waive_or_credit", Outcome.DENIED, say.MONEY_REFUSAL, None, "human_only"))
+            return result_turn(ToolResult("waive_or_credit", Outcome.DENIED, say.money_refusal(lang), None,
+                                          "human_only"))
         tool = Tool(request.tool)
         if ctx.customer_ref is None:
-            return None if tool in READS else result_turn(ToolResult(tool, Outcome.SIGN_IN, say.SIGN_IN))
+            return None if tool in READS else result_turn(ToolResult(tool, Outcome.SIGN_IN, say.sign_in(lang)))
         same = pending if pending is not None and pending.tool is tool else None
         texts = (*(same.texts if same else ()), ctx.text)
         try:
-            return result_turn(self._choose_and_run(ctx.customer_ref, tool, texts, same))
+            return result_turn(self._choose_and_run(ctx.customer_ref, tool, texts, same, lang))
         except NotFound:
-            return result_turn(ToolResult(tool, Outcome.NOT_FOUND, say.NOT_FOUND, None, "not_found"))
+            return result_turn(ToolResult(tool, Outcome.NOT_FOUND, say.not_found(lang), None, "not_found"))
 
     def _answers(self, ctx: TurnContext, pending: _Pending) -> bool:
         """Whether the message answers the pending question: it names an order or a number of days."""
@@ -260,43 +260,44 @@ class AccountTools:
             return True
         return bool(orders_named(ctx.text, self.backend.list_orders(ctx.customer_ref)))
 
-    def _choose_and_run(self, customer: str, tool: Tool, texts: Sequence[str], pending: _Pending | None) -> ToolResult:
+    def _choose_and_run(self, customer: str, tool: Tool, texts: Sequence[str], pending: _Pending | None,
+                        lang: str) -> ToolResult:
         """Fill the order and days from this message and the ones before the pending question, then run."""
         named_id = next((i for i in map(order_id_in, reversed(texts)) if i), None)
         days = next((d for d in (days_in(t, tool is Tool.CHANGE_DUE_DATE) for t in reversed(texts)) if d), None)
         if days is None and pending is not None and tool in CHANGES:
             days = bare_number(texts[-1])  # "7" answers "how many days?"
         if named_id is not None:
-            return self._checked(customer, tool, named_id, days)
+            return self._checked(customer, tool, named_id, days, lang)
         orders = self.backend.list_orders(customer)
         order = _pick_order(tool, texts, orders)
         if order is not None:
-            return self._checked(customer, tool, order.id, days)
+            return self._checked(customer, tool, order.id, days, lang)
         if tool in READS:
-            return self.run(customer, tool, None, days)
+            return self.run(customer, tool, None, days, lang)
         if pending is not None and pending.rounds >= self.max_clarify_rounds:
-            return ToolResult(tool, Outcome.FAILED, say.UNRESOLVED, None, "unresolved")
+            return ToolResult(tool, Outcome.FAILED, say.unresolved(lang), None, "unresolved")
         candidates = _eligible(tool, orders)
         if not candidates:
-            return ToolResult(tool, Outcome.DENIED, say.NO_ELIGIBLE, None, "plan_not_active")
-        return ToolResult(tool, Outcome.CLARIFY, say.which_order_text(_VERB[tool], candidates))
+            return ToolResult(tool, Outcome.DENIED, say.no_eligible(lang), None, "plan_not_active")
+        return ToolResult(tool, Outcome.CLARIFY, say.which_order_text(tool, candidates, lang))
 
-    def _checked(self, customer: str, tool: Tool, order_id: str, days: int | None) -> ToolResult:
+    def _checked(self, customer: str, tool: Tool, order_id: str, days: int | None, lang: str) -> ToolResult:
         """Before asking for the days, check the policy would allow some change at all (the backend checks again)."""
         if tool in CHANGES and days is None:
-            denial = self._precheck(customer, tool, order_id)
+            denial = self._precheck(customer, tool, order_id, lang)
             if denial is not None:
                 return denial
-        return self.run(customer, tool, order_id, days)
+        return self.run(customer, tool, order_id, days, lang)
 
-    def _precheck(self, customer_id: str, tool: Tool, order_id: str) -> ToolResult | None:
+    def _precheck(self, customer_id: str, tool: Tool, order_id: str, lang: str) -> ToolResult | None:
         b = self.backend
         customer, order = b.get_customer(customer_id), b.get_order(customer_id, order_id)
         check = policy.check_pause if tool is Tool.PAUSE_PAYMENT else policy.check_due_date_change
         decision = check(self.actor, customer, order, b.payment_schedule(customer_id, order_id), 1, b.today())
         if decision.allowed or decision.code in ("days_out_of_range", "date_in_past"):
             return None
-        return ToolResult(tool, Outcome.DENIED, say.denied_text(_VERB[tool] + " that order", decision.reason),
+        return ToolResult(tool, Outcome.DENIED, say.denied_text(tool, decision.code, decision.reason, lang),
                           order_id, decision.code)
 
 

@@ -90,7 +90,8 @@ _INFO_QUESTION = re.compile(
     r"are there|why|kan jag|kann ich|wie|puis-je|comment|puedo|como)\b"
 )
 _DAYS = re.compile(
-    r"\b(\d{1,3})\s*(?:more |extra |additional |further )?(days?|d\b|dagar|dag|tage?n?|jours?|dias?|dni|paivaa|giorni)"
+    r"\b(\d{1,3})\s*(?:more |extra |additional |further )?"
+    r"(days?|d\b|dagar|dager|dage|dagen|dag|tage?n?|jours?|dias?|dni|paivaa|paivalla|giorni|giorno)"
     r"|\b(a|one|1|two|2|three|3)\s*(weeks?|veckor?|wochen?|semaines?|semanas?)\b"
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty)"
     r"\s+days?\b|\bfortnight\b"
@@ -99,7 +100,8 @@ _WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
 _WORDS.update({"twenty": 20, "thirty": 30, "a": 1})
 _MINE = re.compile(r"\b(my|mine|min|mitt|mina|meine?n?|mon|ma|mes|mis?)\b")
-_EARLIER = re.compile(r"\b(earlier|sooner|forward|before|fruher|tidigare|plus tot|antes)\b")
+_EARLIER = re.compile(r"\b(earlier|sooner|forward|before|fruher|tidigare|tidligere|plus tot|antes|aiemmin|"
+                      r"aikaisemmin|prima|eerder|wczesniej|mais cedo)\b")
 _ORDER_ID = re.compile(r"\bord_[a-z0-9_]{2,60}\b")
 _BARE_NUMBER = re.compile(r"^\s*#?(\d{1,3})\s*[.!]?\s*$")
 _NOISE = frozenset("and the co inc ltd pay home with for from of a an".split())

@@ -185,7 +185,7 @@ class LLMAssistant:
         valid_days = days if isinstance(days, int) and not isinstance(days, bool) and abs(days) <= 366 else None
         if order is None and call.name in (Tool.PAUSE_PAYMENT, Tool.CHANGE_DUE_DATE, Tool.RESEND_INVOICE):
             return ToolResult(call.name, Outcome.CLARIFY, "Ask the customer which order.", None, None)
-        return self.tools.run(ctx.customer_ref, call.name, order, valid_days)
+        return self.tools.run(ctx.customer_ref, call.name, order, valid_days, ctx.language)
 
     def _final(self, text: str, results: Sequence[ToolResult]) -> AssistantTurn:
         reply = mask_cards(text).strip()[:MAX_REPLY_CHARS]
