@@ -7,15 +7,17 @@ from datetime import date
 from pathlib import Path
 
 import click
+import numpy as np
 
 from tandem.core.errors import InvalidInput
 from tandem.core.settings import Settings
 from tandem.engines.forecast import bin_arrivals, read_arrivals
 from tandem.engines.forecast.history import ArrivalHistory
+from tandem.engines.forecast.model import ForecastModel
 from tandem.engines.sim.scenario import Scenario, load_scenario
 from tandem.engines.sim.staffing_compare import Rates
 from tandem.engines.staffing import ServiceModel, StaffingTarget, erlang_a, required_agents
-from tandem.engines.staffing.plan import plan_roster
+from tandem.engines.staffing.plan import operator_profile, plan_roster
 from tandem.engines.staffing.roster import ShiftRules, parse_opening_hours
 
 POSITIVE = click.FloatRange(min=0, min_open=True)
@@ -95,7 +97,20 @@ def _rates(settings: Settings) -> Rates:
     from tandem.services.dispatch import BASE_PAY, PER_MINUTE_PAY
 
     bonus = tuple(float(b) for b in SurgeRules().bonus)
-    return Rates(settings.shift_hourly_pay, float(BASE_PAY), float(PER_MINUTE_PAY), bonus)  # type: ignore[arg-type]
+    return Rates(settings.shift_hourly_pay, float(BASE_PAY), float(PER_MINUTE_PAY), bonus,  # type: ignore[arg-type]
+                 settings.oncall_standby_pay)
+
+
+def _profile(text: str | None, hours: tuple[str, ...]) -> ForecastModel | None:
+    """--profile "Mon,...,Sun": the operator's expected requests per day, for a platform without history."""
+    if text is None:
+        return None
+    try:
+        daily = [float(v) for v in text.split(",")]
+    except ValueError as exc:
+        raise click.BadParameter(f"expected 7 numbers separated by commas, got {text!r}",
+                                 param_hint="--profile") from exc
+    return operator_profile(daily, hours)
 
 
 def _opening(settings: Settings, hours: str | None) -> tuple[str, ...]:
@@ -119,20 +134,24 @@ def _opening(settings: Settings, hours: str | None) -> tuple[str, ...]:
               help="At least this many agents whenever open.")
 @click.option("--opening-hours",
               help='Seven ";"-separated days, Monday first, e.g. "07:00-24:00;...;" (default: settings).')
+@click.option("--profile", help='No history: expected requests per day, Monday first, e.g. "900,900,900,900,300,0,0".')
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def roster_command(history_path: str, start: str, days: int, max_abandon: float, handle_time: float | None,
                    patience: float | None, concurrency: int, quantile: float | None, min_agents: int,
-                   opening_hours: str | None, as_json: bool) -> None:
+                   opening_hours: str | None, profile: str | None, as_json: bool) -> None:
     """Least-cost shifts (4/6/8 h, half-hour starts, unpaid break) meeting the Erlang-A requirement per half hour."""
     settings = Settings()
     first = _parse_day(start)
     try:
-        history, fitted = _history(history_path, first)
+        hours = _opening(settings, opening_hours)
+        prior = _profile(profile, hours)
+        history, fitted = _history(history_path, first) if prior is None else (None, (None, None))
         model = ServiceModel(handle_time or fitted[0] or settings.assumed_handle_time_s / 60,
                              patience or fitted[1] or settings.surge_patience_s / 60, concurrency=concurrency)
         rules = ShiftRules(slot_minutes=30, hourly_rate=settings.shift_hourly_pay)
-        plan = plan_roster(history, first, days, model, StaffingTarget(0.0, 20.0, max_abandon), rules,
-                           _opening(settings, opening_hours), quantile, with_greedy=True, min_agents=min_agents)
+        known = history or ArrivalHistory(first, 30, np.zeros((0, 48)))
+        plan = plan_roster(known, first, days, model, StaffingTarget(0.0, 20.0, max_abandon), rules, hours,
+                           quantile, with_greedy=True, min_agents=min_agents, forecast_model=prior)
     except InvalidInput as exc:
         raise click.ClickException(exc.message) from exc
     payload = plan.as_dict()
@@ -177,10 +196,16 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
 @click.option("--opening-hours", help='Seven ";"-separated days, Monday first (default: settings).')
 @click.option("--no-w1", is_flag=True, help="Skip the perfect-foresight W1 baseline.")
 @click.option("--no-hindsight", is_flag=True, help="Skip the hindsight roster (the cheapest x meeting the bar).")
+@click.option("--oncall", default=0, show_default=True, type=click.IntRange(0, 20),
+              help="An on-call list of this many agents for the intervals a roster leaves empty.")
+@click.option("--profile", help="Plan from these expected requests per day (Monday first) instead of history.")
+@click.option("--handle-time", type=POSITIVE, help="With --profile: the handle time to plan for, minutes.")
+@click.option("--patience", type=POSITIVE, help="With --profile: the patience to plan for, minutes.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare_command(history_path: str, start: str, days: int, scenario_path: str | None, seeds: int,
                     max_abandon: float | None, quantile: float | None, opening_hours: str | None, no_w1: bool,
-                    no_hindsight: bool, as_json: bool) -> None:
+                    no_hindsight: bool, oncall: int, profile: str | None, handle_time: float | None,
+                    patience: float | None, as_json: bool) -> None:
     """Shift roster vs gig + surge vs hybrid on the recorded days from --start, each planned from earlier days."""
     from tandem.engines.sim import staffing_compare as sc
 
@@ -189,8 +214,15 @@ def compare_command(history_path: str, start: str, days: int, scenario_path: str
     default = Path(__file__).resolve().parents[3] / "scenarios" / "callcenter.toml"
     path = Path(scenario_path) if scenario_path else default
     try:
+        hours = _opening(settings, opening_hours)
+        prior = _profile(profile, hours)
+        service = ServiceModel(handle_time or settings.assumed_handle_time_s / 60,
+                               patience or settings.surge_patience_s / 60) if prior is not None else None
+        if prior is not None and (max_abandon is None or quantile is None):
+            raise click.UsageError("with --profile there is no history to size on: give --max-abandon and --quantile")
         study = sc.Study(sc.read_recorded(history_path), load_scenario(path), _rates(settings),
-                         seeds=tuple(range(1, seeds + 1)), opening_hours=_opening(settings, opening_hours))
+                         seeds=tuple(range(1, seeds + 1)), opening_hours=hours, oncall=oncall, profile=prior,
+                         profile_service=service)
         result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1, hindsight=not no_hindsight)
     except InvalidInput as exc:
         raise click.ClickException(exc.message) from exc

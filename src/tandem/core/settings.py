@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     # opening hours, Monday first: "HH:MM-HH:MM" ranges separated by commas, "" = closed all day
     shift_hourly_pay: float = Field(default=24.0, ge=0)
     opening_hours: tuple[str, str, str, str, str, str, str] = ("00:00-24:00",) * 7
+    oncall_standby_pay: float = Field(default=3.0, ge=0)  # per on-call agent per hour the roster leaves empty
 
     @property
     def db_url(self) -> str:

@@ -3,6 +3,8 @@ sessions), the gig pool beside it behaves as in gig mode."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tandem.engines.sim.human import HumanDemand, HumanStage
@@ -58,3 +60,32 @@ def test_hybrid_core_serves_customers_and_gig_agents_too() -> None:
     assert wf.online_minutes[:core].sum() >= 180.0  # one rostered agent all along (plus finishing chats)
     shifts, _ = run("shifts", (1,) * 6, demand)
     assert shifts.online_minutes.sum() >= 180.0 and shifts.core == 0
+
+
+def lone_caller() -> HumanDemand:
+    """One customer at minute 100, while the roster is empty, patient for 30 minutes."""
+    return HumanDemand(np.array([100.0]), ["payments"], ["en"], np.array([30.0]), np.array([4.0]))
+
+
+def run_oncall(oncall: int) -> tuple[Workforce, Any]:
+    plan = (1, 1, 0, 0, 0, 0, 1, 1)  # nobody rostered from minute 60 to 180
+    agents = Agents(mode="shifts", shifts=plan, shift_minutes=30.0, pool_size=4, oncall=oncall,
+                    oncall_lag_minutes=2.0, oncall_idle_minutes=10.0, tiers={"verified": 1.0})
+    s = Scenario(agents=agents)
+    rng = np.random.default_rng(2)
+    profiles = make_profiles(agents, pool_size(agents), rng)
+    wf = Workforce(agents, s.surge, s.pay, profiles, rng, 240.0, None)
+    out = HumanStage(lone_caller(), RoutingEngineRouter(s), wf, s.offers, rng).run()
+    wf.close(240.0)
+    return wf, out
+
+
+def test_an_on_call_agent_answers_a_lone_caller_in_closed_hours() -> None:
+    without, out0 = run_oncall(0)
+    assert bool(out0.abandoned[0]) and without.oncall_calls == 0
+    with_list, out1 = run_oncall(1)
+    assert not out1.abandoned[0] and out1.agent[0] >= 0 and 0 < out1.wait[0] < 30
+    assert with_list.oncall_calls == 1
+    # called in, served 4 minutes, went home after 10 idle minutes: paid as a call-out, not as rostered time
+    assert 14.0 <= with_list.oncall_minutes <= 14.0 + out1.wait[0] + 1
+    assert with_list.online_minutes.sum() == without.online_minutes.sum() == 4 * 30.0

@@ -69,9 +69,17 @@ def test_comparison_variants_differ_in_the_right_way() -> None:
     rows = {}
     for name, v in variants(s).items():
         rows[name] = run_scenario(v, np.random.default_rng(3)).summary
+    assert set(rows) == {"ai_only", "shifts", "gig", "hybrid"}
     assert rows["ai_only"]["agent_hours"] == 0
-    assert rows["ai_only"]["resolved_share"] < rows["tandem"]["resolved_share"]
-    assert "| tandem |" in to_markdown([{"variant": k, **v} for k, v in rows.items()])
+    assert all(rows["ai_only"]["resolved_share"] < rows[k]["resolved_share"] for k in ("shifts", "gig", "hybrid"))
+    assert all(rows[k]["agent_hours"] > 0 and rows[k]["total_cost"] > 0 for k in ("shifts", "gig", "hybrid"))
+    assert "| hybrid |" in to_markdown([{"variant": k, **v} for k, v in rows.items()])
+
+
+def test_comparison_variants_share_one_quality_model() -> None:
+    s = small("klarna-month", 1_000, 1.0)
+    guard = {name: v.agents.quality_min for name, v in variants(s).items() if name != "ai_only"}
+    assert len(set(guard.values())) == 1 and guard["shifts"] == s.agents.quality_min
 
 
 def test_cli_plain_model_json() -> None:

@@ -148,3 +148,17 @@ def test_quantiles_rise_and_zero_is_empty() -> None:
     full = plan_roster(_history(), day, 1, ServiceModel(3.0, 5.0), StaffingTarget(0.0, 20.0, 0.01))
     assert core.roster.cost < full.roster.cost
     assert full.start + timedelta(days=1) == datetime(2026, 11, 24)
+
+
+def test_operator_profile_spreads_each_day_over_its_opening_hours() -> None:
+    from tandem.engines.staffing.plan import operator_profile
+
+    hours = ("08:00-18:00",) * 5 + ("", "")
+    model = operator_profile((200, 200, 200, 200, 100, 0, 0), hours)
+    monday, saturday = model.expected(date(2026, 11, 2)), model.expected(date(2026, 11, 7))
+    assert monday.sum() == pytest.approx(200) and saturday.sum() == 0
+    assert monday[16:36].min() == pytest.approx(10) and monday[:16].sum() == 0
+    with pytest.raises(InvalidInput, match="closed all day"):
+        operator_profile((1, 1, 1, 1, 1, 1, 1), hours)
+    with pytest.raises(InvalidInput):
+        operator_profile((1, 1, 1), hours)

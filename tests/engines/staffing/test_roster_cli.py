@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from tandem.cli.staffing import staffing_group
@@ -96,3 +97,18 @@ def test_compare_json_shape(tmp_path: Path) -> None:
     assert gig["shift_cost"] == 0 and gig["gig_cost"] > 0
     assert hybrid["shift_cost"] > 0 and hybrid["shift_cost"] < shifts["shift_cost"]
     assert data["window"]["planned_from"].endswith("2026-11-05")
+
+
+def test_roster_from_an_operator_profile_without_history(tmp_path: Path) -> None:
+    csv = tmp_path / "h.csv"
+    write_history(csv, days=1, served=False)
+    code, out = run("roster", "--history", str(csv), "--start", "2026-11-02", "--days", "7", "--json",
+                    "--profile", "480,480,480,480,480,0,0", "--opening-hours", "08:00-18:00;" * 5 + ";",
+                    "--handle-time", "3", "--patience", "5")
+    assert code == 0, out
+    data = json.loads(out)
+    cov = np.array(data["coverage"]).reshape(7, 48)
+    assert cov[:5, 16:36].min() >= 1 and cov[5:].sum() == 0
+    assert sum(data["forecast"]) == pytest.approx(5 * 480)
+    code, out = run("roster", "--history", str(csv), "--start", "2026-11-02", "--profile", "1,2")
+    assert code == 1 and "7 daily volumes" in out

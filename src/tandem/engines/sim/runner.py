@@ -68,12 +68,16 @@ def run_scenario(s: Scenario, rng: np.random.Generator, router_factory: RouterFa
     arrivals = arrivals_for(s.arrivals, rng, s.base_dir)
     ai = run_ai_stage(arrivals.size, s.ai, s.customers, rng)
     demand, idx = human_demand(s, arrivals, ai, rng)
-    if s.agents.mode == "shifts" and not s.agents.shifts:
-        from tandem.engines.sim.compare import auto_shifts
+    if s.agents.mode in ("shifts", "hybrid") and not s.agents.shifts:
+        from tandem.engines.sim.compare import auto_roster, auto_shifts
 
         mean, _, patience = handling_params(s)
-        s = dataclasses.replace(s, agents=dataclasses.replace(s.agents, shifts=auto_shifts(s, demand, mean,
-                                                                                          patience)))
+        if s.agents.shift_minutes == 60 and s.agents.mode == "shifts":  # the classic hourly plan
+            plan = auto_shifts(s, demand, mean, patience)
+        else:  # the least-cost roster; a hybrid's core for a quantile of the expected demand
+            quantile = s.agents.core_quantile if s.agents.mode == "hybrid" else None
+            plan = auto_roster(s, demand, arrivals.size, mean, patience, quantile)
+        s = dataclasses.replace(s, agents=dataclasses.replace(s.agents, shifts=plan))
     profiles = make_profiles(s.agents, pool_size(s.agents), rng)
     horizon = float(arrivals[-1]) + 1.0
     if levels is None and s.surge.enabled:
@@ -118,9 +122,13 @@ def _records(s: Scenario, arrivals: np.ndarray, ai: AIOutcome, demand: HumanDema
     ai_failed = np.isin(ai.reason, failure_codes) & s.ai.enabled
     lost = ~ai.resolved & ~ai.escalated
     bonus = spread(out.bonus, 0.0)
-    gig = s.agents.mode == "gig"
-    pay = gig_pay(s.pay, served, handle, bonus) if gig else np.zeros(n)
-    human_cost = float(pay.sum()) if gig else s.pay.shift_hourly * float(wf.online_minutes.sum()) / 60
+    core = wf.core  # a hybrid's rostered agents are paid by the hour, the others per conversation
+    if s.agents.mode in ("gig", "hybrid"):
+        pay = gig_pay(s.pay, served & (agent >= core), handle, bonus)
+        human_cost = float(pay.sum()) + s.pay.shift_hourly * float(wf.online_minutes[:core].sum()) / 60
+    else:
+        pay = np.zeros(n)
+        human_cost = s.pay.shift_hourly * float(wf.online_minutes.sum()) / 60
     csat = csat_scores(s.csat, ai.resolved, ai_failed, served, abandoned | lost, wait, quality[agent], rng)
     columns = {
         "conversation": np.arange(n), "arrival_min": arrivals, "intent": ai.intent, "language": ai.language,

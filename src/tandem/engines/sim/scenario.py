@@ -73,6 +73,13 @@ class Agents:
     count: int = 10
     shifts: tuple[int, ...] = ()
     shift_minutes: float = 60.0  # the interval of each head count in `shifts`
+    core_quantile: float = 0.3  # a hybrid without `shifts`: its core is rostered for this quantile of demand
+    # an on-call list for the intervals the roster leaves empty (closed hours): when a customer waits and nobody
+    # is online, one of them is called and is online after Exp(oncall_lag_minutes); they go home once idle
+    # for oncall_idle_minutes. 0 = no on-call list.
+    oncall: int = 0
+    oncall_lag_minutes: float = 2.0
+    oncall_idle_minutes: float = 10.0
     pool_size: int = 200
     base_online: float = 0.2
     mean_session_minutes: float = 120.0

@@ -67,6 +67,7 @@ class Rates:
     per_conversation: float
     per_minute: float
     surge_bonus: tuple[float, float, float, float]
+    oncall_standby_hourly: float = 0.0  # per on-call agent per hour the roster leaves empty
 
 
 # --- the recorded history ------------------------------------------------------------------------------------
@@ -194,10 +195,13 @@ class VariantRun:
     gig_hours: float
     shift_cost: float
     gig_cost: float
+    oncall_hours: float = 0.0
+    oncall_cost: float = 0.0
+    oncall_calls: int = 0
 
     @property
     def total_cost(self) -> float:
-        return self.shift_cost + self.gig_cost
+        return self.shift_cost + self.gig_cost + self.oncall_cost
 
 
 def simulate(s: Scenario, demand: HumanDemand, days: int, rates: Rates, seed: int,
@@ -223,10 +227,15 @@ def simulate(s: Scenario, demand: HumanDemand, days: int, rates: Rates, seed: in
     counted = requests > 0
     good = float(np.mean(lost[counted] / requests[counted] <= HOUR_BAR)) if counted.any() else 1.0
     gig_minutes = float(workforce.online_minutes[core:].sum())
+    oncall_hours = workforce.oncall_minutes / 60.0
+    empty_hours = sum(1 for v in s.agents.shifts if v == 0) * s.agents.shift_minutes / 60.0
+    oncall_cost = (oncall_hours * rates.shift_hourly
+                   + s.agents.oncall * empty_hours * rates.oncall_standby_hourly) if s.agents.oncall else 0.0
     return VariantRun(int(demand.entry.size), int(out.abandoned.sum()),
                       int(np.count_nonzero(served & (out.wait * 60 <= SL_SECONDS))), int(served.sum()), good,
                       int(counted.sum()), rostered_hours, gig_minutes / 60.0,
-                      rostered_hours * rates.shift_hourly, gig_cost)
+                      rostered_hours * rates.shift_hourly, gig_cost, oncall_hours, oncall_cost,
+                      workforce.oncall_calls)
 
 
 def summary(runs: Sequence[VariantRun]) -> dict[str, Any]:
@@ -249,6 +258,9 @@ def summary(runs: Sequence[VariantRun]) -> dict[str, Any]:
         "total_cost": round(cost, 2),
         "shift_cost": round(mean("shift_cost"), 2),
         "gig_cost": round(mean("gig_cost"), 2),
+        "oncall_hours": round(mean("oncall_hours"), 1),
+        "oncall_cost": round(mean("oncall_cost"), 2),
+        "oncall_calls": round(mean("oncall_calls"), 1),
         "handled": round(mean("handled"), 1),
         "cost_per_handled": round(cost / max(mean("handled"), 1.0), 3),
     }
@@ -262,12 +274,19 @@ class Study:
 
     def __init__(self, calls: CallCenterData, scenario: Scenario, rates: Rates, seeds: Sequence[int] = (1, 2, 3),
                  opening_hours: Sequence[str] = ALWAYS_OPEN, rules: ShiftRules | None = None,
-                 min_agents: int = 1) -> None:
+                 min_agents: int = 1, oncall: int = 0, profile: ForecastModel | None = None,
+                 profile_service: ServiceModel | None = None) -> None:
+        """`profile` (an operator's demand profile, `plan.operator_profile`) replaces the forecast for every plan
+        and stands in for the surge loop's forecast on a first day without history; `profile_service` replaces the
+        handle time and patience fitted from history. `oncall` puts an on-call list on the intervals a roster
+        leaves empty."""
         if not seeds:
             raise InvalidInput("give at least one seed")
         self.calls, self.rates, self.seeds = calls, rates, tuple(seeds)
         self.opening_hours = tuple(opening_hours)
         self.min_agents = min_agents
+        self.oncall, self.profile, self.profile_service = oncall, profile, profile_service
+        self.time_limit = 30.0  # the machine is shared: HiGHS's incumbent at 8 s under load can be far off
         self.rules = rules or ShiftRules(slot_minutes=SLOT_MINUTES, hourly_rate=rates.shift_hourly)
         self.scenario = dataclasses.replace(
             scenario, service_level_seconds=SL_SECONDS,
@@ -279,11 +298,15 @@ class Study:
 
     # what the platform knows before `start`
     def forecast_model(self, start: date) -> ForecastModel:
+        if self.profile is not None:
+            return self.profile
         if start not in self._forecasts:
             self._forecasts[start] = fit(history(self.calls, start))
         return self._forecasts[start]
 
     def service_model(self, start: date) -> ServiceModel:
+        if self.profile_service is not None:
+            return self.profile_service
         days = (start - self.calls.first_day).days
         i, j = _day_bounds(self.calls, self.calls.first_day, days)
         mean, _, patience = fits(self.calls.served[i:j], self.calls.services[i:j], self.calls.waits[i:j])
@@ -291,10 +314,12 @@ class Study:
 
     def roster(self, start: date, days: int, max_abandon: float, quantile: float | None = None,
                with_greedy: bool = False) -> RosterPlan:
-        return plan_roster(history(self.calls, start), start, days, self.service_model(start),
+        empty = ArrivalHistory(start, SLOT_MINUTES, np.zeros((0, 1440 // SLOT_MINUTES)))
+        known = history(self.calls, start) if self.profile is None else empty
+        return plan_roster(known, start, days, self.service_model(start),
                            StaffingTarget(0.0, SL_SECONDS, max_abandon), self.rules, self.opening_hours,
                            quantile, with_greedy, forecast_model=self.forecast_model(start),
-                           min_agents=self.min_agents if quantile is None else 0)
+                           min_agents=self.min_agents if quantile is None else 0, time_limit=self.time_limit)
 
     def demand(self, win: Window, seed: int) -> HumanDemand:
         key = (win.start, win.days, seed)
@@ -307,7 +332,7 @@ class Study:
         offset = (win.start - self.calls.first_day).days * 1440.0
         before = self.calls.arrivals[self.calls.arrivals < offset]
         entry = np.concatenate([before, demand.entry + offset])
-        forecast = PriorDaysForecast(entry, self.calls.first_day, offset_minutes=offset)
+        forecast = PriorDaysForecast(entry, self.calls.first_day, offset_minutes=offset, prior=self.profile)
         s = self.scenario
         return SurgeController(demand.entry, forecast, self.service_model(win.start), s.surge,
                                s.agents.mean_session_minutes)
@@ -320,12 +345,13 @@ class Study:
             assert plan is not None
             shifts = tuple(int(v) for v in plan.roster.coverage)
             agents = dataclasses.replace(agents, mode="shifts", shifts=shifts, shift_minutes=self.rules.slot_minutes,
-                                         pool_size=2 * max(shifts, default=0) + 2)
+                                         pool_size=2 * max(shifts, default=0) + 2, oncall=self.oncall)
             surge = dataclasses.replace(surge, enabled=False)
         elif kind == "hybrid":
             assert plan is not None
             shifts = tuple(int(v) for v in plan.roster.coverage)
-            agents = dataclasses.replace(agents, mode="hybrid", shifts=shifts, shift_minutes=self.rules.slot_minutes)
+            agents = dataclasses.replace(agents, mode="hybrid", shifts=shifts, shift_minutes=self.rules.slot_minutes,
+                                         oncall=self.oncall)
             surge = dataclasses.replace(surge, enabled=True)
         else:
             agents = dataclasses.replace(agents, mode="gig")
@@ -422,7 +448,8 @@ def compare(study: Study, start: date, days: int, max_abandon: float | None = No
             quantile: float | None = None, w1: bool = True, hindsight: bool = True) -> dict[str, Any]:
     """Plan from the days before `start`, size on the calibration window, simulate the three variants."""
     win = window(study.calls, start, days)
-    history(study.calls, start)  # at least one day before
+    if study.profile is None:
+        history(study.calls, start)  # at least one day before
     sizing: dict[str, Any] = {}
     if max_abandon is None:
         sizing["shifts"] = study.size_shifts(start, days)
@@ -459,7 +486,8 @@ def compare(study: Study, start: date, days: int, max_abandon: float | None = No
         "targets": {"shifts_95": variants["shifts"]["meets_target"], "hybrid_95": variants["hybrid"]["meets_target"],
                     "hybrid_le_0.95x_shifts": bool(shifts_cost and variants["hybrid"]["total_cost"]
                                                    <= 0.95 * shifts_cost)},
-        "roster": {"milp_cost": round(roster.roster.cost, 2), "milp_seconds": round(roster.roster.seconds, 3),
+        "roster": {"method": roster.roster.method, "cost": round(roster.roster.cost, 2),
+                   "seconds": round(roster.roster.seconds, 3),
                    "lower_bound": round(roster.roster.lower_bound, 2),
                    "greedy_cost": round(g.cost, 2) if g else None,
                    "greedy_gap": round(g.cost / roster.roster.cost - 1, 4) if g and roster.roster.cost else None},

@@ -50,10 +50,13 @@ class PriorDaysForecast:
     """Expected arrivals per slot from the forecast engine, fitted at each midnight on the earlier days only."""
 
     def __init__(self, entry: np.ndarray, first_day: date, slot_minutes: int = FORECAST_SLOT_MINUTES,
-                 config: ForecastConfig | None = None, offset_minutes: float = 0.0) -> None:
+                 config: ForecastConfig | None = None, offset_minutes: float = 0.0,
+                 prior: ForecastModel | None = None) -> None:
         """`entry`: arrivals in minutes from midnight of `first_day`, history included; the run's minute 0 is
-        minute `offset_minutes` of that (a run that starts after days of history the platform already has)."""
+        minute `offset_minutes` of that (a run that starts after days of history the platform already has).
+        `prior` (an operator's demand profile) stands in for the forecast on the first day, which has no history."""
         self.offset = offset_minutes
+        self.prior = prior
         days = int(entry[-1] // 1440) + 1 if entry.size else 1
         counts = np.zeros((days, 1440 // slot_minutes))
         minute = entry.astype(int)
@@ -67,7 +70,7 @@ class PriorDaysForecast:
     def _model(self, today: int) -> ForecastModel | None:
         """The model the platform has on day `today`: fitted on days 0 .. today-1 (None on the first day)."""
         if today not in self._models:
-            self._models[today] = fit_point(self.history.head(today), self.config) if today > 0 else None
+            self._models[today] = fit_point(self.history.head(today), self.config) if today > 0 else self.prior
         return self._models[today]
 
     def _day(self, today: int, day: int) -> np.ndarray | None:

@@ -72,7 +72,14 @@ class Workforce:
         self.acknowledged: dict[int, float] = {}  # agents on their way -> when they answered the surge call
         self.released = 0
         self.interval = surge.interval_minutes if spec.mode in ("gig", "hybrid") else spec.shift_minutes
+        self.look = surge.interval_minutes  # the surge loop's own interval (ticks may come more often)
         self.last_shift_slot = -1
+        self.oncall_on: dict[int, float] = {}  # on-call agents called in -> when they logged in
+        self.oncall_called: int | None = None  # the on-call agent on the way
+        self.oncall_minutes = 0.0
+        self.oncall_calls = 0
+        if spec.oncall and spec.mode in ("shifts", "hybrid"):
+            self.interval = min(self.interval, 1.0)  # look every minute for a customer nobody can answer
 
     @property
     def online_count(self) -> int:
@@ -99,14 +106,47 @@ class Workforce:
                 self.last_shift_slot = slot
                 plan = self.spec.shifts
                 self._staff_to(stage, plan[slot % len(plan)], t)
-        if self.spec.mode != "shifts":
+        if self.spec.mode != "shifts" and (self.spec.mode != "hybrid" or self._surge_due(t)):
             self._surge_step(stage, t)
+        if self.spec.oncall and self.spec.mode in ("shifts", "hybrid"):
+            self._oncall_step(stage, t)
         if t + self.interval < self.horizon:
             stage.push(t + self.interval, TICK, 0)
 
+    def _surge_due(self, t: float) -> bool:
+        """With an on-call list a hybrid ticks every minute; the surge loop still looks at its own interval."""
+        step = self.surge.interval_minutes
+        return abs(t / step - round(t / step)) < 1e-6
+
+    def _oncall_step(self, stage: HumanStage, t: float) -> None:
+        """Send idle on-call agents home; call one in when a customer waits and nobody is online to answer."""
+        limit = self.spec.oncall_idle_minutes
+        for k, since in list(self.oncall_on.items()):
+            idle_since = self.idle.get(k)
+            if idle_since is not None and t - max(idle_since, since) >= limit:
+                self._leave(stage, k, t)
+        if self.available > 0 or self.oncall_called is not None or len(self.oncall_on) >= self.spec.oncall:
+            return
+        from tandem.engines.sim.human import OFFERED
+
+        entry = stage.demand.entry
+        lo, hi = np.searchsorted(entry, [t - OBSERVE_MINUTES, t], side="right").tolist()
+        if not any(stage.state[k] <= OFFERED for k in range(lo, hi)):
+            return
+        rostered = range(self.core) if self.core else range(len(self.online))
+        free = [k for k in rostered if not self.online[k] and not self.pending[k]]
+        if not free:
+            return
+        k = free[-1]
+        self.pending[k] = True
+        self.oncall_called = k
+        self.oncall_calls += 1
+        stage.push(t + float(self.rng.exponential(self.spec.oncall_lag_minutes)), LOGIN, k)
+
     def _staff_to(self, stage: HumanStage, target: int, t: float) -> None:
         """Bring the rostered agents (all agents in shift mode, the core in a hybrid) to `target` online."""
-        rostered = range(self.core) if self.core else range(len(self.online))
+        rostered = [k for k in (range(self.core) if self.core else range(len(self.online)))
+                    if k not in self.oncall_on and k != self.oncall_called]
         on = [k for k in rostered if self.online[k] and not self.draining[k]]
         if len(on) > target:
             for k in on[target:]:
@@ -131,7 +171,7 @@ class Workforce:
         hourly = self.bonus * self.chats_per_hour  # what the bonus adds to an hour of full work
         rate = base_login_rate(self.spec) * login_multiplier(hourly, self.pay.shift_hourly, self.spec.elasticity)
         pool = self.offline_pool
-        joins = min(len(pool), int(self.rng.poisson(len(pool) * rate * self.interval)))
+        joins = min(len(pool), int(self.rng.poisson(len(pool) * rate * self.look)))
         if not joins:
             return
         chosen = [pool[i] for i in self.rng.choice(len(pool), size=joins, replace=False).tolist()]
@@ -139,7 +179,7 @@ class Workforce:
         for k in chosen:
             self._take_from_pool(k)
             self.pending[k] = True
-            decided = t + float(self.rng.random()) * self.interval
+            decided = t + float(self.rng.random()) * self.look
             self.acknowledged[k] = decided
             stage.push(decided + (float(self.rng.exponential(lag)) if lag > 0 else 0.0), LOGIN, k)
 
@@ -155,7 +195,7 @@ class Workforce:
         pending = sum(1 for when in self.acknowledged.values() if when <= t)
         expiring = 0
         if self.spec.idle_logout_minutes > 0:
-            cutoff = t + self.interval - self.spec.idle_logout_minutes
+            cutoff = t + self.look - self.spec.idle_logout_minutes
             for k, since in self.idle.items():  # oldest first
                 if since > cutoff:
                     break
@@ -201,6 +241,9 @@ class Workforce:
             self._take_from_pool(k)
         self.pending[k] = False
         self.acknowledged.pop(k, None)
+        if k == self.oncall_called:
+            self.oncall_called = None
+            self.oncall_on[k] = t
         if self.online[k]:
             return
         self.idle[k] = t
@@ -234,7 +277,10 @@ class Workforce:
 
     def _offline(self, stage: HumanStage, k: int, t: float) -> None:
         self.online[k], self.draining[k] = False, False
-        self.online_minutes[k] += t - self.login_at[k]
+        if self.oncall_on.pop(k, None) is not None:  # paid as a call-out, not as rostered time
+            self.oncall_minutes += t - self.login_at[k]
+        else:
+            self.online_minutes[k] += t - self.login_at[k]
         if not self.pending[k] and k >= self.core:
             self._return_to_pool(k)
         stage.router.agent_offline(k, t)
@@ -264,5 +310,7 @@ class Workforce:
     def close(self, t: float) -> None:
         """Count the time of agents still online at the end of the run."""
         for k, on in enumerate(self.online):
-            if on:
+            if on and k in self.oncall_on:
+                self.oncall_minutes += max(t - self.login_at[k], 0.0)
+            elif on:
                 self.online_minutes[k] += max(t - self.login_at[k], 0.0)

@@ -7,6 +7,7 @@ distribution instead of its mean.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,6 +30,23 @@ from tandem.engines.staffing.roster import (
 )
 
 ALWAYS_OPEN = ("00:00-24:00",) * 7
+
+
+def operator_profile(daily: Sequence[float], opening_hours: Sequence[str] = ALWAYS_OPEN,
+                     slot_minutes: int = 30) -> ForecastModel:
+    """A forecast for a platform without history: the operator's expected requests per day (Monday first),
+    spread evenly over each day's opening hours."""
+    if len(daily) != 7 or any(v < 0 for v in daily) or not sum(daily) > 0:
+        raise InvalidInput("the demand profile needs 7 daily volumes (Monday first), not negative, not all zero")
+    level = sum(daily) / 7.0
+    mask = open_mask(datetime(2024, 1, 1), 7, opening_hours, slot_minutes).reshape(7, -1)  # 1 Jan 2024: a Monday
+    profile = np.zeros(mask.shape)
+    for w in range(7):
+        if daily[w] > 0 and not mask[w].any():
+            raise InvalidInput(f"the profile expects requests on weekday {w} (Monday = 0), which is closed all day")
+        profile[w] = mask[w] / max(mask[w].sum(), 1)
+    factors = tuple(float(v) / level for v in daily)
+    return ForecastModel(slot_minutes, level, factors, profile, 0.0, 0.8)
 
 
 def history_before(history: ArrivalHistory, start: date) -> ArrivalHistory:
@@ -93,7 +111,8 @@ class RosterPlan:
 def plan_roster(history: ArrivalHistory, start: date, days: int, model: ServiceModel, target: StaffingTarget,
                 rules: ShiftRules | None = None, opening_hours: Sequence[str] = ALWAYS_OPEN,
                 quantile: float | None = None, with_greedy: bool = False,
-                forecast_model: ForecastModel | None = None, min_agents: int = 0) -> RosterPlan:
+                forecast_model: ForecastModel | None = None, min_agents: int = 0,
+                time_limit: float = 8.0) -> RosterPlan:
     """Forecast the days from `start` on the history before it, staff every interval, solve the roster.
 
     `min_agents` is a floor for every open interval (somebody answers while the doors are open, whatever the
@@ -108,7 +127,10 @@ def plan_roster(history: ArrivalHistory, start: date, days: int, model: ServiceM
     first = datetime.combine(start, time())
     is_open = open_mask(first, days, opening_hours, rules.slot_minutes)
     problem = build_problem(np.maximum(required, min_agents), is_open, rules)
-    greedy = solve_greedy(problem) if with_greedy else None
-    roster = solve_milp(problem, max_shifts=greedy.agents if greedy else None)
-    return RosterPlan(first, days, arrivals, problem.required.astype(int), is_open, roster, greedy, model, target,
-                      quantile)
+    greedy = solve_greedy(problem)
+    roster = solve_milp(problem, time_limit, max_shifts=greedy.agents)
+    if greedy.cost < roster.cost:  # HiGHS stopped at its time limit with a worse roster: keep the better one
+        roster = dataclasses.replace(greedy, method="greedy (the MILP's incumbent at its time limit was dearer)",
+                                     seconds=roster.seconds + greedy.seconds, lower_bound=roster.lower_bound)
+    return RosterPlan(first, days, arrivals, problem.required.astype(int), is_open, roster,
+                      greedy if with_greedy else None, model, target, quantile)
