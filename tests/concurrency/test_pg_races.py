@@ -13,6 +13,7 @@ from tandem.core.errors import Conflict
 from tandem.core.settings import Settings
 from tandem.demo.agents import seed_agents
 from tandem.domain.presence import Presence
+from tandem.engines.routing import RoutingConfig
 from tandem.services import agents, conversations, dispatch, queue
 from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
@@ -43,7 +44,7 @@ def _race(url: str, barrier: mp.synchronize.Barrier, results: mp.Queue, agent_em
             if what == "accept":
                 dispatch.accept(work, me, target)
             else:
-                dispatch.claim(work, me, target)
+                dispatch.claim(work, me, target, RoutingConfig())
         results.put("won")
     except Conflict:
         results.put("lost")
@@ -119,7 +120,8 @@ def test_several_processes_accepting_the_same_offer_one_wins(pg_services: Servic
 
 
 def test_agents_racing_to_claim_one_conversation_one_wins(pg_services: Services, pg_database: str) -> None:
-    emails = ["ana@agents.example", "ben@agents.example", "carla@agents.example", "dieter@agents.example"]
+    # four agents the router could offer it to (carla, a new-tier agent, may not take it at once)
+    emails = ["ana@agents.example", "ben@agents.example", "sam@agents.example", "dieter@agents.example"]
     cid = _waiting_conversation(pg_services)
     _available(pg_services, emails)
     outcomes = _run(pg_database, [(e, "claim", cid) for e in emails])

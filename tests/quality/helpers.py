@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
-from tandem.services import agents, conversations, dispatch, queue
+from tandem.services import agents, conversations, dispatch, queue, routing_live
 from tandem.services.context import Services
 from tandem.storage.models import Agent, Conversation
 
@@ -46,7 +46,7 @@ def human_conversation(services: Services, intent: str, rating: int | None, agen
         conv_id = conv.id
     clock.advance(wait_s)  # type: ignore[attr-defined]
     with services.work() as work:
-        dispatch.claim(work, agents.get(work, agent), conv_id)
+        dispatch.claim(work, agents.get(work, agent), conv_id, routing_live.routing_config(services.settings))
     clock.advance(handle_s)  # type: ignore[attr-defined]
     with services.work() as work:
         conv = conversations.get(work, conv_id)

@@ -13,7 +13,7 @@ from tandem.core.errors import NotFound
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
 from tandem.services import agents as agent_service
-from tandem.services import audit, conversations, dispatch, queue, suggestions
+from tandem.services import audit, conversations, dispatch, queue, routing_live, suggestions
 from tandem.services.context import Services, Work
 from tandem.services.customer_data import customer_card
 from tandem.storage.models import Agent, Conversation
@@ -68,10 +68,14 @@ def heartbeat(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return {"ok": True}
 
 
-@router.get("/queue", summary="Conversations waiting for a human (no transcripts)")
+@router.get("/queue", summary="Conversations waiting for a human that I may take (no transcripts)")
 def waiting_queue(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        entries = queue.waiting(work)
+        # only what this agent may claim: the router's eligibility, so a sensitive topic is not even listed
+        # to an agent who is not certified for it
+        waiting = queue.waiting(work)
+        why = routing_live.ineligibility(work, routing_live.routing_config(services.settings), agent, waiting)
+        entries = [e for e in waiting if why[e.id] is None]
         convs = {c.id: c for c in work.session.query(Conversation).filter(
             Conversation.id.in_([e.conversation_id for e in entries]))}
         return {"waiting": [queue.queue_view(e, convs[e.conversation_id]) for e in entries], "now": work.now}
@@ -101,7 +105,8 @@ def decline_offer(offer_id: str, agent: AgentDep, services: ServicesDep,
 @router.post("/conversations/{conversation_id}/claim", summary="Take a waiting conversation from the queue")
 def claim(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        conv = dispatch.claim(work, agent_service.get(work, agent.id), conversation_id)
+        conv = dispatch.claim(work, agent_service.get(work, agent.id), conversation_id,
+                              routing_live.routing_config(services.settings))
         return {"conversation_id": conv.id, "state": conv.state}
 
 

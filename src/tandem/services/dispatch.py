@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from tandem.core.errors import Conflict, NotFound
+from tandem.core.errors import Conflict, Forbidden, NotFound
 from tandem.core.ids import new_id
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
@@ -145,14 +145,31 @@ def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
     return conv
 
 
-def claim(work: Work, agent: Agent, conversation_id: str) -> Conversation:
-    """Take a waiting conversation straight from the queue."""
+def claim(work: Work, agent: Agent, conversation_id: str, config: RoutingConfig) -> Conversation:
+    """Take a waiting conversation straight from the queue, if the router could have offered it to this agent.
+
+    Eligibility is the router's own rule (routing_live.ineligibility): certified for the entry's topic, at the
+    tier it asks at this wait, speaking its language, and not excluded from it (a decline, an expired offer,
+    or having transferred it away). Anything else is 403 with the reason.
+    """
     conv = conversations.get(work, conversation_id)
-    if conv.state not in (C.WAITING_HUMAN.value, C.OFFERED.value):
+    entry = queue.open_handoff(work, conversation_id)
+    if conv.state not in (C.WAITING_HUMAN.value, C.OFFERED.value) or entry is None:
         raise Conflict("this conversation is not waiting for a human", state=conv.state)
     if agent.presence != Presence.AVAILABLE.value:
         raise Conflict("go available before taking conversations")
+    why = routing_live.ineligibility(work, config, agent, [entry])[entry.id]
+    if why is not None:
+        raise Forbidden(_NOT_ELIGIBLE[why], reason=why)
     return assign(work, agent, conversation_id)
+
+
+_NOT_ELIGIBLE = {
+    "no_skill": "you are not certified for this conversation's topic",
+    "tier": "this conversation needs a higher tier in its topic than yours",
+    "language": "this conversation is in a language you do not serve",
+    "excluded": "you passed on this conversation (declined, let the offer lapse, or transferred it)",
+}
 
 
 def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:

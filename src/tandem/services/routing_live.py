@@ -25,11 +25,15 @@ from tandem.engines.routing import (
     restore,
 )
 from tandem.engines.routing import Offer as EngineOffer
+from tandem.engines.routing import ineligibility as engine_ineligibility
 from tandem.services import agents as agent_service
 from tandem.services.context import Work
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
 C = ConversationState
+INF = float("inf")
+# the decline reason of the offer row a transfer writes for the transferring agent (services.workbench)
+TRANSFERRED_AWAY = "transferred away"
 # a request for a human before the assistant knew the topic goes to the general topic
 GENERAL_TOPIC = Topic.ACCOUNT.value
 
@@ -75,15 +79,33 @@ def _pending_offers(work: Work, agent_ids: list[str]) -> list[EngineOffer]:
 
 
 def _excluded(work: Work, handoff_ids: list[str], config: RoutingConfig) -> dict[str, dict[str, float]]:
-    """Agents who declined or let an offer expire for a queue entry are not asked again for a while."""
+    """Agents who declined or let an offer expire for a queue entry are not asked again for a while; an agent
+    who transferred the entry away never gets it back (it would undo the transfer, finding 2 of issue 14)."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    rows = work.session.execute(select(Offer.handoff_id, Offer.agent_id, Offer.answered_at).where(
-        Offer.handoff_id.in_(handoff_ids),
-        Offer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value])))
-    for handoff_id, agent_id, answered_at in rows:
-        until = (answered_at or work.now) + config.decline_cooldown_s
+    rows = work.session.execute(select(Offer.handoff_id, Offer.agent_id, Offer.answered_at, Offer.decline_reason)
+                                .where(Offer.handoff_id.in_(handoff_ids),
+                                       Offer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value])))
+    for handoff_id, agent_id, answered_at, why in rows:
+        until = INF if why == TRANSFERRED_AWAY else (answered_at or work.now) + config.decline_cooldown_s
         out[handoff_id][agent_id] = max(until, out[handoff_id].get(agent_id, 0.0))
     return out
+
+
+def ineligibility(work: Work, config: RoutingConfig, agent: Agent, entries: list[Handoff],
+                  skills: dict[str, int] | None = None) -> dict[str, str | None]:
+    """For each queue entry (by id): why this agent may not take it now, or None if they may.
+
+    Exactly the router's rule (`engines.routing.ineligibility`: skill, tier at this wait, language, exclusions
+    of this entry), on the same inputs the dispatcher's snapshot gives the router; used by claim and by the
+    queue an agent is shown. Presence and capacity are checked where the conversation is taken.
+    """
+    if skills is None:
+        skills = agent_service.skills_of(work, [agent.id])[agent.id]
+    excluded = _excluded(work, [e.id for e in entries], config)
+    languages = frozenset(agent.languages)
+    return {e.id: engine_ineligibility(config, skills, languages, e.topic or GENERAL_TOPIC, e.language,
+                                       work.now - e.queued_since, excluded.get(e.id, {}).get(agent.id), work.now)
+            for e in entries}
 
 
 def propose(work: Work, config: RoutingConfig, waiting: list[Handoff]) -> list[EngineOffer]:

@@ -23,7 +23,7 @@ from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier, Topic
 from tandem.engines.assistant.llm import LLMError, LLMProvider
 from tandem.services import agents as agent_service
-from tandem.services import audit, conversations, dispatch, handoff_summary, queue, suggestions
+from tandem.services import audit, conversations, dispatch, handoff_summary, queue, routing_live, suggestions
 from tandem.services.context import Services, Work
 from tandem.services.customer_data import customer_card
 from tandem.storage.models import Agent, Conversation, Handoff, Message, Offer
@@ -254,10 +254,12 @@ def _new_entry(work: Work, conv: Conversation) -> Handoff:
 
 
 def _exclude(work: Work, entry: Handoff, agent_id: str) -> None:
-    # the dispatcher never re-offers an entry to an agent who declined it: a transfer is such a decline
+    # the dispatcher never re-offers an entry to an agent who declined it: a transfer is such a decline, and a
+    # permanent one (routing_live._excluded): neither an offer nor a claim gives the chat back to its transferrer
     work.session.add(Offer(id=new_id("off"), conversation_id=entry.conversation_id, handoff_id=entry.id,
                            agent_id=agent_id, state=OfferState.DECLINED.value, created_at=work.now,
-                           expires_at=work.now, answered_at=work.now, decline_reason="transferred away"))
+                           expires_at=work.now, answered_at=work.now,
+                           decline_reason=routing_live.TRANSFERRED_AWAY))
 
 
 # translation -------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from tandem.engines.routing.policies import (
     FairnessPolicy,
     RelaxStep,
     RoutingConfig,
+    ineligibility,
     least_earned_today,
     longest_idle,
     most_free_slots,
@@ -26,6 +27,6 @@ from tandem.engines.routing.snapshot import restore, take_snapshot
 __all__ = [
     "Accepted", "AgentRecord", "AgentSpec", "ConversationRecord", "FairnessPolicy", "Offer",
     "OfferNotPending", "RelaxStep", "Released", "Router", "RoutingConfig", "Snapshot", "Tick",
-    "least_earned_today", "longest_idle", "most_free_slots", "relaxed_requirement", "restore",
+    "ineligibility", "least_earned_today", "longest_idle", "most_free_slots", "relaxed_requirement", "restore",
     "take_snapshot",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from heapq import heappop, heappush, heapreplace
 
 from tandem.engines.routing.agents import TOP_TIER, AgentState, CapacityIndex, Cell, Entry
-from tandem.engines.routing.policies import RoutingConfig
+from tandem.engines.routing.policies import RoutingConfig, ineligibility
 from tandem.engines.routing.queue import ConvState, QEntry, WaitingQueue
 
 INF = float("inf")
@@ -58,11 +58,9 @@ class Matcher:
         return fb
 
     def eligible(self, conv: ConvState, agent: AgentState, now: float) -> bool:
-        """Return True if the agent may be offered the conversation now (capacity aside)."""
-        tier = agent.skills.get(conv.topic)
-        if tier is None or conv.excludes(agent.agent_id, now):
-            return False
-        return self._fits(conv, agent, tier, now)
+        """Return True if the agent may be offered the conversation now (capacity aside): policies.ineligibility."""
+        return ineligibility(self.config, agent.skills, agent.languages, conv.topic, conv.language,
+                             now - conv.since, conv.excluded.get(agent.agent_id), now) is None
 
     def best_agent(self, conv: ConvState, now: float, chosen: set[str] | None = None) -> AgentState | None:
         """Return the fairest eligible agent with a free slot, lowest sufficient tier first."""

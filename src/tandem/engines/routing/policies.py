@@ -8,7 +8,7 @@ Relaxation is one function of (config, topic, seconds waited) returning what is 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
@@ -117,3 +117,35 @@ def relaxed_requirement(config: RoutingConfig, topic: str, waited_s: float) -> R
         tier = config.sensitive_min_tier
     nxt = steps[i + 1].after_s if i + 1 < len(steps) else None
     return (tier, steps[i].fallback_language, nxt)
+
+
+NO_SKILL = "no_skill"
+TIER = "tier"
+LANGUAGE = "language"
+EXCLUDED = "excluded"
+
+
+def ineligibility(config: RoutingConfig, skills: Mapping[str, int], languages: Collection[str], topic: str,
+                  language: str, waited_s: float, excluded_until: float | None = None,
+                  now: float = 0.0) -> str | None:
+    """Return why an agent may not take a conversation now, or None if they may (capacity and presence aside).
+
+    The one definition of eligibility: certified for the topic (`no_skill`), at the tier the topic asks at
+    this wait (`tier`), speaking the language or an accepted fallback once relaxed (`language`), and not
+    excluded from this queue entry after a decline, an expired offer or a transfer away (`excluded`). The
+    router's matcher checks exactly this (its hot path is a tabulation of it, tested equal), and the live
+    service checks it on claim and for the queue an agent is shown.
+    """
+    tier = skills.get(topic)
+    if tier is None:
+        return NO_SKILL
+    if excluded_until is not None and excluded_until > now:
+        return EXCLUDED
+    need, fallback_ok, _ = relaxed_requirement(config, topic, waited_s)
+    if tier < need:
+        return TIER
+    if language in languages:
+        return None
+    if fallback_ok and any(lang in languages for lang in config.fallbacks(language)):
+        return None
+    return LANGUAGE
