@@ -16,7 +16,9 @@ from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
 from tandem.engines.assistant.llm import LLMAssistant, OpenAICompatibleProvider
 from tandem.engines.assistant.nlu.embeddings import shared_embedder
-from tandem.engines.assistant.nlu.understanding import NLU
+from tandem.engines.assistant.nlu.multilingual import shared_multilingual
+from tandem.engines.assistant.nlu.multilingual_intents import MultilingualIntents
+from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import HybridRetriever
 from tandem.services.context import Services
@@ -51,7 +53,9 @@ def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBacke
     """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
     acting on the account backend when there is one, with a language model when one is configured."""
     answerer = build_answerer(kb)
-    nlu = NLU(settings.model_dir, embedder=shared_embedder()) if settings.intent_model else None
+    multilingual = MultilingualIntents(shared_multilingual(), TRAINING_CSV, settings.model_dir)
+    nlu = NLU(settings.model_dir, embedder=shared_embedder(), multilingual=multilingual) \
+        if settings.intent_model else None
     tools = AccountTools(backend) if backend is not None else None
     assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb))
     assistant.warm_up()

@@ -12,10 +12,11 @@ from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
 from tandem.engines.assistant.human_request import HumanRequest, detect_request
+from tandem.engines.assistant.nlu.language import follow_language
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
-from tandem.storage.models import Conversation
+from tandem.storage.models import Conversation, Message
 
 log = logging.getLogger(__name__)
 C = ConversationState
@@ -52,8 +53,27 @@ def _store_customer_message(services: Services, conversation_id: str, token: str
         if conv.state in (C.RESOLVED.value, C.ABANDONED.value):
             raise Conflict("this conversation has ended; start a new one", state=conv.state)
         msg, _ = conversations.append(work, conv, author=Author.CUSTOMER, body=text, client_id=client_id)
+        _follow_language(work, conv, msg)
         ai_in_charge = conv.state == C.AI.value
         return Ack(msg.seq, client_id, duplicate=False, for_assistant=msg.body if ai_in_charge else None)
+
+
+def _follow_language(work: Work, conv: Conversation, msg: Message) -> None:
+    """The conversation's language follows the customer (with hysteresis); a waiting entry is re-routed by it."""
+
+    def previous() -> str | None:
+        earlier = conversations.messages_after(work, conv.id, max(0, msg.seq - 7))
+        customer = [m.body for m in earlier if m.author == Author.CUSTOMER.value and m.seq < msg.seq]
+        return customer[-1] if customer else None
+
+    language = follow_language(conv.language, msg.body, previous)
+    if language == conv.language:
+        return
+    conv.language = language
+    entry = queue.open_handoff(work, conv.id)
+    if entry is not None and entry.status == queue.WAITING:  # offered from now on by the current language
+        entry.language = language
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
 
 
 def assistant_turn(services: Services, conversation_id: str, text: str) -> None:

@@ -61,6 +61,7 @@ class GuardedAssistant:
                 assert self.nlu is not None
                 self.nlu.classifier()
                 self._ready.set()
+                self.nlu.prepare_multilingual()  # other languages' intents, after English is serving
             except Exception:  # without the classifier the keyword rules and retrieval still serve
                 log.exception("intent classifier failed to load; continuing with keyword rules only")
 
@@ -81,14 +82,14 @@ class GuardedAssistant:
             return AssistantTurn(
                 text=phrase("handoff", ctx.language), escalation=escalation.reason.value,
                 intent=current.intent.value, topic=(escalation.topic or current.topic),
-                confidence=current.confidence, sentiment=current.sentiment, language=current.language,
+                confidence=current.confidence, sentiment=current.sentiment, language=ctx.language,
             )
         turn = self._answer(ctx, current)
         return AssistantTurn(
             text=turn.text, citations=turn.citations, escalation=turn.escalation,
             intent=current.intent.value if self.classifier_ready and not turn.actions else turn.intent,
             topic=current.topic or turn.topic, confidence=turn.confidence, sentiment=current.sentiment,
-            language=current.language, no_answer=turn.no_answer, actions=turn.actions,
+            language=ctx.language, no_answer=turn.no_answer, actions=turn.actions,
         )
 
     def _answer(self, ctx: TurnContext, current: Understanding) -> AssistantTurn:

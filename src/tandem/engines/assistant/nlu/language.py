@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from tandem.engines.assistant.nlu.handoff_lexicon import LANGUAGES
@@ -41,3 +42,26 @@ def _candidates(text: str) -> tuple[tuple[str, float], ...]:
 
     guesses = detect(text.lower(), model="lite", k=3)
     return tuple((_ALIASES.get(str(g["lang"]), str(g["lang"])), float(g["score"])) for g in guesses)
+
+
+FOLLOW_MIN_WORDS = 4  # a message this long in another language switches the conversation on its own
+_SAME = {"nb": "no", "nn": "no"}
+
+
+def follow_language(current: str, text: str, previous: Callable[[], str | None] = lambda: None) -> str:
+    """The conversation's language after this customer message, with hysteresis.
+
+    One short message in another language ("ok", "thanks!", "bank ID?") does not switch a Swedish chat: the
+    switch needs a message of at least FOLLOW_MIN_WORDS words detected as the new language, or two messages in a
+    row (this one and `previous()`, the customer's message before it, read only when needed) detected as the
+    same new language."""
+    same = _SAME.get(current, current)
+    detected = detect_language(text, default=same)
+    if detected == same:
+        return current
+    if len(text.split()) >= FOLLOW_MIN_WORDS:
+        return detected
+    before = previous()
+    if before is not None and detect_language(before, default=same) == detected:
+        return detected
+    return current

@@ -15,6 +15,8 @@ from tandem.engines.assistant.nlu.classifier import ClassifierSettings, TextClas
 from tandem.engines.assistant.nlu.embeddings import DATA_DIR, Embedder, shared_embedder
 from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.language import detect_language
+from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable
+from tandem.engines.assistant.nlu.multilingual_intents import MultilingualIntents
 from tandem.engines.assistant.nlu.records import Understanding
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity, sensitivities
 from tandem.engines.assistant.nlu.signals import FrustrationCue, frustration_cues, sentiment
@@ -34,8 +36,12 @@ class NLU:
         *,
         embedder: Embedder | None = None,
         training_csv: Path = TRAINING_CSV,
+        multilingual: MultilingualIntents | None = None,
     ) -> None:
         self._cache_dir = cache_dir
+        # other languages: e5 logistic regression, used once prepare_multilingual() has loaded it
+        self._multilingual = multilingual
+        self._multilingual_ready = threading.Event()
         self._embedder = embedder or shared_embedder()
         self._training_csv = training_csv
         self._classifier: TextClassifier | None = None
@@ -43,24 +49,50 @@ class NLU:
 
     def understand(self, text: str, previous: Sequence[str] = (), language_hint: str = "en") -> Understanding:
         """Read one message, given the customer's earlier messages in this conversation."""
-        classifier = self.classifier()
-        probs = classifier.predict_proba([text], self._embedder.embed([text]))[0]
-        best = int(probs.argmax())
-        intent = Intent(classifier.labels[best])
+        language = detect_language(text, default=language_hint)
+        intent, confidence = self._other_language(text, language) or self._english(text)
         polarity = sentiment(text)
         cues = frustration_cues(text, previous, polarity)
         if intent is Intent.COMPLAINT:
             cues = (*cues, FrustrationCue.COMPLAINT)
         sensitive = sensitivities(text)
         return Understanding(
-            language=detect_language(text, default=language_hint),
+            language=language,
             intent=intent,
             topic=topic_of(intent, sensitive),
-            confidence=round(float(probs[best]), 4),
+            confidence=round(confidence, 4),
             sentiment=polarity,
             frustration=cues,
             sensitive=sensitive,
         )
+
+    def _english(self, text: str) -> tuple[Intent, float]:
+        classifier = self.classifier()
+        probs = classifier.predict_proba([text], self._embedder.embed([text]))[0]
+        best = int(probs.argmax())
+        return Intent(classifier.labels[best]), float(probs[best])
+
+    def _other_language(self, text: str, language: str) -> tuple[Intent, float] | None:
+        """The multilingual model's reading of a non-English message; None: use the English classifier."""
+        if language == "en" or self._multilingual is None or not self._multilingual_ready.is_set():
+            return None
+        try:
+            label, probability = self._multilingual.classify([text])[0]
+        except EncoderUnavailable:
+            return None
+        return Intent(label), probability
+
+    def prepare_multilingual(self) -> bool:
+        """Load or train the multilingual intent model (call in the background); False when it cannot load."""
+        if self._multilingual is None:
+            return False
+        try:
+            self._multilingual.model()
+        except EncoderUnavailable as exc:
+            log.warning("multilingual intents unavailable; other languages use the English classifier: %s", exc)
+            return False
+        self._multilingual_ready.set()
+        return True
 
     def classifier(self) -> TextClassifier:
         """Return the fitted product-intent classifier, loading or training it on first use."""
