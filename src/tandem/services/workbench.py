@@ -55,7 +55,13 @@ def readable(work: Work, agent: Agent, conversation_id: str) -> Conversation:
 
 
 def tier_for(work: Work, agent: Agent, conv: Conversation) -> Tier | None:
-    """The agent's tier for the conversation's topic (payments when the topic is unknown)."""
+    """The agent's tier for the conversation's real topic (payments when the topic is unknown).
+
+    The real topic is the assistant's understanding (`flows`), which it only changes while the conversation is
+    with it: from the handoff on, it is fixed. A transfer changes only the queue entry's topic (whom it is
+    routed to), never this one, so transferring a chat to a topic where one holds a higher tier cannot raise
+    the limits of account actions on it (issue 14, finding 2).
+    """
     topic = conv.topic if conv.topic in {t.value for t in Topic} else Topic.PAYMENTS.value
     tier = agent_service.skills_of(work, [agent.id])[agent.id].get(topic)
     return Tier(tier) if tier else None
@@ -233,8 +239,7 @@ def transfer(services: Services, agent: Agent, conversation_id: str, *, language
         entry.note = mask_cards(note.strip())[:1000] if note and note.strip() else None
         if language:
             conv.language = language
-        if topic:  # the conversation's own topic too: a later re-queue builds its entry from it
-            conv.topic = topic
+        # the conversation's own topic stays: it fixes the tier for account actions (tier_for)
         _exclude(work, entry, agent.id)
         conversations.append(work, conv, author=Author.SYSTEM,
                              body="We are bringing in a colleague who can help with this. You keep your place.",
