@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 
 from tandem.backend.protocol import AccountBackend
 from tandem.bus.base import Bus
@@ -16,11 +17,11 @@ from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
 from tandem.engines.assistant.llm import LLMAssistant, OpenAICompatibleProvider
 from tandem.engines.assistant.nlu.embeddings import shared_embedder
-from tandem.engines.assistant.nlu.multilingual import shared_multilingual
+from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable, shared_multilingual
 from tandem.engines.assistant.nlu.multilingual_intents import MultilingualIntents
 from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
 from tandem.engines.assistant.offline import OfflineAssistant
-from tandem.engines.assistant.retrieval import HybridRetriever
+from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, THRESHOLD, HybridRetriever
 from tandem.services.context import Services
 from tandem.storage.db import Database, migrate
 
@@ -39,20 +40,29 @@ def help_center() -> KnowledgeBase:
 
 
 @functools.lru_cache(maxsize=4)
-def _retriever(kb: KnowledgeBase) -> HybridRetriever:
-    # embedding the help center takes about a second: once per knowledge base and process
-    return HybridRetriever(kb, shared_embedder())
+def _retriever(kb: KnowledgeBase, cache_dir: Path | None) -> HybridRetriever:
+    # passage vectors come from the on-disk cache (keyed by content hash); only changed articles are embedded
+    try:
+        return HybridRetriever(kb, shared_multilingual(), cache_dir=cache_dir)
+    except EncoderUnavailable:
+        log.error("multilingual encoder unavailable: help-center answers use keyword search only", exc_info=True)
+        return HybridRetriever(kb, None)
 
 
-def build_answerer(kb: KnowledgeBase) -> OfflineAssistant:
-    """The help-center answerer the live assistant uses (retrieval and threshold); `tandem eval retrieval` too."""
-    return OfflineAssistant(kb, _retriever(kb))
+def build_answerer(kb: KnowledgeBase, cache_dir: Path | None = None) -> OfflineAssistant:
+    """The help-center answerer the live assistant uses (retrieval and threshold); `tandem eval retrieval` too.
+
+    `cache_dir` keeps passage vectors between starts (default: beside the intent model)."""
+    directory = cache_dir if cache_dir is not None else Settings.model_fields["model_dir"].default / "kb-vectors"
+    retriever = _retriever(kb, directory)
+    threshold = THRESHOLD if retriever.encoder is not None else LEXICAL_ONLY_THRESHOLD
+    return OfflineAssistant(kb, retriever, min_similarity=threshold)
 
 
 def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBackend | None = None) -> Assistant:
     """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
     acting on the account backend when there is one, with a language model when one is configured."""
-    answerer = build_answerer(kb)
+    answerer = build_answerer(kb, settings.model_dir / "kb-vectors")
     multilingual = MultilingualIntents(shared_multilingual(), TRAINING_CSV, settings.model_dir)
     nlu = NLU(settings.model_dir, embedder=shared_embedder(), multilingual=multilingual) \
         if settings.intent_model else None

@@ -1,4 +1,9 @@
-"""Knowledge-base retrieval: Okapi BM25 over titles, example questions and bodies."""
+"""Knowledge-base retrieval: Okapi BM25 over titles, example questions and bodies, Snowball-stemmed per language.
+
+The help center's language is detected from its articles (English when unsure); a question is stemmed both in its
+own detected language and in the help center's, so "Rechnungen" meets "Rechnung" in a German help center and
+"refunds" meets "refund" in an English one whatever language detection says about a short question.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset(
@@ -40,24 +48,48 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _stem(word: str) -> str:
-    # a light suffix stripper: enough to meet 'refunds'/'refunded'/'refunding' without a dependency
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+# ISO 639-1 -> Snowball algorithm (snowballstemmer ships these; other languages are left unstemmed)
+SNOWBALL = {
+    "en": "english", "sv": "swedish", "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "da": "danish",
+    "fi": "finnish", "de": "german", "fr": "french", "es": "spanish", "it": "italian", "nl": "dutch",
+    "pl": "polish", "pt": "portuguese", "ro": "romanian", "hu": "hungarian", "tr": "turkish", "ru": "russian",
+    "el": "greek", "ar": "arabic", "id": "indonesian", "hi": "hindi", "cs": "czech", "ca": "catalan",
+    "et": "estonian", "lt": "lithuanian", "eu": "basque", "ga": "irish", "hy": "armenian", "sr": "serbian",
+    "ta": "tamil", "ne": "nepali", "fa": "persian",
+}
 
 
-def terms(text: str) -> list[str]:
-    """Split text into stemmed, stop-word-free terms."""
-    return [_stem(w) for w in _WORD.findall(fold(text)) if w not in _STOP and len(w) > 1]
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
+    algorithm = SNOWBALL.get(language.split("-")[0].lower())
+    if algorithm is None or algorithm not in snowballstemmer.algorithms():
+        return None
+    return snowballstemmer.stemmer(algorithm)
+
+
+def terms(text: str, language: str = "en") -> list[str]:
+    """Split text into stemmed (Snowball, in `language`), accent-folded, stop-word-free terms."""
+    words = [w for w in _WORD.findall(text.casefold()) if len(w) > 1]
+    stemmer = _stemmer(language)
+    if stemmer is not None:
+        words = stemmer.stemWords(words)
+    return [t for t in (fold(w) for w in words) if t not in _STOP and len(t) > 1]
+
+
+def detect(text: str, default: str = "en") -> str:
+    """The language of a text (writing system, then fastText); `default` when unsure."""
+    from tandem.engines.assistant.nlu.language import detect_language
+
+    return detect_language(text, default=default)
 
 
 class KnowledgeBase:
     """A BM25 index; title and questions weigh more than the body."""
 
-    def __init__(self, articles: Sequence[KnowledgeArticle], k1: float = 1.4, b: float = 0.6) -> None:
+    def __init__(self, articles: Sequence[KnowledgeArticle], k1: float = 1.4, b: float = 0.6,
+                 language: str | None = None) -> None:
         self.articles = tuple(articles)
+        self.language = language or _majority_language(self.articles)
         self._k1, self._b = k1, b
         self._docs = [self._doc_terms(a) for a in self.articles]
         self._avg_len = sum(sum(d.values()) for d in self._docs) / max(1, len(self._docs))
@@ -71,21 +103,29 @@ class KnowledgeBase:
         # a query word the help center never uses counts as rare (and so as missing), not as free
         self._unseen_idf = math.log(1 + (n + 0.5) / 0.5)
 
-    @staticmethod
-    def _doc_terms(article: KnowledgeArticle) -> Counter[str]:
-        counts = Counter(terms(article.body))
+    def _doc_terms(self, article: KnowledgeArticle) -> Counter[str]:
+        lang = self.language
+        counts = Counter(terms(article.body, lang))
         for _ in range(3):
-            counts.update(terms(article.title))
-            counts.update(terms(" ".join(article.questions)))
-        counts.update(terms(" ".join(article.tags)) * 2)
+            counts.update(terms(article.title, lang))
+            counts.update(terms(" ".join(article.questions), lang))
+        counts.update(terms(" ".join(article.tags).replace("-", " "), lang) * 2)
         return counts
+
+    def query_terms(self, query: str, language: str | None = None) -> set[str]:
+        """The question's terms, stemmed in the help center's language and in the question's own."""
+        found = set(terms(query, self.language))
+        other = language or detect(query, default=self.language)
+        if other != self.language:
+            found |= set(terms(query, other))
+        return found
 
     def get(self, article_id: str) -> KnowledgeArticle | None:
         return self._by_id.get(article_id)
 
-    def search(self, query: str, limit: int = 3) -> list[Hit]:
+    def search(self, query: str, limit: int = 3, language: str | None = None) -> list[Hit]:
         """Return the best articles for a query, best first, with raw BM25 scores."""
-        q = set(terms(query))
+        q = self.query_terms(query, language)
         if not q:
             return []
         scored = [(self._score(q, doc), i) for i, doc in enumerate(self._docs)]
@@ -105,9 +145,17 @@ class KnowledgeBase:
 
     def coverage(self, query: str, article: KnowledgeArticle) -> float:
         """Share of the query's idf mass that the article contains (0..1): a scale-free confidence."""
-        q = set(terms(query))
+        q = self.query_terms(query)
         if not q:
             return 0.0
         doc = self._docs[self._index[article.id]]
         weight = {t: self._idf.get(t, self._unseen_idf) for t in q}
         return sum(w for t, w in weight.items() if t in doc) / sum(weight.values())
+
+
+def _majority_language(articles: Sequence[KnowledgeArticle]) -> str:
+    """The language most articles are written in (title and opening of the body); English when unsure."""
+    if not articles:
+        return "en"
+    votes = Counter(detect(f"{a.title}. {a.body[:300]}") for a in articles[:50])
+    return votes.most_common(1)[0][0]

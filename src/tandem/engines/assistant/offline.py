@@ -7,7 +7,7 @@ import re
 from tandem.engines.assistant.base import AssistantTurn, Citation, TurnContext
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, fold
 from tandem.engines.assistant.phrases import phrase
-from tandem.engines.assistant.retrieval import HybridRetriever
+from tandem.engines.assistant.retrieval import THRESHOLD, HybridRetriever
 
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|hej|hallo|bonjour|hola|ciao|hoi|moi|czesc|ola|good (morning|afternoon|evening))\b[\s!.,]*$"
@@ -24,7 +24,7 @@ class OfflineAssistant:
     of the query's terms decide.
     """
 
-    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None, min_similarity: float = 0.5,
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None, min_similarity: float = THRESHOLD,
                  min_score: float = 3.0, min_coverage: float = 0.45, *, company: str | None = None,
                  assistant_name: str | None = None) -> None:
         self.kb = kb
