@@ -6,7 +6,7 @@ import re
 
 from tandem.engines.assistant.base import AssistantTurn, Citation, TurnContext
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, fold
-from tandem.engines.assistant.phrases import phrase
+from tandem.engines.assistant.phrases import language_name, phrase
 from tandem.engines.assistant.retrieval import THRESHOLD, HybridRetriever
 
 _GREETING = re.compile(
@@ -45,12 +45,22 @@ class OfflineAssistant:
         if article is None:
             return self._no_answer(ctx, confidence)
         return AssistantTurn(
-            text=compose_answer(article),
+            text=self.answer_text(article, ctx.language),
             citations=(Citation(article.id, article.title),),
             intent=f"kb:{article.id}",
-            topic=article.topic,
+            topic=article.topic or None,
             confidence=confidence,
         )
+
+    def answer_text(self, article: KnowledgeArticle, language: str | None) -> str:
+        """The article's opening, preceded, when the customer writes another language than the help center's, by a
+        sentence in their language naming the article's language, its title and its link."""
+        body = compose_answer(article)
+        if _base(language) == _base(self.kb.language):
+            return body
+        note = phrase("article_language", language, language_name=language_name(self.kb.language, language),
+                      title=article.title, link=f"/help/{article.id}")
+        return f"{note}\n\n{body}"
 
     def rank(self, query: str, limit: int = 3) -> list[tuple[KnowledgeArticle, float]]:
         """The retriever's best articles with the score the answer threshold applies to, best first."""
@@ -84,6 +94,11 @@ class OfflineAssistant:
             confidence=confidence,
             no_answer=True,
         )
+
+
+def _base(language: str | None) -> str:
+    code = (language or "en").replace("_", "-").split("-")[0].lower()
+    return {"nb": "no", "nn": "no"}.get(code, code)
 
 
 def plain(paragraph: str) -> str:

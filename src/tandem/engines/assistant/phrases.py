@@ -11,6 +11,8 @@ PHRASES: dict[str, str] = {
     "greeting": N_("Hi! I'm {assistant} from {company}. Ask me about payments, refunds, orders or your account "
                    "— and you can talk to a person at any time."),
     "thanks": N_("You're welcome! Is there anything else I can help with?"),
+    # before an answer quoted from an article in another language than the customer's (issue 16 item 3)
+    "article_language": N_("This answer comes from an article in {language_name}: \u201c{title}\u201d ({link})."),
 }
 # brand names for the greeting when the deployment does not give its own (tandem.toml [company])
 DEFAULT_BRAND = {"company": "our company", "assistant": "the virtual assistant"}
@@ -21,3 +23,16 @@ def phrase(key: str, language: str | None, **params: object) -> str:
     if key == "greeting":
         params = {**DEFAULT_BRAND, **params}
     return _t(language, PHRASES[key], **params)
+
+
+def language_name(code: str, in_language: str | None) -> str:
+    """The name of language `code` in the customer's language ('en' in 'de' -> 'Englisch'), via Babel's CLDR data."""
+    from babel import Locale, UnknownLocaleError
+
+    from tandem.core.i18n import locale_of
+
+    try:
+        name = Locale.parse(locale_of(in_language)).languages.get(code.split("-")[0].lower())
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return str(name or code)
