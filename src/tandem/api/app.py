@@ -38,7 +38,7 @@ from tandem.api.limits import BodyLimitMiddleware, too_large
 from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core import deploy
 from tandem.core.errors import NotFound, TandemError
-from tandem.services import dispatch, review
+from tandem.services import dispatch, help_center, review
 from tandem.services.context import Services
 from tandem.services.leader import DISPATCHER, Lease, LeaseLost
 from tandem.services.routing_live import routing_config
@@ -63,9 +63,13 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
         if run_dispatcher:
             dispatcher.start()
             surge_loop.start()
+        live_kb = services.extras.get("help_center")  # every replica reloads an imported help center
+        kb_task = asyncio.create_task(help_center.refresh_loop(live_kb)) if live_kb is not None else None
         try:
             yield
         finally:
+            if kb_task is not None:
+                kb_task.cancel()
             await surge_loop.stop()
             await dispatcher.stop()
             await services.bus.stop()

@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "check-deploy": "tandem.cli.serve:check_deploy",
     "keys": "tandem.cli.keys:keys_command",
     "eval": "tandem.cli.eval:eval_group",
+    "kb": "tandem.cli.kb:kb_group",
     "staffing": "tandem.cli.staffing:staffing_group",
     "forecast": "tandem.cli.forecast:forecast",
     "simulate": "tandem.cli.simulate:simulate",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from tandem.backend.protocol import AccountBackend
@@ -23,6 +24,7 @@ from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, THRESHOLD, HybridRetriever
 from tandem.services.context import Services
+from tandem.services.help_center import LiveHelpCenter, stored_articles, stored_version
 from tandem.storage.db import Database, migrate
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ def build_services(
     """Connect to the database, bring its schema up to date, and wire the engines."""
     db = Database(settings.db_url)
     migrate(db.engine)
-    kb = help_center()
+    kb, version = initial_help_center(db, settings)
     backend: AccountBackend | None = None
     if settings.demo if with_demo_backend is None else with_demo_backend:
         from tandem.backend.demo import DemoBackend
@@ -105,4 +107,33 @@ def build_services(
     services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock or SystemClock(),
                         assistant=build_assistant(settings, kb, backend), backend=backend)
     services.extras["kb"] = kb
+    services.extras["help_center"] = LiveHelpCenter(db, kb, version, _installer(services, settings))
     return services
+
+
+def initial_help_center(db: Database, settings: Settings) -> tuple[KnowledgeBase, int | None]:
+    """The imported help center when the database has one; else the demo's in demo mode; else an empty one."""
+    version = stored_version(db)
+    if version is not None:
+        articles = stored_articles(db)
+        if articles:
+            return KnowledgeBase(articles), version
+    if settings.demo:
+        return help_center(), None
+    log.warning("no help center imported yet: the assistant has nothing to answer from (run `tandem kb import`)")
+    return KnowledgeBase([]), None
+
+
+def _installer(services: Services, settings: Settings) -> Callable[[KnowledgeBase], None]:
+    """Build the retriever for a new help center, then swap it into the assistant, its LLM and the pages."""
+    def install(kb: KnowledgeBase) -> None:
+        fresh = build_answerer(kb, settings.model_dir / "kb-vectors")
+        answerer = getattr(services.assistant, "answerer", None)
+        if isinstance(answerer, OfflineAssistant):
+            answerer.use(kb, fresh.retriever, fresh.min_similarity)
+        llm = getattr(services.assistant, "llm", None)
+        if llm is not None:
+            llm.kb = kb
+        services.extras["kb"] = kb
+
+    return install

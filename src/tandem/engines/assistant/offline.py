@@ -62,6 +62,10 @@ class OfflineAssistant:
                       title=article.title, link=f"/help/{article.id}")
         return f"{note}\n\n{body}"
 
+    def use(self, kb: KnowledgeBase, retriever: HybridRetriever | None, min_similarity: float) -> None:
+        """Answer from another help center from the next message on (a reload after `tandem kb import`)."""
+        self.kb, self.retriever, self.min_similarity = kb, retriever, min_similarity
+
     def rank(self, query: str, limit: int = 3) -> list[tuple[KnowledgeArticle, float]]:
         """The retriever's best articles with the score the answer threshold applies to, best first."""
         if self.retriever is None:
