@@ -10,6 +10,7 @@ from pydantic import Field
 from tandem.api.deps import AgentDep, BearerDep, ServicesDep
 from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
 from tandem.core.errors import NotFound
+from tandem.core.i18n import _t
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
 from tandem.services import agents as agent_service
@@ -179,7 +180,8 @@ def _release(services: Services, agent: Agent, conversation_id: str, target: C, 
             raise NotFound("no such conversation among yours", conversation_id=conversation_id)
         dispatch.release(work, conv, target=target, reason=reason)
         if target == C.AI:
-            conversations.append(work, conv, author=Author.SYSTEM, body="You are back with the assistant.",
+            conversations.append(work, conv, author=Author.SYSTEM,
+                                 body=_t(conv.language, "You are back with the assistant."),
                                  meta={"event": "handed_back"})
         return {"state": conv.state}
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from tandem.core.errors import Conflict, Forbidden, NotFound
+from tandem.core.i18n import _t
 from tandem.core.ids import new_id
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
@@ -196,7 +197,8 @@ def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     entry = queue.open_handoff(work, conversation_id)
     if entry is not None:
         entry.status, entry.agent_id, entry.assigned_at = queue.ASSIGNED, agent.id, work.now
-    conversations.append(work, conv, author=Author.SYSTEM, body=f"{agent.name} joined the conversation.",
+    conversations.append(work, conv, author=Author.SYSTEM,
+                         body=_t(conv.language, "{name} joined the conversation.", name=agent.name),
                          meta={"event": "agent_joined", "agent_name": agent.name})
     work.emit(f"conv:{conv.id}", {"type": "state", "state": conv.state, "conversation_id": conv.id,
                                   "agent_name": agent.name})
@@ -256,7 +258,8 @@ def go_offline(work: Work, agent: Agent, reason: str) -> None:
             Conversation.assignee_id == agent.id, Conversation.state == C.WITH_HUMAN.value)):
         release(work, conv, target=C.WAITING_HUMAN, reason=reason)
         conversations.append(work, conv, author=Author.SYSTEM,
-                             body="Your agent was disconnected. You keep your place; the next agent will continue.",
+                             body=_t(conv.language, "Your agent was disconnected. You keep your place; the next "
+                                     "agent will continue."),
                              meta={"event": "agent_lost"})
     agent_service.set_presence(work, agent, Presence.OFFLINE)
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, select
 
 from tandem.backend.records import Actor
 from tandem.core.errors import Conflict, InvalidInput, NotFound, PolicyDenied, Unavailable
+from tandem.core.i18n import _t
 from tandem.core.ids import new_id
 from tandem.core.masking import mask_cards
 from tandem.domain.conversation import Author, ConversationState
@@ -242,7 +243,8 @@ def transfer(services: Services, agent: Agent, conversation_id: str, *, language
         # the conversation's own topic stays: it fixes the tier for account actions (tier_for)
         _exclude(work, entry, agent.id)
         conversations.append(work, conv, author=Author.SYSTEM,
-                             body="We are bringing in a colleague who can help with this. You keep your place.",
+                             body=_t(conv.language, "We are bringing in a colleague who can help with this. You "
+                                     "keep your place."),
                              meta={"event": "transferred", "language": entry.language, "topic": entry.topic})
         audit.record(work, actor=agent.id, action="conversation.transfer", subject=conv.id,
                      language=entry.language, topic=entry.topic)

@@ -22,10 +22,13 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from tandem.engines.assistant.nlu.embeddings import DATA_DIR
 from tandem.engines.assistant.nlu.multilingual import MultilingualEmbedder
 
 log = logging.getLogger(__name__)
-MODEL_VERSION = "multilingual-intents-1"
+MODEL_VERSION = "multilingual-intents-2"
+# hand-written seed sentences in the 11 other languages of the catalogs (not the evaluation sample's sentences)
+SEEDS_CSV = DATA_DIR / "intents" / "multilingual_seeds.csv"
 PER_INTENT = 32
 C = 10.0
 # softmax temperature on the model's log-probabilities, picked on the dev half of the translated sample: at 0.3,
@@ -64,9 +67,11 @@ def training_sample(path: Path, per_intent: int = PER_INTENT) -> tuple[list[str]
 class MultilingualIntents:
     """Classify non-English messages into product intents; trains once per training file, then caches."""
 
-    def __init__(self, encoder: MultilingualEmbedder, training_csv: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, encoder: MultilingualEmbedder, training_csv: Path, cache_dir: Path | None = None,
+                 seeds_csv: Path | None = SEEDS_CSV) -> None:
         self._encoder = encoder
         self._training_csv = training_csv
+        self._seeds_csv = seeds_csv
         self._cache_dir = cache_dir
         self._model: MultilingualIntentModel | None = None
         self._lock = threading.Lock()
@@ -85,7 +90,8 @@ class MultilingualIntents:
     def _cache_path(self) -> Path | None:
         if self._cache_dir is None:
             return None
-        key = self._training_csv.read_bytes() + f"{MODEL_VERSION}-{PER_INTENT}-{C}".encode()
+        seeds = self._seeds_csv.read_bytes() if self._seeds_csv is not None else b""
+        key = self._training_csv.read_bytes() + seeds + f"{MODEL_VERSION}-{PER_INTENT}-{C}".encode()
         return self._cache_dir / f"{MODEL_VERSION}-{hashlib.sha256(key).hexdigest()[:16]}.pkl"
 
     def _load(self) -> MultilingualIntentModel | None:
@@ -102,6 +108,9 @@ class MultilingualIntents:
 
     def _train(self) -> MultilingualIntentModel:
         texts, labels = training_sample(self._training_csv)
+        if self._seeds_csv is not None:
+            seed_texts, seed_labels = training_sample(self._seeds_csv, per_intent=10_000)
+            texts, labels = texts + seed_texts, labels + seed_labels
         model = MultilingualIntentModel(
             LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(self._encoder.queries(texts), labels))
         path = self._cache_path()

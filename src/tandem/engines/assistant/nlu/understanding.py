@@ -50,7 +50,10 @@ class NLU:
     def understand(self, text: str, previous: Sequence[str] = (), language_hint: str = "en") -> Understanding:
         """Read one message, given the customer's earlier messages in this conversation."""
         language = detect_language(text, default=language_hint)
-        intent, confidence = self._other_language(text, language) or self._english(text)
+        # the multilingual model only when both the message and the conversation are in another language: an
+        # English message misread as Italian in an English chat keeps the English classifier
+        other = language if language_hint.split("-")[0] != "en" else "en"
+        intent, confidence = self._other_language(text, other) or self._english(text)
         polarity = sentiment(text)
         cues = frustration_cues(text, previous, polarity)
         if intent is Intent.COMPLAINT:
