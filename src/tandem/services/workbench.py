@@ -322,12 +322,12 @@ def translation_status(services: Services, agent: Agent, language: str) -> dict[
 
 def translate(services: Services, agent: Agent, conversation_id: str, text: str, direction: str) -> dict[str, Any]:
     """Translate to the agent ('in') or to the customer ('out'); masked before it leaves the process."""
+    with services.work() as work:  # whose conversation it is comes first: a stranger learns nothing else
+        conv = own_active(work, agent, conversation_id)
+        customer_lang = conv.language
     found = translator(services)
     if found is None:
         raise Conflict("no translation provider is configured")
-    with services.work() as work:
-        conv = own_active(work, agent, conversation_id)
-        customer_lang = conv.language
     mine = (agent.languages or ["en"])[0]
     source, target = (customer_lang, mine) if direction == "in" else (mine, customer_lang)
     masked = mask_cards(text)
