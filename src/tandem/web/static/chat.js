@@ -36,6 +36,8 @@
     $("lang").setAttribute("aria-label", _l("Language"));
     [...$("stars").children].forEach((b, k) => b.setAttribute("aria-label", _l("{count} of 5 stars", { count: k + 1 })));
     if (params.get("customer")) $("who").textContent = _l("Signed in as {name}", { name: params.get("customer") });
+    msgs.querySelectorAll(".msg.customer > .who").forEach((n) => { n.textContent = _l("You"); });
+    msgs.querySelectorAll(".msg.ai > .who").forEach((n) => { n.textContent = _l("Assistant"); });
     const intro = $("intro");
     if (intro) intro.textContent = _l("Ask a question about payments, refunds or your account. A person is always one click away.");
   }
