@@ -119,3 +119,26 @@ def test_supervisor_sets_tiers_with_an_audit_trail(client: TestClient, services:
     assert [(e.detail["before"], e.detail["after"]) for e in sets] == [("new", "senior"), ("senior", "new")]
     assert all(e.actor != agent_id and e.detail["reason"] for e in sets)
     assert tiers(services, agent_id) == {"fraud": Tier.NEW, "account": Tier.VERIFIED}
+
+
+def test_supervisors_cannot_pay_themselves_or_set_their_own_tier(client: TestClient, services: Services) -> None:
+    """Issue 14, finding 13: self-targeting is refused (403); another supervisor may do it, audited."""
+    from tandem.services import agents
+
+    sam = login(client, "sam@agents.example")
+    me = client.get("/api/agent/me", headers=sam).json()["id"]
+    tier = {"topic": "fraud", "tier": "new", "reason": "testing myself"}
+    pay = {"amount": "50.00", "note": "bonus for me"}
+    r = client.post(f"/api/workforce/agents/{me}/tier", json={**tier, "tier": "senior"}, headers=sam)
+    assert r.status_code == 403 and "your own tier" in r.json()["error"]["message"]
+    r = client.post(f"/api/workforce/agents/{me}/adjustments", json=pay, headers=sam)
+    assert r.status_code == 403 and "your own pay" in r.json()["error"]["message"]
+    assert client.get("/api/workforce/me/earnings", headers=sam).json()["all_time"]["adjustment"] == "0.00"
+    with services.work() as work:
+        assert not work.session.scalars(select(AuditEntry).where(
+            AuditEntry.action.in_(["tier.set", "earnings.adjusted"]))).all()
+        agents.create(work, email="rita@agents.example", name="Rita Second", password="a-long-password",
+                      languages=["en"], role="supervisor")
+    rita = login(client, "rita@agents.example", "a-long-password")
+    assert client.post(f"/api/workforce/agents/{me}/tier", json=tier, headers=rita).status_code == 200
+    assert client.post(f"/api/workforce/agents/{me}/adjustments", json=pay, headers=rita).status_code == 201

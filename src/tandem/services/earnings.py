@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from tandem.core.errors import InvalidInput
+from tandem.core.errors import Forbidden, InvalidInput
 from tandem.domain.conversation import ConversationState
 from tandem.domain.offer import OfferState
 from tandem.services.context import Work
@@ -123,7 +123,12 @@ def credit_release(work: Work, conv: Conversation, agent_id: str, outcome: Outco
 
 def adjust(work: Work, *, agent_id: str, amount: Decimal, note: str, by: str,
            conversation_id: str | None = None) -> LedgerEntry:
-    """Append a correction (positive or negative); the original entries stay as they were."""
+    """Append a correction (positive or negative); the original entries stay as they were.
+
+    Nobody corrects their own pay: a supervisor's own ledger is adjusted by another supervisor (finding 13).
+    """
+    if agent_id == by:
+        raise Forbidden("you cannot adjust your own pay: ask another supervisor", agent_id=agent_id)
     if amount == 0 or abs(amount) > MAX_ADJUSTMENT:
         raise InvalidInput(f"an adjustment must be non-zero and at most {MAX_ADJUSTMENT} either way")
     if not note.strip():

@@ -234,6 +234,8 @@ def set_tier(work: Work, supervisor: Agent, agent_id: str, topic: Topic, tier: T
     """A supervisor sets a certified topic's tier, up or down; a demotion is held against automatic promotion."""
     if supervisor.role != "supervisor":
         raise Forbidden("supervisors only")
+    if agent_id == supervisor.id:  # nobody raises their own limits: another supervisor does (finding 13)
+        raise Forbidden("you cannot set your own tier: ask another supervisor", agent_id=agent_id)
     agent_service.get(work, agent_id)
     skill = work.session.get(AgentSkill, (agent_id, topic.value))
     if skill is None:
