@@ -1,12 +1,14 @@
 """Benchmark reply latency: the full GuardedAssistant.respond path per customer message.
 
-    .venv/bin/python bench/assistant.py [--rounds 20] [--no-classifier] [--cache-dir DIR]
+    .venv/bin/python bench/assistant.py [--rounds 20] [--no-classifier] [--no-handoff-model] [--cache-dir DIR]
 
 Each message goes through the escalation rules, the account tools against the DemoBackend on an SQLite file
 (reads, and changes that are done or refused by policy), and hybrid help-center retrieval with the shipped
 embedding model, as the server runs them. Runs without the intent classifier and, unless --no-classifier, with
-it (trained or loaded from the cache first). Prints one JSON object with p50/p95/p99 milliseconds per message:
-wall time overall and by what answered, and the CPU time of the process per reply (less sensitive to other load).
+it (trained or loaded from the cache first), and then also with the multilingual handoff backstop (e5) on each
+message, as flows.assistant_turn runs it before the assistant. Prints one JSON object with p50/p95/p99
+milliseconds per message: wall time overall and by what answered, and the CPU time of the process per reply
+(less sensitive to other load), and the peak RSS of the process with every model loaded.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from tandem.backend.seed import seed_demo
 from tandem.engines.assistant.actions import AccountTools
 from tandem.engines.assistant.base import Turn, TurnContext
 from tandem.engines.assistant.guarded import GuardedAssistant
+from tandem.engines.assistant.human_request import detect_request
+from tandem.engines.assistant.nlu.handoff_model import shared_backstop
 from tandem.engines.assistant.nlu.understanding import NLU
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, HybridRetriever
@@ -60,9 +64,11 @@ def fresh_backend(directory: Path) -> DemoBackend:
     return backend
 
 
-def measure(build: Callable[[DemoBackend], GuardedAssistant], rounds: int, directory: Path) -> dict[str, object]:
+def measure(build: Callable[[DemoBackend], GuardedAssistant], rounds: int, directory: Path,
+            handoff_model: bool = False) -> dict[str, object]:
     """Wall and CPU milliseconds per message over rounds × all conversations (one fresh backend per round),
-    overall and split by what answered (account tools or help center)."""
+    overall and split by what answered (account tools or help center). Each message first goes through
+    detect_request as in flows.assistant_turn: the rules, and with handoff_model the e5 backstop as well."""
     wall: dict[str, list[float]] = {"all": [], "account": [], "help_center": []}
     cpu: list[float] = []
     for round_no in range(rounds):
@@ -73,6 +79,8 @@ def measure(build: Callable[[DemoBackend], GuardedAssistant], rounds: int, direc
                 history.append(Turn("customer", text))
                 ctx = TurnContext(f"c{round_no}-{n}", text, "en", tuple(history), MAYA)
                 start, start_cpu = time.perf_counter(), time.process_time()
+                if detect_request(text, use_model=handoff_model) is not None:
+                    raise SystemExit(f"benchmark message read as a request for a person: {text!r}")
                 turn = assistant.respond(ctx)
                 cpu.append((time.process_time() - start_cpu) * 1000)
                 elapsed = (time.perf_counter() - start) * 1000
@@ -82,10 +90,16 @@ def measure(build: Callable[[DemoBackend], GuardedAssistant], rounds: int, direc
     return {**{k: percentiles(v) for k, v in wall.items() if v}, "cpu": percentiles(cpu)}
 
 
+def _cpu_p95(result: object) -> float:
+    assert isinstance(result, dict)
+    return float(result["cpu"]["p95_ms"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--no-classifier", action="store_true")
+    parser.add_argument("--no-handoff-model", action="store_true", help="Rules only for requests for a person.")
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "tandem" / "models")
     args = parser.parse_args()
     kb = help_center()
@@ -119,6 +133,13 @@ def main() -> None:
                 return assistant
 
             report["with_classifier"] = measure(classified, args.rounds, Path(tmp))
+            if not args.no_handoff_model:
+                started = time.perf_counter()
+                shared_backstop().score("warm up")  # loads the multilingual encoder once
+                report["handoff_model_load_s"] = round(time.perf_counter() - started, 2)
+                report["with_classifier_and_handoff_model"] = measure(classified, args.rounds, Path(tmp), True)
+                report["cpu_p95_ratio_vs_rules_only"] = round(
+                    _cpu_p95(report["with_classifier_and_handoff_model"]) / _cpu_p95(report["with_classifier"]), 2)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]
     report["cores"] = os.cpu_count()
