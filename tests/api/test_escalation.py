@@ -73,3 +73,21 @@ def test_mentions_of_people_are_answered_not_queued(client: TestClient) -> None:
     client.post(f"/api/conversations/{cid}/messages", json={"body": "the agent told me my refund comes in five days"},
                 headers=h)
     assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "ai"
+
+
+def test_a_request_in_another_script_switches_the_reply_language_at_once(client: TestClient,
+                                                                         services: Services) -> None:
+    cid, h = start_chat(client, language="sv")
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "转人工"}, headers=h)  # one "word": no hysteresis
+    with services.work() as work:
+        entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
+        conv = work.session.get(Conversation, cid)
+        assert entry.detected_by == "rule" and entry.language == "zh" and conv is not None and conv.language == "zh"
+
+
+def test_a_short_ambiguous_request_keeps_the_conversation_language(client: TestClient, services: Services) -> None:
+    cid, h = start_chat(client, language="sv")
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "agent!"}, headers=h)
+    with services.work() as work:
+        entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
+        assert entry.detected_by == "rule" and entry.language == "sv"

@@ -12,7 +12,7 @@ from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
 from tandem.engines.assistant.human_request import HumanRequest, detect_request
-from tandem.engines.assistant.nlu.language import follow_language
+from tandem.engines.assistant.nlu.language import detect_language, follow_language
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
@@ -87,7 +87,11 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
         if conv.state != C.AI.value:
             return
         if request is not None:
-            _escalate(work, services, conv, reason="customer_request", language=request.language, detected=request)
+            # answer and route in the language of the request when the text-level detector agrees with it (a
+            # German rule on a German message, 真人客服 on the first message); otherwise the followed language
+            agrees = detect_language(text, default=conv.language) == request.language
+            _escalate(work, services, conv, reason="customer_request", language=request.language if agrees else None,
+                      detected=request)
             return
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
     turn = _safe_respond(services, ctx)
