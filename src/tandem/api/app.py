@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tandem import __version__
 from tandem.api import (
     routes_agent,
+    routes_audit,
     routes_customer,
     routes_i18n,
     routes_ops,
@@ -87,6 +88,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(routes_agent.router)
     app.include_router(routes_ops.router)
     app.include_router(routes_privacy.router)
+    app.include_router(routes_audit.router)
     app.include_router(routes_workforce.router)
     app.include_router(routes_surge.router)
     app.include_router(routes_quality.router)

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.schemas import Strict
-from tandem.services import suggestions, workbench
+from tandem.services import audit, suggestions, workbench
 
 router = APIRouter(prefix="/api/workbench", tags=["workbench"])
 CONV = "/conversations/{conversation_id}"
@@ -103,6 +103,8 @@ def takeover(conversation_id: str, supervisor: SupervisorDep, services: Services
 @router.get("/live", summary="Active conversations, long waits and expiring offers (supervisors only)")
 def live(supervisor: SupervisorDep, services: ServicesDep,
          long_wait_s: float = Query(120.0, ge=0, le=86_400)) -> dict[str, Any]:
+    with services.work() as work:  # the live view shows every active chat's last message: reading it is audited
+        audit.record(work, actor=supervisor.id, action="live_view.read", subject="live_view")
     return workbench.live_view(services, long_wait_s)
 
 

@@ -9,13 +9,15 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from tandem.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from tandem.core.ids import new_id, new_token, token_digest
 from tandem.domain.presence import Presence, move_presence
 from tandem.domain.skills import Tier, Topic
+from tandem.services import audit
 from tandem.services.context import Work
-from tandem.storage.models import Agent, AgentSession, AgentSkill
+from tandem.storage.models import Agent, AgentSession, AgentSkill, AuditEntry
 
 _HASHER = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
@@ -79,17 +81,30 @@ def skills_of(work: Work, agent_ids: Iterable[str]) -> dict[str, dict[str, int]]
 
 def login(work: Work, email: str, password: str, ttl_s: int) -> tuple[Agent, str]:
     """Check the password and open a session; return the agent and a bearer token."""
-    agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+    agent = known = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
     try:
         _HASHER.verify(agent.password_hash if agent else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         agent = None
     if agent is None or not agent.active:
+        _record_failed_login(work, email, known)
         raise Unauthorized("wrong email or password")
     token = new_token()
     work.session.add(AgentSession(token_digest=token_digest(token), agent_id=agent.id, created_at=work.now,
                                   expires_at=work.now + ttl_s, revoked=False))
+    audit.record(work, actor=agent.id, action="agent.login", subject=agent.id)
     return agent, token
+
+
+def _record_failed_login(work: Work, email: str, known: Agent | None) -> None:
+    """Audit a failed login in its own transaction: the caller's rolls back with the Unauthorized.
+
+    The subject is the account's id when the email is registered, else a digest of the email, so the log
+    neither stores addresses typed by strangers nor hides repeated attempts on one address.
+    """
+    subject = known.id if known is not None else "email:" + token_digest(email.strip().lower())[:16]
+    with Session(work.session.get_bind()) as own, own.begin():
+        own.add(AuditEntry(at=work.now, actor=subject, action="agent.login_failed", subject=subject, detail={}))
 
 
 def authenticate(work: Work, token: str | None) -> Agent:
@@ -111,6 +126,7 @@ def logout(work: Work, token: str) -> str | None:
     if session is None:
         return None
     session.revoked = True
+    audit.record(work, actor=session.agent_id, action="agent.logout", subject=session.agent_id)
     work.emit(f"agent:{session.agent_id}", {"type": "session.revoked", "token_digest": session.token_digest})
     return session.agent_id
 

@@ -15,7 +15,7 @@ from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
-from tandem.services import conversations, queue, routing_live, workforce
+from tandem.services import audit, conversations, queue, routing_live, workforce
 from tandem.services import surge as surge_service
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease, fence
@@ -143,6 +143,7 @@ def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
     if not _settle_offer(work, offer.id, OfferState.ACCEPTED):
         raise Conflict("this offer is no longer pending", state=offer.state)
     conv = assign(work, agent, offer.conversation_id)
+    audit.record(work, actor=agent.id, action="offer.accept", subject=conv.id, offer_id=offer.id)
     return conv
 
 
@@ -162,7 +163,9 @@ def claim(work: Work, agent: Agent, conversation_id: str, config: RoutingConfig)
     why = routing_live.ineligibility(work, config, agent, [entry])[entry.id]
     if why is not None:
         raise Forbidden(_NOT_ELIGIBLE[why], reason=why)
-    return assign(work, agent, conversation_id)
+    conv = assign(work, agent, conversation_id)
+    audit.record(work, actor=agent.id, action="conversation.claim", subject=conv.id, topic=entry.topic)
+    return conv
 
 
 _NOT_ELIGIBLE = {
