@@ -109,3 +109,10 @@ def test_widget_labels_come_from_the_javascript() -> None:
     assert labels["Talk to a human"] == "Parler à un humain"
     assert "Help" in labels and "{count} of 5 stars" in labels
     assert not any("queue for a person" in k for k in labels)  # server-side text is not sent to the page
+
+
+def test_greeting_never_mixes_english_brand_words_into_another_language() -> None:
+    from tandem.engines.assistant.phrases import phrase
+
+    assert phrase("greeting", "sv").startswith("Hej! Jag är den virtuella assistenten.")
+    assert phrase("greeting", "de", company="Acme", assistant="Ada").startswith("Hallo! Ich bin Ada von Acme.")

@@ -10,18 +10,19 @@ PHRASES: dict[str, str] = {
                     "connect you with a person? Just press \"Talk to a human\" or say so."),
     "greeting": N_("Hi! I'm {assistant} from {company}. Ask me about payments, refunds, orders or your account "
                    "— and you can talk to a person at any time."),
+    # the greeting of a deployment that configured no company / assistant name
+    "greeting_plain": N_("Hi! I'm the virtual assistant. Ask me about payments, refunds, orders or your account — "
+                         "and you can talk to a person at any time."),
     "thanks": N_("You're welcome! Is there anything else I can help with?"),
     # before an answer quoted from an article in another language than the customer's (issue 16 item 3)
     "article_language": N_("This answer comes from an article in {language_name}: \u201c{title}\u201d ({link})."),
 }
-# brand names for the greeting when the deployment does not give its own (tandem.toml [company])
-DEFAULT_BRAND = {"company": "our company", "assistant": "the virtual assistant"}
 
 
 def phrase(key: str, language: str | None, **params: object) -> str:
     """Return a system phrase in the customer's language (English when a catalog lacks it)."""
-    if key == "greeting":
-        params = {**DEFAULT_BRAND, **params}
+    if key == "greeting" and not (params.get("company") and params.get("assistant")):
+        key, params = "greeting_plain", {}  # no English placeholder text inside a Swedish sentence
     return _t(language, PHRASES[key], **params)
 
 
