@@ -179,3 +179,32 @@ def test_cli_import_list_show(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert "broken.md: must start with a '---' front-matter line" in bad.output
     assert "nothing was imported" in bad.output
+
+
+def test_refresh_loop_installs_an_import_and_the_help_page_serves_it(
+    settings: Settings, clock: FakeClock, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from tandem.api.app import help_article_page
+    from tandem.services.help_center import refresh_loop
+
+    services = build_services(settings, clock)
+    live: LiveHelpCenter = services.extras["help_center"]
+
+    async def scenario() -> None:
+        task = asyncio.create_task(refresh_loop(live, interval_s=0.05))
+        await asyncio.to_thread(import_help_center, services.db, _folder(tmp_path))
+        for _ in range(400):
+            if live.version == 1:
+                break
+            await asyncio.sleep(0.05)
+        task.cancel()
+
+    try:
+        asyncio.run(scenario())
+        assert live.version == 1
+        page = help_article_page(services, "puk-code")
+        assert "SIM locked: your PUK code" in bytes(page.body).decode()
+    finally:
+        services.db.dispose()
