@@ -73,3 +73,26 @@ def test_only_supervisors_read_the_audit_log_and_bad_filters_are_refused(client:
     assert client.get("/api/audit", params={"cursor": 0}, headers=sam).status_code == 422
     schema = client.get("/openapi.json").json()
     assert "AuditPage" in schema["components"]["schemas"]  # a typed response model, documented
+
+
+def test_logging_in_purges_the_agents_dead_sessions(client: TestClient, seeded: Services, clock: FakeClock) -> None:
+    """Issue 14, finding 19: expired and logged-out sessions are deleted, not left to pile up."""
+    from sqlalchemy import func, select
+
+    from tandem.storage.models import AgentSession
+
+    def sessions() -> int:
+        with seeded.work() as work:
+            return int(work.session.scalar(select(func.count()).select_from(AgentSession)) or 0)
+
+    ben = login(client, "ben@agents.example")
+    logged_out = login(client, "ana@agents.example")
+    client.post("/api/agent/logout", headers=logged_out)
+    for _ in range(3):
+        login(client, "ana@agents.example")
+    assert sessions() == 4  # ben's live one and ana's three live ones: her logged-out session is gone
+    clock.advance(seeded.settings.agent_token_ttl_s + 1)  # all of them expire
+    fresh = login(client, "ana@agents.example")
+    assert sessions() == 2  # ana's expired sessions went at her login; ben's waits for his own next login
+    assert client.get("/api/agent/me", headers=fresh).status_code == 200
+    assert client.get("/api/agent/me", headers=ben).status_code == 401

@@ -89,6 +89,9 @@ def login(work: Work, email: str, password: str, ttl_s: int) -> tuple[Agent, str
     if agent is None or not agent.active:
         _record_failed_login(work, email, known)
         raise Unauthorized("wrong email or password")
+    # each login clears the agent's own dead sessions (expired or logged out): indexed by agent, so a login
+    # storm never contends on other agents' rows, and an agent's sessions cannot pile up (finding 19)
+    purge_sessions(work, agent.id)
     token = new_token()
     work.session.add(AgentSession(token_digest=token_digest(token), agent_id=agent.id, created_at=work.now,
                                   expires_at=work.now + ttl_s, revoked=False))
@@ -131,10 +134,13 @@ def logout(work: Work, token: str) -> str | None:
     return session.agent_id
 
 
-def purge_sessions(work: Work) -> None:
-    """Delete expired and revoked sessions."""
-    work.session.execute(delete(AgentSession).where(
-        (AgentSession.expires_at <= work.now) | AgentSession.revoked.is_(True)))
+def purge_sessions(work: Work, agent_id: str | None = None) -> int:
+    """Delete expired and revoked sessions (of one agent, or everyone's); return how many."""
+    stmt = delete(AgentSession).where((AgentSession.expires_at <= work.now) | AgentSession.revoked.is_(True))
+    if agent_id is not None:
+        stmt = stmt.where(AgentSession.agent_id == agent_id)
+    result = work.session.execute(stmt.execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def set_presence(work: Work, agent: Agent, target: Presence) -> None:
