@@ -23,6 +23,7 @@ from sqlalchemy import case, func, literal_column, select
 from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
+from tandem.core import counters
 from tandem.core.errors import NotFound, Unauthorized
 from tandem.services import agents as agent_service
 from tandem.services import conversations, guardrail, quality, review
@@ -276,6 +277,7 @@ def prometheus_text(work: Work, default_handle_s: float) -> str:
     lines += _wait_histogram(work)
     lines += _ratings(work)
     lines += _detections(work)
+    lines += counters.prometheus_lines()
     return "\n".join(lines) + "\n"
 
 

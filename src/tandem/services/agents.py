@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from tandem.core import counters
 from tandem.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from tandem.core.ids import new_id, new_token, token_digest
 from tandem.domain.presence import Presence, move_presence
@@ -159,6 +160,7 @@ def set_presence(work: Work, agent: Agent, target: Presence) -> None:
 def heartbeat(work: Work, agent_id: str) -> None:
     """Record that the agent's client is alive."""
     work.session.execute(update(Agent).where(Agent.id == agent_id).values(last_heartbeat=work.now))
+    counters.count("db_heartbeat_writes")
 
 
 def get(work: Work, agent_id: str) -> Agent:

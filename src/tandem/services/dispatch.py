@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
 
+from tandem.core import counters
 from tandem.core.errors import Conflict, Forbidden, NotFound
 from tandem.core.i18n import _t
 from tandem.core.ids import new_id
@@ -33,13 +35,20 @@ def tick(services: Services, config: RoutingConfig | None = None, lease: Lease |
     With the dispatcher `lease`, a pass that changed anything ends with `leader.fence`: a replica deposed
     while it ran rolls the whole pass back (LeaseLost) instead of racing the new leader.
     """
+    started = time.perf_counter()
     with services.work() as work:
         expired = expire_offers(work)
         lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s)
         made = make_offers(work, config or routing_live.routing_config(services.settings))
         if lease is not None and (expired or lost or made or work.events):
             fence(work.session, lease)
-        return made
+    counters.PASS_SECONDS.append(time.perf_counter() - started)
+    return made
+
+
+def new_pass_state(services: Services) -> RoutingConfig:
+    """What a dispatcher keeps between passes (today: only the routing policy)."""
+    return routing_live.routing_config(services.settings)
 
 
 def make_offers(work: Work, config: RoutingConfig) -> int:

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tandem.core import counters
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine tuned for the URL's database. Bound parameters (message text, emails) never appear in
@@ -117,12 +119,17 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
 
 
+def _count_commit(_conn: Any) -> None:
+    counters.count("db_transactions")
+
+
 class Database:
     """The engine plus a session factory; the caller (a request or a flow) owns the transaction."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        event.listen(self.engine, "commit", _count_commit)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -1,0 +1,418 @@
+"""The live dispatcher with a large gig pool: pass time, escalation -> offer latency, CPU and transactions.
+
+    python bench/live_dispatch.py --agents 100,1000,10000 --rate 20 --escalations 200 --json
+    python bench/live_dispatch.py --agents 10000 --rate 20 --escalations 400 --scaled 2 --json
+
+For each pool size the bench does two things, in this process and in this run:
+
+1. **Pass time** (`pass_ms_*`): a fresh SQLite database with N available agents (created directly, no Argon2),
+   every one of them eligible for the conversation. Each timed step is one `dispatch.make_offers` transaction
+   with exactly one conversation waiting, commit included; between steps (untimed) a conversation is escalated
+   and, after the pass, accepted and resolved, so the pool stays the same. `--passes` steps after a warm-up.
+   The dispatcher is built exactly as `api.app.Dispatcher` builds it (`dispatch.new_pass_state`).
+2. **Live** (`offer_ms_*`, `cpu_ms_per_cycle`, `transactions_per_cycle`, `db_heartbeat_writes_per_s`): a real
+   `tandem serve` on 127.0.0.1 (embedded SQLite; with `--scaled K`, K replicas on a fresh PostgreSQL database
+   and Redis) with N agents made available directly and sessions inserted directly (no Argon2). `--sockets`
+   of them (at least 200) hold an agent WebSocket, ping every 10 s like the console, and accept, reply and
+   resolve every offer they get; the rest heartbeat every 10 s through the server's presence code
+   (`services.presence`), batched. Only the socket agents hold the `account` topic, which is where a customer's
+   "talk to a person" goes before the assistant knows the topic, so every offer lands on a measured socket;
+   the others hold the other five topics and are online and available all along. Escalations (a customer
+   creates a conversation and asks for a human over REST) arrive at `--rate` per second, `--escalations` in
+   all. `offer_ms` is escalation request sent -> offer frame on the agent's socket. `cpu_ms_per_cycle` is the
+   server processes' CPU time (user + system, from /proc) over the escalation phase divided by the completed
+   escalate -> offer -> accept -> first reply -> resolve cycles; it includes the socket pings and the
+   heartbeats of that phase (their share is printed as `idle_cpu_ms_per_s`, measured before the phase).
+   `transactions_per_cycle` is the servers' committed transactions (`tandem_db_transactions_total`) over
+   the same phase, per cycle, idle transactions subtracted.
+
+Output with --json: one object {"runs": [{"agents": ..., "pass_ms_p50": ..., ...}, ...]}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from tandem.core.ids import new_id, new_token, token_digest
+from tandem.core.settings import Settings
+from tandem.domain.conversation import ConversationState
+from tandem.domain.presence import Presence
+from tandem.domain.skills import Tier, Topic
+from tandem.services import agents as agent_service
+from tandem.services import conversations, dispatch, queue
+from tandem.services.bootstrap import build_services
+from tandem.services.context import Services
+from tandem.storage.models import Agent, AgentSession, AgentSkill, Offer
+
+# one Argon2 hash for every bench agent: nobody logs in with a password here (sessions are inserted)
+PASSWORD_HASH = agent_service.hash_password("bench-password-not-used")
+PING_S = 10.0
+PG_ADMIN = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def pct(values: list[float], q: float) -> float | None:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2) if ordered else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def add_agents(services: Services, count: int, socket_topics: int = 0) -> tuple[list[str], list[str]]:
+    """Create `count` available agents directly (bulk, no Argon2). The first `socket_topics` get the account
+    topic only (plus the others if socket_topics is 0: then everyone is eligible for everything).
+    Return (agent ids, session tokens)."""
+    now = services.clock.now()
+    ids, tokens = [], []
+    topics = list(Topic)
+    with services.work() as work:
+        agents, skills, sessions = [], [], []
+        for i in range(count):
+            aid = new_id("agt")
+            ids.append(aid)
+            agents.append(dict(id=aid, email=f"bench{i}-{aid[-6:]}@agents.example", name=f"Bench {i}",
+                               password_hash=PASSWORD_HASH, role="agent", languages=["en"], capacity=4, load=0,
+                               presence=Presence.AVAILABLE.value, last_heartbeat=now, presence_since=now,
+                               created_at=now, active=True))
+            if not socket_topics:
+                mine = topics
+            elif i < socket_topics:
+                mine = [Topic.ACCOUNT]
+            else:
+                mine = [t for t in topics if t is not Topic.ACCOUNT]
+            skills += [dict(agent_id=aid, topic=t.value, tier=int(Tier.VERIFIED), granted_at=now,
+                            granted_by="bench") for t in mine]
+            token = new_token()
+            tokens.append(token)
+            sessions.append(dict(token_digest=token_digest(token), agent_id=aid, created_at=now,
+                                 expires_at=now + 86400, revoked=False))
+        work.session.execute(Agent.__table__.insert(), agents)
+        work.session.execute(AgentSkill.__table__.insert(), skills)
+        work.session.execute(AgentSession.__table__.insert(), sessions)
+    return ids, tokens
+
+
+# ---- 1. pass time, in this process -----------------------------------------------------------------------
+
+def pass_times(agents: int, passes: int, warmup: int = 5) -> list[float]:
+    """Milliseconds per make_offers transaction with one conversation waiting among `agents` eligible ones."""
+    data = Path(tempfile.mkdtemp(prefix="tandem-pass-"))
+    settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'pass.sqlite3'}", env="test",
+                        intent_model=False)
+    services = build_services(settings, with_demo_backend=False)
+    add_agents(services, agents)
+    state = dispatch.new_pass_state(services)
+    out: list[float] = []
+    for step in range(warmup + passes):
+        with services.work() as work:
+            conv, _ = conversations.create(work, language="en")
+            queue.request_human(work, conv, reason="bench", topic=Topic.PAYMENTS.value)
+            cid = conv.id
+        t0 = time.perf_counter()
+        with services.work() as work:
+            made = dispatch.make_offers(work, state)
+        elapsed = (time.perf_counter() - t0) * 1000
+        if made != 1:
+            raise SystemExit(f"pass {step} with {agents} agents made {made} offers, expected 1")
+        if step >= warmup:
+            out.append(elapsed)
+        with services.work() as work:  # accept and resolve: the agent is free again
+            offer = work.session.query(Offer).filter_by(conversation_id=cid, state="pending").one()
+            agent = agent_service.get(work, offer.agent_id)
+            conv = dispatch.accept(work, agent, offer.id)
+            dispatch.release(work, conv, target=ConversationState.RESOLVED, reason="resolved")
+    services.db.dispose()
+    return out
+
+
+# ---- 2. live: a real server ------------------------------------------------------------------------------
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def metric(text: str, name: str) -> float:
+    m = re.search(rf"^{name} ([0-9.e+-]+)$", text, re.M)
+    return float(m.group(1)) if m else 0.0
+
+
+class Live:
+    """N agents in a database, K server processes on it."""
+
+    def __init__(self, agents: int, sockets: int, scaled: int) -> None:
+        self.agents, self.sockets, self.scaled = agents, sockets, scaled
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.bases: list[str] = []
+        self.database: str | None = None
+        self.data = Path(tempfile.mkdtemp(prefix="tandem-live-"))
+        if scaled:
+            from sqlalchemy import create_engine, text
+
+            self.database = f"tandem_live_{os.getpid()}_{agents}_{int(time.time())}"
+            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.database}"'))
+            admin.dispose()
+            self.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.database
+        else:
+            self.url = f"sqlite:///{self.data / 'tandem.sqlite3'}"
+        env = {"database_url": self.url, "env": "test", "intent_model": False, "data_dir": self.data}
+        if scaled:
+            env["redis_url"] = REDIS
+        self.settings = Settings(**env)  # type: ignore[arg-type]
+        self.services = build_services(self.settings, with_demo_backend=False)
+        self.ids, self.tokens = add_agents(self.services, agents, socket_topics=sockets)
+
+    def start(self) -> None:
+        for i in range(max(1, self.scaled)):
+            port = free_port()
+            env = {**os.environ, "TANDEM_DATABASE_URL": self.url, "TANDEM_RATE_LIMIT": "false",
+                   "TANDEM_INTENT_MODEL": "false", "TANDEM_ENV": "test",
+                   "TANDEM_DATA_DIR": str(self.data / f"r{i}")}
+            if self.scaled:
+                env.update(TANDEM_REDIS_URL=REDIS)
+            self.procs.append(subprocess.Popen(
+                [sys.executable, "-m", "tandem", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            self.bases.append(f"http://127.0.0.1:{port}")
+        for base, proc in zip(self.bases, self.procs, strict=True):
+            for _ in range(600):
+                try:
+                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None:
+                    raise SystemExit(f"server {base} exited with {proc.returncode}")
+                time.sleep(0.1)
+        self.make_available()
+
+    def make_available(self) -> None:
+        """Every bench agent available with a fresh sign of life (the heartbeat loops take over from here)."""
+        from sqlalchemy import update
+
+        with self.services.work() as work:
+            work.session.execute(update(Agent).values(presence=Presence.AVAILABLE.value, last_heartbeat=work.now,
+                                                      presence_since=work.now))
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.services.db.dispose()
+        if self.database:
+            from sqlalchemy import create_engine, text
+
+            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
+            admin.dispose()
+
+    def metrics(self) -> str:
+        return "\n".join(httpx.get(b + "/metrics", timeout=30).text for b in self.bases)
+
+    def totals(self) -> tuple[float, float, float]:
+        """(server CPU seconds, transactions, DB heartbeat writes) over all servers."""
+        text_all = self.metrics()
+        tx = sum(metric(t, "tandem_db_transactions_total") for t in text_all.split("# HELP tandem_queue_length"))
+        hb = sum(metric(t, "tandem_db_heartbeat_writes_total")
+                 for t in text_all.split("# HELP tandem_queue_length"))
+        return cpu_seconds([p.pid for p in self.procs]), tx, hb
+
+
+async def socket_agent(base: str, token: str, offers: dict[str, float], cycles: list[int],
+                       stop: asyncio.Event, ready: asyncio.Event, counter: list[int], total: int,
+                       gate: asyncio.Semaphore) -> None:
+    ws_base = base.replace("http://", "ws://")
+    auth = {"Authorization": f"Bearer {token}"}
+    async with gate:  # connect a few at a time, as consoles do after a deploy, not 200 in one instant
+        ws = await websockets.connect(f"{ws_base}/ws/agent", max_queue=None, open_timeout=120)
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http, ws:
+        counter[0] += 1
+        if counter[0] == total:
+            ready.set()
+        next_ping = time.perf_counter() + random.uniform(0, PING_S)
+        while not stop.is_set():
+            if time.perf_counter() >= next_ping:
+                await ws.send(json.dumps({"type": "ping"}))
+                next_ping += PING_S
+            try:
+                event = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
+            except TimeoutError:
+                continue
+            if event.get("type") != "offer":
+                continue
+            offers.setdefault(event["offer"]["conversation_id"], time.perf_counter())
+            r = await http.post(f"/api/agent/offers/{event['offer']['id']}/accept", headers=auth)
+            if r.status_code != 200:
+                continue
+            cid = r.json()["conversation_id"]
+            await http.post(f"/api/agent/conversations/{cid}/messages", headers=auth,
+                            json={"body": "Hello, I can help with that.", "client_id": "first"})
+            if (await http.post(f"/api/agent/conversations/{cid}/resolve", headers=auth)).status_code == 200:
+                cycles[0] += 1
+
+
+def heartbeats(live: Live, ids: list[str], stop: asyncio.Event) -> asyncio.Task[None]:
+    """The non-socket agents heartbeat every PING_S through the server's presence code, in batches of 1 s."""
+    from tandem.services import presence
+
+    store = presence.build_store(live.settings, live.services)
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        batches = [ids[i::int(PING_S)] for i in range(int(PING_S))]
+        k = 0
+        while not stop.is_set():
+            batch = batches[k % len(batches)]
+            k += 1
+            await loop.run_in_executor(None, presence.beat_many, live.services, store, batch)
+            await asyncio.sleep(1.0)
+
+    return asyncio.create_task(run())
+
+
+async def escalate(bases: list[str], count: int, rate: float) -> dict[str, float]:
+    asked: dict[str, float] = {}
+    async with httpx.AsyncClient(timeout=60) as http:
+        async def one(base: str) -> None:
+            conv = (await http.post(base + "/api/conversations", json={"language": "en"})).json()
+            t = time.perf_counter()
+            r = await http.post(f"{base}/api/conversations/{conv['id']}/handoff",
+                                headers={"X-Conversation-Token": conv["token"]})
+            if r.status_code == 202:
+                asked[conv["id"]] = t
+
+        tasks = []
+        start = time.perf_counter()
+        for k in range(count):
+            tasks.append(asyncio.create_task(one(bases[k % len(bases)])))
+            await asyncio.sleep(max(0.0, start + (k + 1) / rate - time.perf_counter()))
+        await asyncio.gather(*tasks)
+    return asked
+
+
+async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
+    offers: dict[str, float] = {}
+    cycles = [0]
+    stop, ready = asyncio.Event(), asyncio.Event()
+    counter = [0]
+    n_sock = min(args.sockets, live.agents)
+    homes = [live.bases[i % len(live.bases)] for i in range(n_sock)]
+    beats = heartbeats(live, live.ids[n_sock:], stop)
+    gate = asyncio.Semaphore(10)
+    tasks = [asyncio.create_task(socket_agent(homes[i], live.tokens[i], offers, cycles, stop, ready, counter,
+                                              n_sock, gate)) for i in range(n_sock)]
+    await asyncio.wait_for(ready.wait(), 300)
+    await asyncio.sleep(3)
+    # idle cost: pings and heartbeats with nothing to dispatch
+    idle_s = args.idle
+    cpu0, tx0, hb0 = live.totals()
+    bench_hb0 = _bench_heartbeat_writes()
+    await asyncio.sleep(idle_s)
+    cpu1, tx1, hb1 = live.totals()
+    bench_hb1 = _bench_heartbeat_writes()
+    idle_cpu_s, idle_tx_s = (cpu1 - cpu0) / idle_s, (tx1 - tx0) / idle_s
+    hb_per_s = ((hb1 - hb0) + (bench_hb1 - bench_hb0)) / idle_s
+    t0 = time.perf_counter()
+    asked = await escalate(live.bases, args.escalations, args.rate)
+    deadline = time.perf_counter() + 60
+    while cycles[0] < len(asked) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    phase = time.perf_counter() - t0
+    cpu2, tx2, _ = live.totals()
+    stop.set()
+    await asyncio.gather(*tasks, beats, return_exceptions=True)
+    latencies = [(offers[c] - t) * 1000 for c, t in asked.items() if c in offers]
+    with live.services.work() as work:
+        from sqlalchemy import select
+
+        sock_ids = set(live.ids[:n_sock])
+        presence: dict[str, int] = {}
+        for aid, state in work.session.execute(select(Agent.id, Agent.presence)):
+            key = f"{'socket' if aid in sock_ids else 'other'}_{state}"
+            presence[key] = presence.get(key, 0) + 1
+    done = max(1, cycles[0])
+    text_all = live.metrics()
+    return {
+        "offer_ms_p50": pct(latencies, 0.5), "offer_ms_p95": pct(latencies, 0.95),
+        "offer_ms_p99": pct(latencies, 0.99),
+        "cpu_ms_per_cycle": round(((cpu2 - cpu1) - idle_cpu_s * phase) * 1000 / done, 2),
+        "transactions_per_cycle": round(((tx2 - tx1) - idle_tx_s * phase) / done, 2),
+        "db_heartbeat_writes_per_s": round(hb_per_s, 1),
+        "idle_cpu_ms_per_s": round(idle_cpu_s * 1000, 1),
+        "presence_after": presence, "escalations": len(asked), "offered": len(latencies), "cycles": cycles[0],
+        "live_pass_ms_p50": round(metric(text_all, 'tandem_dispatch_pass_seconds{quantile="0.5"}') * 1000, 2),
+        "live_pass_ms_p99": round(metric(text_all, 'tandem_dispatch_pass_seconds{quantile="0.99"}') * 1000, 2),
+    }
+
+
+def _bench_heartbeat_writes() -> float:
+    from tandem.core import counters
+
+    return float(counters.COUNTS["db_heartbeat_writes"])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--agents", default="100,1000,10000", help="comma-separated pool sizes")
+    p.add_argument("--rate", type=float, default=20.0, help="escalations per second")
+    p.add_argument("--escalations", type=int, default=200)
+    p.add_argument("--scaled", type=int, default=0, help="replicas on PostgreSQL + Redis (0: embedded SQLite)")
+    p.add_argument("--sockets", type=int, default=200, help="agents with a WebSocket (at least 200)")
+    p.add_argument("--passes", type=int, default=50, help="timed passes per pool size")
+    p.add_argument("--idle", type=float, default=5.0, help="seconds of idle measurement before escalations")
+    p.add_argument("--no-live", action="store_true", help="only the pass time")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    if args.sockets < 200:
+        raise SystemExit("--sockets must be at least 200")
+    runs = []
+    for n in (int(x) for x in args.agents.split(",")):
+        times = pass_times(n, args.passes)
+        run: dict[str, Any] = {"agents": n, "pass_ms_p50": pct(times, 0.5), "pass_ms_p99": pct(times, 0.99)}
+        if not args.no_live:
+            live = Live(n, args.sockets, args.scaled)
+            try:
+                live.start()
+                run.update(asyncio.run(live_run(live, args)))
+            finally:
+                live.stop()
+        run["mode"] = f"scaled x{args.scaled}" if args.scaled else "embedded"
+        runs.append(run)
+        if not args.json:
+            print("  ".join(f"{k}={v}" for k, v in run.items()), flush=True)
+    if args.json:
+        print(json.dumps({"runs": runs}))
+
+
+if __name__ == "__main__":
+    main()
