@@ -41,6 +41,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -116,11 +117,14 @@ def add_agents(services: Services, count: int, socket_topics: int = 0) -> tuple[
 def pass_times(agents: int, passes: int, warmup: int = 5) -> list[float]:
     """Milliseconds per make_offers transaction with one conversation waiting among `agents` eligible ones."""
     data = Path(tempfile.mkdtemp(prefix="tandem-pass-"))
+    # offers outlive the slowest pass (tens of seconds at 10,000 agents before the in-memory engine)
     settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'pass.sqlite3'}", env="test",
-                        intent_model=False)
+                        intent_model=False, offer_timeout_s=3600)
     services = build_services(settings, with_demo_backend=False)
     add_agents(services, agents)
     state = dispatch.new_pass_state(services)
+    if hasattr(state, "note"):  # as api.app.Dispatcher wires it: committed routing changes reach the engine
+        services.on_routing_change = state.note
     out: list[float] = []
     for step in range(warmup + passes):
         with services.work() as work:
@@ -179,25 +183,34 @@ class Live:
             self.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.database
         else:
             self.url = f"sqlite:///{self.data / 'tandem.sqlite3'}"
-        env = {"database_url": self.url, "env": "test", "intent_model": False, "data_dir": self.data}
+        self.prefix = prefix = f"tandem-bench-{os.getpid()}-{agents}"
+        env = {"database_url": self.url, "env": "test", "intent_model": False, "data_dir": self.data,
+               "rate_limit": False}
         if scaled:
-            env["redis_url"] = REDIS
+            env.update(redis_url=REDIS, redis_prefix=prefix)
         self.settings = Settings(**env)  # type: ignore[arg-type]
         self.services = build_services(self.settings, with_demo_backend=False)
         self.ids, self.tokens = add_agents(self.services, agents, socket_topics=sockets)
 
     def start(self) -> None:
-        for i in range(max(1, self.scaled)):
+        self.make_available()
+        if not self.scaled:
+            self._start_embedded()
+            return
+        for i in range(self.scaled):
             port = free_port()
             env = {**os.environ, "TANDEM_DATABASE_URL": self.url, "TANDEM_RATE_LIMIT": "false",
                    "TANDEM_INTENT_MODEL": "false", "TANDEM_ENV": "test",
                    "TANDEM_DATA_DIR": str(self.data / f"r{i}")}
             if self.scaled:
-                env.update(TANDEM_REDIS_URL=REDIS)
+                env.update(TANDEM_REDIS_URL=REDIS, TANDEM_REDIS_PREFIX=self.prefix)
             self.procs.append(subprocess.Popen(
                 [sys.executable, "-m", "tandem", "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             self.bases.append(f"http://127.0.0.1:{port}")
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
         for base, proc in zip(self.bases, self.procs, strict=True):
             for _ in range(600):
                 try:
@@ -208,7 +221,21 @@ class Live:
                 if proc.poll() is not None:
                     raise SystemExit(f"server {base} exited with {proc.returncode}")
                 time.sleep(0.1)
-        self.make_available()
+
+    def _start_embedded(self) -> None:
+        """`tandem serve`'s app in a subprocess of this script (`--serve-embedded`), which also sends the
+        non-socket agents' heartbeats through the server's own presence store from a thread of that process:
+        an in-memory store cannot be reached from outside, and the beats' cost belongs to the server anyway."""
+        port = free_port()
+        beat_file = self.data / "beat-ids.txt"
+        beat_file.write_text("\n".join(self.ids[self.sockets:]))
+        env = {**os.environ, "TANDEM_DATABASE_URL": self.url, "TANDEM_RATE_LIMIT": "false",
+               "TANDEM_INTENT_MODEL": "false", "TANDEM_ENV": "test", "TANDEM_DATA_DIR": str(self.data / "r0")}
+        self.procs.append(subprocess.Popen([sys.executable, __file__, "--serve-embedded", str(port),
+                                            "--beat-file", str(beat_file)], env=env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.bases.append(f"http://127.0.0.1:{port}")
+        self._wait_healthy()
 
     def make_available(self) -> None:
         """Every bench agent available with a fresh sign of life (the heartbeat loops take over from here)."""
@@ -250,54 +277,86 @@ class Live:
 async def socket_agent(base: str, token: str, offers: dict[str, float], cycles: list[int],
                        stop: asyncio.Event, ready: asyncio.Event, counter: list[int], total: int,
                        gate: asyncio.Semaphore) -> None:
+    """One console: pings every PING_S, takes every offer (accept, first reply, resolve) without blocking its
+    reader, and skips the queue hints unparsed so the bench keeps up with the frames it receives."""
     ws_base = base.replace("http://", "ws://")
     auth = {"Authorization": f"Bearer {token}"}
     async with gate:  # connect a few at a time, as consoles do after a deploy, not 200 in one instant
         ws = await websockets.connect(f"{ws_base}/ws/agent", max_queue=None, open_timeout=120)
         await ws.send(json.dumps({"type": "auth", "token": token}))
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http, ws:
-        counter[0] += 1
-        if counter[0] == total:
-            ready.set()
-        next_ping = time.perf_counter() + random.uniform(0, PING_S)
-        while not stop.is_set():
-            if time.perf_counter() >= next_ping:
-                await ws.send(json.dumps({"type": "ping"}))
-                next_ping += PING_S
-            try:
-                event = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
-            except TimeoutError:
-                continue
-            if event.get("type") != "offer":
-                continue
-            offers.setdefault(event["offer"]["conversation_id"], time.perf_counter())
-            r = await http.post(f"/api/agent/offers/{event['offer']['id']}/accept", headers=auth)
-            if r.status_code != 200:
-                continue
-            cid = r.json()["conversation_id"]
-            await http.post(f"/api/agent/conversations/{cid}/messages", headers=auth,
-                            json={"body": "Hello, I can help with that.", "client_id": "first"})
-            if (await http.post(f"/api/agent/conversations/{cid}/resolve", headers=auth)).status_code == 200:
-                cycles[0] += 1
+    counter[0] += 1
+    if counter[0] == total:
+        ready.set()
+
+    async def pinger() -> None:
+        await asyncio.sleep(random.uniform(0, PING_S))
+        while True:
+            await ws.send('{"type": "ping"}')
+            await asyncio.sleep(PING_S)
+
+    async def take(http: httpx.AsyncClient, offer_id: str) -> None:
+        r = await http.post(f"/api/agent/offers/{offer_id}/accept", headers=auth)
+        if r.status_code != 200:
+            return
+        cid = r.json()["conversation_id"]
+        await http.post(f"/api/agent/conversations/{cid}/messages", headers=auth,
+                        json={"body": "Hello, I can help with that.", "client_id": "first"})
+        if (await http.post(f"/api/agent/conversations/{cid}/resolve", headers=auth)).status_code == 200:
+            cycles[0] += 1
+
+    async def closer() -> None:
+        await stop.wait()
+        await ws.close()
+
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        helpers = [asyncio.create_task(pinger()), asyncio.create_task(closer())]
+        jobs = []
+        try:
+            async for raw in ws:
+                if '"offer"' not in raw[:20]:  # hints, pongs, assigned/released: not needed here
+                    continue
+                event = json.loads(raw)
+                offers.setdefault(event["offer"]["conversation_id"], time.perf_counter())
+                jobs.append(asyncio.create_task(take(http, event["offer"]["id"])))
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
 
 
-def heartbeats(live: Live, ids: list[str], stop: asyncio.Event) -> asyncio.Task[None]:
-    """The non-socket agents heartbeat every PING_S through the server's presence code, in batches of 1 s."""
-    from tandem.services import presence
+def beat_loop(services: Services, ids: list[str], stop: threading.Event) -> None:
+    """Heartbeats of agents without a socket, every PING_S in batches each second, through the server's presence
+    code: its heartbeat store (memory when embedded, the shared Redis set when scaled), or, for a server
+    without one (the code before services.presence had a store), the row update it used."""
+    store = getattr(services, "heartbeats", None)
+    batches = [ids[i::int(PING_S)] for i in range(int(PING_S))]
+    k = 0
+    while not stop.wait(1.0) and ids:
+        batch = batches[k % len(batches)]
+        k += 1
+        if store is not None:
+            store.beat(batch, services.clock.now())
+            continue
+        with services.work() as work:
+            for aid in batch:
+                agent_service.heartbeat(work, aid)
 
-    store = presence.build_store(live.settings, live.services)
 
-    async def run() -> None:
-        loop = asyncio.get_running_loop()
-        batches = [ids[i::int(PING_S)] for i in range(int(PING_S))]
-        k = 0
-        while not stop.is_set():
-            batch = batches[k % len(batches)]
-            k += 1
-            await loop.run_in_executor(None, presence.beat_many, live.services, store, batch)
-            await asyncio.sleep(1.0)
+def serve_embedded(port: int, beat_file: Path) -> None:
+    """The embedded server for the live run, with the heartbeat batches in a thread (see Live._start_embedded)."""
+    import uvicorn
 
-    return asyncio.create_task(run())
+    from tandem.api.app import create_app
+
+    settings = Settings()
+    services = build_services(settings, with_demo_backend=False)
+    ids = [line for line in beat_file.read_text().splitlines() if line]
+    stop = threading.Event()
+    threading.Thread(target=beat_loop, args=(services, ids, stop), daemon=True).start()
+    uvicorn.run(create_app(services), host="127.0.0.1", port=port, log_level="warning")
+    stop.set()
 
 
 async def escalate(bases: list[str], count: int, rate: float) -> dict[str, float]:
@@ -327,7 +386,9 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     counter = [0]
     n_sock = min(args.sockets, live.agents)
     homes = [live.bases[i % len(live.bases)] for i in range(n_sock)]
-    beats = heartbeats(live, live.ids[n_sock:], stop)
+    beat_stop = threading.Event()
+    if live.scaled:  # embedded: the server process beats them itself (serve_embedded)
+        threading.Thread(target=beat_loop, args=(live.services, live.ids[n_sock:], beat_stop), daemon=True).start()
     gate = asyncio.Semaphore(10)
     tasks = [asyncio.create_task(socket_agent(homes[i], live.tokens[i], offers, cycles, stop, ready, counter,
                                               n_sock, gate)) for i in range(n_sock)]
@@ -336,12 +397,10 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     # idle cost: pings and heartbeats with nothing to dispatch
     idle_s = args.idle
     cpu0, tx0, hb0 = live.totals()
-    bench_hb0 = _bench_heartbeat_writes()
     await asyncio.sleep(idle_s)
     cpu1, tx1, hb1 = live.totals()
-    bench_hb1 = _bench_heartbeat_writes()
     idle_cpu_s, idle_tx_s = (cpu1 - cpu0) / idle_s, (tx1 - tx0) / idle_s
-    hb_per_s = ((hb1 - hb0) + (bench_hb1 - bench_hb0)) / idle_s
+    hb_per_s = (hb1 - hb0) / idle_s
     t0 = time.perf_counter()
     asked = await escalate(live.bases, args.escalations, args.rate)
     deadline = time.perf_counter() + 60
@@ -350,7 +409,8 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     phase = time.perf_counter() - t0
     cpu2, tx2, _ = live.totals()
     stop.set()
-    await asyncio.gather(*tasks, beats, return_exceptions=True)
+    beat_stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
     latencies = [(offers[c] - t) * 1000 for c, t in asked.items() if c in offers]
     with live.services.work() as work:
         from sqlalchemy import select
@@ -369,16 +429,13 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
         "transactions_per_cycle": round(((tx2 - tx1) - idle_tx_s * phase) / done, 2),
         "db_heartbeat_writes_per_s": round(hb_per_s, 1),
         "idle_cpu_ms_per_s": round(idle_cpu_s * 1000, 1),
-        "presence_after": presence, "escalations": len(asked), "offered": len(latencies), "cycles": cycles[0],
+        "presence_after": presence, "escalations": len(asked),
+        "routing_restores": metric(text_all, "tandem_routing_restores_total"),
+        "routing_disagreements": metric(text_all, "tandem_routing_disagreements_total"),
+        "offered": len(latencies), "cycles": cycles[0],
         "live_pass_ms_p50": round(metric(text_all, 'tandem_dispatch_pass_seconds{quantile="0.5"}') * 1000, 2),
         "live_pass_ms_p99": round(metric(text_all, 'tandem_dispatch_pass_seconds{quantile="0.99"}') * 1000, 2),
     }
-
-
-def _bench_heartbeat_writes() -> float:
-    from tandem.core import counters
-
-    return float(counters.COUNTS["db_heartbeat_writes"])
 
 
 def main() -> None:
@@ -392,7 +449,12 @@ def main() -> None:
     p.add_argument("--idle", type=float, default=5.0, help="seconds of idle measurement before escalations")
     p.add_argument("--no-live", action="store_true", help="only the pass time")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--serve-embedded", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--beat-file", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.serve_embedded:
+        serve_embedded(args.serve_embedded, args.beat_file)
+        return
     if args.sockets < 200:
         raise SystemExit("--sockets must be at least 200")
     runs = []

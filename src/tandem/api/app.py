@@ -40,9 +40,8 @@ from tandem.api.ratelimit import RateLimitMiddleware
 from tandem.core import deploy
 from tandem.core.errors import NotFound, TandemError
 from tandem.services import dispatch, help_center, review
-from tandem.services.context import Services
+from tandem.services.context import ROUTING_TOPIC, Services
 from tandem.services.leader import DISPATCHER, Lease, LeaseLost
-from tandem.services.routing_live import routing_config
 from tandem.services.surge import SurgeLoop
 
 log = logging.getLogger(__name__)
@@ -102,27 +101,32 @@ class Dispatcher:
     """Runs dispatcher passes on a timer and whenever the queue changes, only while it holds the lease.
 
     Every replica runs this loop; the database lease (services/leader.py) lets exactly one of them dispatch.
-    The others retry the lease every interval and take over within its TTL when the leader dies. A pass
-    reads everything it needs from the database, so a new leader has no index to rebuild.
+    The others retry the lease every interval and take over within its TTL when the leader dies. The leader
+    keeps the routing engine in memory (services/routing_live.py), current from the routing changes every
+    replica reports (locally, and over the bus); a new tenure starts with a full restore from the database.
     """
 
     def __init__(self, services: Services, lease: Lease | None = None) -> None:
         self.services = services
-        self.routing = routing_config(services.settings)
+        self.live = dispatch.new_pass_state(services)
+        self._tenure: int | None = None
         self.lease = lease or Lease(services.db, DISPATCHER)
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._routing_listener: asyncio.Task[None] | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tandem-dispatcher")
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self.services.on_queue_change = self.poke
+        self.services.on_routing_change = self.live.note
         self._task = asyncio.create_task(self._run())
-        # queue changes made on other replicas arrive through the bus
+        # queue and routing changes made on other replicas arrive through the bus
         self._listener = asyncio.create_task(self._listen_queue())
+        self._routing_listener = asyncio.create_task(self._listen_routing())
 
     def poke(self) -> None:
         """Ask for a pass soon; safe from any thread."""
@@ -143,6 +147,20 @@ class Dispatcher:
             finally:
                 sub.close()
 
+    async def _listen_routing(self) -> None:
+        while True:
+            sub = self.services.bus.subscribe(ROUTING_TOPIC)
+            try:
+                while True:
+                    _, event = await sub.get()
+                    if event.get("origin") != self.services.replica_id:  # our own arrive through note()
+                        self.live.note(set(event.get("agents", ())), set(event.get("conversations", ())))
+            except OverflowError:  # routing changes may have been lost: restore from the database
+                self.live.invalidate()
+                self.poke()
+            finally:
+                sub.close()
+
     async def _run(self) -> None:
         assert self._wake is not None
         while True:
@@ -156,8 +174,11 @@ class Dispatcher:
                 self.lease.lose()
                 log.exception("dispatcher lease check failed")
                 continue
+            if self.lease.token != self._tenure:  # a new tenure: what we kept may be stale, restore it
+                self._tenure = self.lease.token
+                self.live.invalidate()
             try:
-                await self._off_loop(dispatch.tick, self.services, self.routing, self.lease)
+                await self._off_loop(dispatch.tick, self.services, self.live, self.lease)
                 # then QA reviews for seniors left idle: conversation offers always come first
                 await self._off_loop(review.offer_tick, self.services, self.lease)
             except LeaseLost:  # deposed during the pass: it rolled back; the next acquire finds out who leads
@@ -171,7 +192,7 @@ class Dispatcher:
         return await self._loop.run_in_executor(self._thread, functools.partial(fn, *args))
 
     async def stop(self) -> None:
-        for task in (self._listener, self._task):
+        for task in (self._listener, self._routing_listener, self._task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -59,13 +59,15 @@ def set_presence(body: PresenceUpdate, agent: AgentDep, services: ServicesDep) -
             if target == Presence.AWAY:
                 dispatch.withdraw_agent_offers(work, me)
             agent_service.set_presence(work, me, target)
-        return {"presence": me.presence}
+        presence = me.presence
+    if target != Presence.OFFLINE:
+        services.heartbeats.beat((agent.id,), services.clock.now())
+    return {"presence": presence}
 
 
 @router.post("/me/heartbeat", summary="Keep presence alive (the WebSocket does this too)")
 def heartbeat(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
-    with services.work() as work:
-        agent_service.heartbeat(work, agent.id)
+    services.heartbeats.beat((agent.id,), services.clock.now())  # not a database write (services/presence.py)
     return {"ok": True}
 
 

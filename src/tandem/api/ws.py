@@ -305,8 +305,9 @@ async def agent_socket(ws: WebSocket) -> None:
 def _agent_check(services: Services, token: str) -> str:
     with services.work() as work:
         agent = agent_service.authenticate(work, token)
-        agent_service.heartbeat(work, agent.id)
-        return agent.id
+        agent_id, now = agent.id, work.now
+    services.heartbeats.beat((agent_id,), now)  # not a database write (services/presence.py)
+    return agent_id
 
 
 async def _agent_reader(ws: WebSocket, services: Services, token: str, agent_id: str) -> None:

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     redis_url: str | None = None
+    # keys this deployment owns in Redis start with it (heartbeats: "<prefix>:heartbeats")
+    redis_prefix: str = Field(default="tandem", min_length=1, max_length=64)
     secret_key: str = DEV_SECRET
     # demo mode trusts an unsigned customer_ref so the widget can act as a seeded customer
     demo: bool = False
@@ -48,6 +50,8 @@ class Settings(BaseSettings):
     offer_timeout_s: float = Field(default=20.0, gt=0)
     heartbeat_timeout_s: float = Field(default=30.0, gt=0)
     dispatch_interval_s: float = Field(default=0.5, gt=0)
+    # how often the dispatcher compares its in-memory routing engine with a fresh restore from the database
+    routing_reconcile_s: float = Field(default=60.0, gt=0)
     assumed_handle_time_s: float = Field(default=360.0, gt=0)
     # surge: recomputed every interval by the dispatcher lease holder (docs/surge.md)
     surge_interval_s: float = Field(default=60.0, gt=0, le=300)

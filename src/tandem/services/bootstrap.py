@@ -23,6 +23,7 @@ from tandem.engines.assistant.nlu.multilingual_intents import MultilingualIntent
 from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, THRESHOLD, HybridRetriever
+from tandem.services import presence
 from tandem.services.context import Services
 from tandem.services.help_center import LiveHelpCenter, stored_articles, stored_version
 from tandem.storage.db import Database, migrate
@@ -104,8 +105,10 @@ def build_services(
         from tandem.backend.demo import DemoBackend
 
         backend = DemoBackend(db.engine)
-    services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock or SystemClock(),
-                        assistant=build_assistant(settings, kb, backend), backend=backend)
+    clock = clock or SystemClock()
+    services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock,
+                        assistant=build_assistant(settings, kb, backend), backend=backend,
+                        heartbeats=presence.build_store(settings, clock.now()))
     services.extras["kb"] = kb
     services.extras["help_center"] = LiveHelpCenter(db, kb, version, _installer(services, settings))
     return services

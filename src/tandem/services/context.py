@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,7 +14,11 @@ from tandem.bus.base import Bus, Event
 from tandem.core.clock import Clock
 from tandem.core.settings import Settings
 from tandem.engines.assistant.base import Assistant
+from tandem.services.presence import Heartbeats, MemoryHeartbeats
 from tandem.storage.db import Database
+
+# bus topic of routing changes, for the dispatcher on whichever replica holds the lease
+ROUTING_TOPIC = "routing"
 
 if TYPE_CHECKING:
     from tandem.backend.protocol import AccountBackend
@@ -26,9 +31,20 @@ class Work:
     session: Session
     now: float
     events: list[tuple[str, Event]] = field(default_factory=list)
+    # what routing must look at again after this transaction: agents and conversations whose routing-relevant
+    # rows changed (filled by `touch` and by the flush hook in services/routing_events.py)
+    touched_agents: set[str] = field(default_factory=set)
+    touched_conversations: set[str] = field(default_factory=set)
 
     def emit(self, topic: str, event: Event) -> None:
         self.events.append((topic, event))
+
+    def touch(self, *, agent: str | None = None, conversation: str | None = None) -> None:
+        """Tell the dispatcher's in-memory routing engine that this agent or conversation changed."""
+        if agent is not None:
+            self.touched_agents.add(agent)
+        if conversation is not None:
+            self.touched_conversations.add(conversation)
 
 
 @dataclass
@@ -43,14 +59,29 @@ class Services:
     backend: AccountBackend | None = None
     # called (from any thread) when the queue changed and the dispatcher should run soon
     on_queue_change: Callable[[], None] = lambda: None
+    # called (from any thread) after a commit that touched routing state: (agent ids, conversation ids)
+    on_routing_change: Callable[[set[str], set[str]], None] = lambda agents, conversations: None
+    # identifies this process on the bus, so a replica ignores its own routing events
+    replica_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     extras: dict[str, Any] = field(default_factory=dict)
+    # agents' signs of life (services/presence.py): memory when embedded, Redis when scaled
+    heartbeats: Heartbeats = field(default_factory=MemoryHeartbeats)
 
     @contextmanager
     def work(self) -> Iterator[Work]:
         """Run a unit of work: one transaction; its events are published after commit, never before."""
         with self.db.transaction() as session:
             work = Work(session=session, now=self.clock.now())
+            session.info["work"] = work  # for the flush hook of services/routing_events.py
             yield work
-        self.bus.publish_many(work.events)
+        events = work.events
+        if work.touched_agents or work.touched_conversations:
+            self.on_routing_change(work.touched_agents, work.touched_conversations)
+            events = [*events, (ROUTING_TOPIC, {"type": "routing.changed", "origin": self.replica_id,
+                                                "agents": sorted(work.touched_agents),
+                                                "conversations": sorted(work.touched_conversations)})]
+        self.bus.publish_many(events)
         if any(topic == "queue" for topic, _ in work.events):
             self.on_queue_change()
+
+from tandem.services import routing_events as _routing_events  # noqa: E402,F401  (registers the flush hook)

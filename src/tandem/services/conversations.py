@@ -132,6 +132,7 @@ def transition(work: Work, conv: Conversation, target: ConversationState, **fiel
         raise Conflict("the conversation changed meanwhile; retry", conversation_id=conv.id)
     for key, value in values.items():
         setattr(conv, key, value)
+    work.touch(conversation=conv.id)
     work.emit(f"conv:{conv.id}", {"type": "state", "state": target.value, "conversation_id": conv.id})
     work.emit("ops", {"type": "conversation.state", "conversation_id": conv.id, "state": target.value})
 

@@ -15,12 +15,12 @@ from tandem.core.ids import new_id
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
-from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
 from tandem.services import audit, conversations, queue, routing_live, workforce
 from tandem.services import surge as surge_service
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease, fence
+from tandem.services.presence import Heartbeats
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
 C = ConversationState
@@ -29,43 +29,63 @@ BASE_PAY = Decimal("0.80")
 PER_MINUTE_PAY = Decimal("0.12")
 
 
-def tick(services: Services, config: RoutingConfig | None = None, lease: Lease | None = None) -> int:
+def tick(services: Services, live: routing_live.LiveRouting | None = None, lease: Lease | None = None) -> int:
     """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made.
 
-    With the dispatcher `lease`, a pass that changed anything ends with `leader.fence`: a replica deposed
-    while it ran rolls the whole pass back (LeaseLost) instead of racing the new leader.
+    `live` is the dispatcher's in-memory routing engine (routing_live.LiveRouting); without it the pass
+    restores one from the database (what a takeover does). With the dispatcher `lease`, a pass that changed
+    anything ends with `leader.fence`: a replica deposed while it ran rolls the whole pass back (LeaseLost)
+    instead of racing the new leader. A pass that fails leaves the engine to be restored next time.
     """
     started = time.perf_counter()
-    with services.work() as work:
-        expired = expire_offers(work)
-        lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s)
-        made = make_offers(work, config or routing_live.routing_config(services.settings))
-        if lease is not None and (expired or lost or made or work.events):
-            fence(work.session, lease)
+    live = live or new_pass_state(services)
+    pending = live.drain()  # before the transaction reads anything (see LiveRouting.drain)
+    try:
+        with services.work() as work:
+            expired = expire_offers(work)
+            watch_agents(work, services.heartbeats, pending)
+            lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s, services.heartbeats)
+            made = make_offers(work, live, pending)
+            if lease is not None and (expired or lost or made or work.events):
+                fence(work.session, lease)
+    except BaseException:
+        live.invalidate()  # its offers were rolled back with the pass
+        raise
     counters.PASS_SECONDS.append(time.perf_counter() - started)
     return made
 
 
-def new_pass_state(services: Services) -> RoutingConfig:
-    """What a dispatcher keeps between passes (today: only the routing policy)."""
-    return routing_live.routing_config(services.settings)
+def new_pass_state(services: Services) -> routing_live.LiveRouting:
+    """The routing engine a dispatcher keeps between passes (restored from the database on its first pass)."""
+    return routing_live.LiveRouting(routing_live.routing_config(services.settings),
+                                    services.settings.routing_reconcile_s)
 
 
-def make_offers(work: Work, config: RoutingConfig) -> int:
-    """Ask the routing engine for offers among waiting entries and agents with free capacity; persist them."""
-    waiting = queue.waiting(work)
-    if not waiting:
+def make_offers(work: Work, live: routing_live.LiveRouting,
+                pending: tuple[bool, set[str], set[str]] | None = None) -> int:
+    """Ask the routing engine for offers among waiting entries and agents with free capacity; persist them.
+
+    An offer the database refuses (the conversation was taken meanwhile) is noted, so the engine re-reads
+    that conversation and agent next pass."""
+    proposed = live.propose(work, pending if pending is not None else live.drain())
+    if not proposed:
         return 0
-    by_conversation = {h.conversation_id: h for h in waiting}
-    proposed = routing_live.propose(work, config, waiting)
+    ids = sorted({o.conversation_id for o in proposed})
+    entries = {h.conversation_id: h for h in work.session.scalars(select(Handoff).where(
+        Handoff.conversation_id.in_(ids), Handoff.status == queue.WAITING))}
     made = 0
     for offer in proposed:
-        made += create_offer(work, by_conversation[offer.conversation_id], offer.agent_id,
-                             config.offer_timeout_s) is not None
+        entry = entries.get(offer.conversation_id)
+        done = entry is not None and create_offer(work, entry, offer.agent_id, live.config.offer_timeout_s,
+                                                  offer_id=offer.offer_id) is not None
+        if not done:
+            live.note({offer.agent_id}, {offer.conversation_id})
+        made += done
     return made
 
 
-def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) -> Offer | None:
+def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
+                 offer_id: str | None = None) -> Offer | None:
     """Reserve a waiting conversation for one agent until the offer expires; None if it no longer waits.
 
     The pass read the queue before this write, and another transaction (an accept, a claim) may have
@@ -85,8 +105,9 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) ->
     assert conv is not None  # the UPDATE just matched it
     if conv.state == C.WAITING_HUMAN.value:
         conversations.transition(work, conv, C.OFFERED)
+    work.touch(conversation=conv.id)
     offer = Offer(
-        id=new_id("off"), conversation_id=conv.id, handoff_id=entry.id, agent_id=agent_id,
+        id=offer_id or new_id("off"), conversation_id=conv.id, handoff_id=entry.id, agent_id=agent_id,
         state=OfferState.PENDING.value, created_at=work.now, expires_at=work.now + timeout_s,
         base_pay=BASE_PAY, per_minute_pay=PER_MINUTE_PAY, surge_bonus=surge_service.current_bonus(work),
     )
@@ -96,14 +117,17 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float) ->
     return offer
 
 
-def _settle_offer(work: Work, offer_id: str, target: OfferState, **values: Any) -> bool:
+def _settle_offer(work: Work, offer: Offer, target: OfferState, **values: Any) -> bool:
     # compare-and-swap: only a pending offer can settle, so concurrent answers cannot both win
     result = work.session.execute(
-        update(Offer).where(Offer.id == offer_id, Offer.state == OfferState.PENDING.value)
+        update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.PENDING.value)
         .values(state=target.value, answered_at=work.now, **values)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    settled = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if settled:
+        work.touch(conversation=offer.conversation_id)
+    return settled
 
 
 def _back_to_waiting_if_unoffered(work: Work, conversation_id: str) -> None:
@@ -120,7 +144,7 @@ def expire_offers(work: Work) -> int:
     due = list(work.session.scalars(select(Offer).where(
         Offer.state == OfferState.PENDING.value, Offer.expires_at <= work.now)))
     for offer in due:
-        if _settle_offer(work, offer.id, OfferState.EXPIRED):
+        if _settle_offer(work, offer, OfferState.EXPIRED):
             work.emit(f"agent:{offer.agent_id}", {"type": "offer.closed", "offer_id": offer.id, "state": "expired"})
             _back_to_waiting_if_unoffered(work, offer.conversation_id)
     return len(due)
@@ -129,7 +153,7 @@ def expire_offers(work: Work) -> int:
 def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None:
     """Decline a pending offer; the conversation goes to the next agent."""
     offer = _own_offer(work, agent, offer_id)
-    if not _settle_offer(work, offer.id, OfferState.DECLINED, decline_reason=(reason or "")[:200] or None):
+    if not _settle_offer(work, offer, OfferState.DECLINED, decline_reason=(reason or "")[:200] or None):
         raise Conflict("this offer is no longer pending", state=offer.state)
     work.emit(f"agent:{agent.id}", {"type": "offer.closed", "offer_id": offer.id, "state": "declined"})
     _back_to_waiting_if_unoffered(work, offer.conversation_id)
@@ -149,7 +173,7 @@ def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
         raise Conflict("this offer has expired")
     if agent.presence != Presence.AVAILABLE.value:
         raise Conflict("go available before accepting conversations")
-    if not _settle_offer(work, offer.id, OfferState.ACCEPTED):
+    if not _settle_offer(work, offer, OfferState.ACCEPTED):
         raise Conflict("this offer is no longer pending", state=offer.state)
     conv = assign(work, agent, offer.conversation_id)
     audit.record(work, actor=agent.id, action="offer.accept", subject=conv.id, offer_id=offer.id)
@@ -227,7 +251,7 @@ def withdraw_offers(work: Work, conversation_id: str) -> None:
 def _rescind_others(work: Work, conversation_id: str) -> None:
     for offer in work.session.scalars(select(Offer).where(
             Offer.conversation_id == conversation_id, Offer.state == OfferState.PENDING.value)):
-        if _settle_offer(work, offer.id, OfferState.RESCINDED):
+        if _settle_offer(work, offer, OfferState.RESCINDED):
             work.emit(f"agent:{offer.agent_id}", {"type": "offer.closed", "offer_id": offer.id,
                                                   "state": "rescinded"})
 
@@ -254,13 +278,40 @@ def release(work: Work, conv: Conversation, *, target: ConversationState, reason
     work.emit(f"agent:{agent_id}", {"type": "released", "conversation_id": conv.id, "reason": reason})
 
 
-def drop_lost_agents(work: Work, timeout_s: float) -> list[str]:
-    """Agents silent past the heartbeat timeout go offline; offers withdrawn, conversations re-queued."""
-    lost = list(work.session.scalars(select(Agent).where(
-        Agent.presence != Presence.OFFLINE.value, Agent.last_heartbeat < work.now - timeout_s)))
-    for agent in lost:
-        go_offline(work, agent, reason="heartbeat_lost")
-    return [a.id for a in lost]
+def watch_agents(work: Work, heartbeats: Heartbeats, pending: tuple[bool, set[str], set[str]]) -> None:
+    """Make sure every online agent is watched for silence: all of them after a restore, else those whose
+    presence changed; from their last transition, or from when this process started if that is later."""
+    stale, agents, _ = pending
+    online = Agent.presence != Presence.OFFLINE.value
+    if stale:
+        rows = work.session.execute(select(Agent.id, Agent.last_heartbeat).where(online)).all()
+    elif agents:
+        rows = work.session.execute(select(Agent.id, Agent.last_heartbeat).where(
+            online, Agent.id.in_(sorted(agents)))).all()
+    else:
+        return
+    heartbeats.seed({aid: max(heartbeats.started, last or 0.0) for aid, last in rows})
+
+
+def drop_lost_agents(work: Work, timeout_s: float, heartbeats: Heartbeats) -> list[str]:
+    """Agents silent past the heartbeat timeout go offline; offers withdrawn, conversations re-queued.
+
+    The heartbeat store names the silent ones (services/presence.py); the database decides: an agent whose
+    last presence transition is recent is watched again from it, one already offline is forgotten."""
+    cutoff = work.now - timeout_s
+    silent = heartbeats.silent(cutoff)
+    if not silent:
+        return []
+    lost, keep = [], {}
+    for agent in work.session.scalars(select(Agent).where(
+            Agent.id.in_(silent), Agent.presence != Presence.OFFLINE.value)):
+        if (agent.last_heartbeat or 0.0) < cutoff:
+            go_offline(work, agent, reason="heartbeat_lost")
+            lost.append(agent.id)
+        else:
+            keep[agent.id] = agent.last_heartbeat or work.now
+    heartbeats.seed(keep)
+    return lost
 
 
 def go_offline(work: Work, agent: Agent, reason: str) -> None:
@@ -291,7 +342,7 @@ def withdraw_agent_offers(work: Work, agent: Agent) -> None:
     """Rescind the agent's pending offers (they went away or offline); the conversations wait again."""
     for offer in work.session.scalars(select(Offer).where(
             Offer.agent_id == agent.id, Offer.state == OfferState.PENDING.value)):
-        if _settle_offer(work, offer.id, OfferState.RESCINDED):
+        if _settle_offer(work, offer, OfferState.RESCINDED):
             work.emit(f"agent:{agent.id}", {"type": "offer.closed", "offer_id": offer.id, "state": "rescinded"})
             _back_to_waiting_if_unoffered(work, offer.conversation_id)
 

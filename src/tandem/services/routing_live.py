@@ -1,16 +1,32 @@
-"""The live dispatcher's use of the routing engine: rebuild it from the database, ask it for offers.
+"""The live dispatcher's routing engine: kept in memory by the lease holder, current from routing changes.
 
-The database is the system of record; each pass restores the pure engine from a snapshot of it (the same
-path a dispatcher takeover uses) and persists the offers it proposes. Correctness does not rest on the
-snapshot being fresh: accepting still goes through conditional updates.
+The database stays the system of record. The dispatcher (the replica holding the lease) keeps one
+`Router` (engines/routing) between passes:
+
+- **restore** fully from the database when it takes the lease, after an error in a pass, or when routing
+  changes may have been lost (the bus dropped events);
+- **apply** at the start of each pass the changes since the last one: every committed transaction reports the
+  agents and conversations whose routing rows it changed (`Work.touch`, services/routing_events.py), locally
+  through `Services.on_routing_change` and from other replicas over the bus; the pass re-reads exactly those
+  rows and puts them back into the engine (`Router.forget` + `put_conversation`, or the agent's login, skill
+  or capacity update, or logout), so a pass costs what changed, not the pool;
+- **reconcile** every `routing_reconcile_s`: a fresh restore is compared with the kept engine; every
+  difference is logged and counted (`tandem_routing_disagreements_total`) and the fresh engine replaces it.
+
+Correctness does not rest on the engine being current: making an offer and accepting it still go through
+conditional updates (services/dispatch.py). A stale engine can waste an offer, never double-assign.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from tandem.core import counters
+from tandem.core.ids import new_id
 from tandem.core.settings import Settings
 from tandem.domain.conversation import ConversationState
 from tandem.domain.offer import OfferState
@@ -20,20 +36,27 @@ from tandem.engines.routing import (
     AgentRecord,
     AgentSpec,
     ConversationRecord,
+    Router,
     RoutingConfig,
     Snapshot,
+    differences,
+    put_conversation,
     restore,
 )
 from tandem.engines.routing import Offer as EngineOffer
 from tandem.engines.routing import ineligibility as engine_ineligibility
 from tandem.services import agents as agent_service
+from tandem.services import queue
 from tandem.services.context import Work
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
+
+log = logging.getLogger(__name__)
 
 C = ConversationState
 INF = float("inf")
 # the decline reason of the offer row a transfer writes for the transferring agent (services.workbench)
 TRANSFERRED_AWAY = "transferred away"
+AVAILABLE = Presence.AVAILABLE.value
 # a request for a human before the assistant knew the topic goes to the general topic
 GENERAL_TOPIC = Topic.ACCOUNT.value
 
@@ -43,38 +66,196 @@ def routing_config(settings: Settings) -> RoutingConfig:
     return RoutingConfig(offer_timeout_s=settings.offer_timeout_s, heartbeat_timeout_s=settings.heartbeat_timeout_s)
 
 
-def snapshot(work: Work, config: RoutingConfig, waiting: list[Handoff]) -> Snapshot:
-    """Available agents with their load and pending offers, and the waiting queue, as engine records."""
-    agents = list(work.session.scalars(select(Agent).where(Agent.presence == Presence.AVAILABLE.value)))
+class LiveRouting:
+    """The dispatcher's in-memory routing engine and the changes not yet applied to it.
+
+    `note` may be called from any thread; everything else runs on the dispatcher's thread only.
+    """
+
+    def __init__(self, config: RoutingConfig, reconcile_s: float = 60.0) -> None:
+        self.config = config
+        self.reconcile_s = reconcile_s
+        self.router: Router | None = None
+        self.next_reconcile = 0.0
+        self._lock = threading.Lock()
+        self._agents: set[str] = set()
+        self._convs: set[str] = set()
+        self._stale = True
+        self._suspects: dict[str, set[str]] = {"agents": set(), "conversations": set()}
+        self._suspect_lines: list[str] = []
+
+    def note(self, agents: set[str], conversations: set[str]) -> None:
+        """Routing rows of these agents and conversations changed (committed); apply them next pass."""
+        with self._lock:
+            self._agents.update(agents)
+            self._convs.update(conversations)
+
+    def invalidate(self) -> None:
+        """Restore from the database next pass (takeover, a failed pass, changes possibly lost)."""
+        with self._lock:
+            self._stale = True
+
+    def drain(self) -> tuple[bool, set[str], set[str]]:
+        """Take the pending changes. Call before the pass's transaction reads anything: a change committed
+        after this is noted again for the next pass, so none falls between the two."""
+        with self._lock:
+            stale, agents, convs = self._stale, self._agents, self._convs
+            self._stale, self._agents, self._convs = False, set(), set()
+        return stale, agents, convs
+
+    def propose(self, work: Work, pending: tuple[bool, set[str], set[str]]) -> list[EngineOffer]:
+        """Bring the engine up to date (restore, apply or reconcile) and return the offers it makes now."""
+        return self.refresh(work, pending).dispatch(work.now)
+
+    def refresh(self, work: Work, pending: tuple[bool, set[str], set[str]]) -> Router:
+        """Bring the engine up to date with the database as this transaction sees it; return it."""
+        stale, agents, convs = pending
+        work.session.flush()  # changes this pass made through the ORM are collected at flush
+        agents |= work.touched_agents
+        convs |= work.touched_conversations
+        if self.router is None or stale:
+            self.router = restore(snapshot(work, self.config), work.now, self.config, lambda: new_id("off"))
+            counters.count("routing_restores")
+            self.next_reconcile = work.now + self.reconcile_s
+        else:
+            apply(work, self.router, self.config, agents, convs)
+            if self._suspects["agents"] or self._suspects["conversations"]:
+                self._settle(work, agents, convs)
+            if work.now >= self.next_reconcile:
+                self.reconcile(work)
+        return self.router
+
+    def reconcile(self, work: Work) -> dict[str, set[str]]:
+        """Compare the kept engine with a fresh restore from what this transaction reads.
+
+        A change committed just before this transaction began may be visible here while its note is still
+        on its way (it is sent right after the commit). So a difference only makes its agents and
+        conversations *suspects*; the next pass settles them (`_settle`): a suspect that pass's changes did
+        not name was missed, which is logged, counted (`tandem_routing_disagreements_total`) and repaired by
+        re-reading it. Return the suspects."""
+        assert self.router is not None
+        fresh = restore(snapshot(work, self.config), work.now, self.config, lambda: new_id("off"))
+        found = differences(self.router, fresh, work.now, limit=1_000_000)
+        counters.count("routing_reconciles")
+        suspects: dict[str, set[str]] = {"agents": set(), "conversations": set()}
+        for kind, key in found:
+            suspects[kind].add(key)
+        self._suspects = suspects
+        self._suspect_lines = [f"{kind[:-1]} {key}" for kind, key in found[:5]]
+        self.next_reconcile = work.now + self.reconcile_s
+        return suspects
+
+    def _settle(self, work: Work, agents: set[str], convs: set[str]) -> list[str]:
+        """Suspects of the last reconcile that no change named since were missed: count, log, repair."""
+        assert self.router is not None
+        missed_agents = self._suspects["agents"] - agents
+        missed_convs = self._suspects["conversations"] - convs
+        self._suspects = {"agents": set(), "conversations": set()}
+        missed = sorted(missed_agents) + sorted(missed_convs)
+        if missed:
+            counters.count("routing_disagreements", len(missed))
+            log.warning("routing engine disagreed with the database on %d agent(s)/conversation(s), repaired: %s",
+                        len(missed), ", ".join(missed[:5]))
+            apply(work, self.router, self.config, missed_agents, missed_convs)
+        return missed
+
+
+# ---- reading the database -------------------------------------------------------------------------------
+
+def snapshot(work: Work, config: RoutingConfig) -> Snapshot:
+    """Every available agent with its load and pending offers, and the whole waiting queue, as engine records."""
+    agents = list(work.session.scalars(select(Agent).where(Agent.presence == AVAILABLE)))
     ids = [a.id for a in agents]
     skills = agent_service.skills_of(work, ids)
     last_offer = dict(work.session.execute(
         select(Offer.agent_id, func.max(Offer.created_at)).where(Offer.agent_id.in_(ids)).group_by(Offer.agent_id)
     ).all())
-    records = tuple(
-        AgentRecord(AgentSpec(a.id, {t: Tier(v) for t, v in skills[a.id].items()}, frozenset(a.languages), a.capacity),
-                    Presence.AVAILABLE, float(last_offer.get(a.id) or 0.0), 0.0, None)
-        for a in agents
-    )
+    records = tuple(AgentRecord(_spec(a, skills[a.id]), Presence.AVAILABLE, float(last_offer.get(a.id) or 0.0),
+                                0.0, None) for a in agents)
     busy = list(work.session.scalars(select(Conversation).where(
         Conversation.assignee_id.in_(ids), Conversation.state == C.WITH_HUMAN.value)))
-    convs = [ConversationRecord(c.id, c.topic or GENERAL_TOPIC, c.language, c.waiting_since or c.created_at,
-                                C.WITH_HUMAN, c.priority, c.assignee_id) for c in busy]
-    pending = _pending_offers(work, ids)
+    convs = [_busy_record(c) for c in busy]
+    waiting = list(work.session.scalars(select(Handoff).where(Handoff.status == queue.WAITING)))
+    pending = _pending_offers(work, Offer.agent_id.in_(ids))
     offered = {o.conversation_id for o in pending}
     excluded = _excluded(work, [h.id for h in waiting], config)
-    convs += [
-        ConversationRecord(h.conversation_id, h.topic or GENERAL_TOPIC, h.language, h.queued_since,
-                           C.OFFERED if h.conversation_id in offered else C.WAITING_HUMAN, h.priority, None,
-                           None, excluded.get(h.id, {}))
-        for h in waiting
-    ]
+    convs += [_waiting_record(h, h.conversation_id in offered, excluded.get(h.id, {})) for h in waiting]
     return Snapshot(records, tuple(convs), tuple(pending))
 
 
-def _pending_offers(work: Work, agent_ids: list[str]) -> list[EngineOffer]:
-    rows = work.session.scalars(select(Offer).where(
-        Offer.state == OfferState.PENDING.value, Offer.agent_id.in_(agent_ids)))
+def apply(work: Work, router: Router, config: RoutingConfig, agent_ids: set[str], conv_ids: set[str]) -> None:
+    """Re-read these agents and conversations and put them into the router as a restore would."""
+    convs = set(conv_ids)
+    for agent_id in sorted(agent_ids):
+        convs |= _sync_agent(work, router, agent_id)
+    for conv_id in sorted(convs):
+        _sync_conversation(work, router, config, conv_id)
+
+
+def _sync_agent(work: Work, router: Router, agent_id: str) -> set[str]:
+    """Bring one agent in line with its row; return the conversations whose standing may have moved with it."""
+    row = work.session.get(Agent, agent_id, populate_existing=True)
+    kept = router.agents.get(agent_id)
+    related: set[str] = set()
+    if kept is not None:
+        related = set(kept.conversations) | {router.offers[o].conversation_id for o in kept.offers}
+    if row is None or row.presence != AVAILABLE:
+        if kept is not None:
+            router.logout(agent_id, work.now)
+        return related
+    spec = _spec(row, agent_service.skills_of(work, [agent_id])[agent_id])
+    last = float(work.session.scalar(select(func.max(Offer.created_at)).where(Offer.agent_id == agent_id)) or 0.0)
+    if kept is None:
+        router.login(spec, work.now)
+        agent = router.agents[agent_id]
+        agent.last_offer_at = last
+        router.index.refresh(agent)
+        # what a restore would give it: the conversations it holds and the offers it has pending
+        related |= set(work.session.scalars(select(Conversation.id).where(
+            Conversation.assignee_id == agent_id, Conversation.state == C.WITH_HUMAN.value)))
+        related |= set(work.session.scalars(select(Offer.conversation_id).where(
+            Offer.agent_id == agent_id, Offer.state == OfferState.PENDING.value)))
+        return related
+    if (dict(kept.skills), kept.languages, kept.capacity) != (dict(spec.skills), spec.languages, spec.capacity):
+        router.update_agent(spec, work.now)
+    if kept.last_offer_at != last:
+        kept.last_offer_at = last
+        router.index.refresh(kept)
+    return set()
+
+
+def _sync_conversation(work: Work, router: Router, config: RoutingConfig, conversation_id: str) -> None:
+    """Forget one conversation and put it back as its rows say now."""
+    router.forget(conversation_id)
+    entry = work.session.scalars(select(Handoff).where(
+        Handoff.conversation_id == conversation_id, Handoff.status == queue.WAITING)).first()
+    if entry is not None:
+        offers = tuple(o for o in _pending_offers(work, Offer.conversation_id == conversation_id)
+                       if o.agent_id in router.agents)
+        excluded = _excluded(work, [entry.id], config).get(entry.id, {})
+        put_conversation(router, _waiting_record(entry, bool(offers), excluded), offers)
+        return
+    conv = work.session.get(Conversation, conversation_id, populate_existing=True)
+    if conv is not None and conv.state == C.WITH_HUMAN.value and conv.assignee_id in router.agents:
+        put_conversation(router, _busy_record(conv))
+
+
+def _spec(agent: Agent, skills: dict[str, int]) -> AgentSpec:
+    return AgentSpec(agent.id, {t: Tier(v) for t, v in skills.items()}, frozenset(agent.languages), agent.capacity)
+
+
+def _busy_record(c: Conversation) -> ConversationRecord:
+    return ConversationRecord(c.id, c.topic or GENERAL_TOPIC, c.language, c.waiting_since or c.created_at,
+                              C.WITH_HUMAN, c.priority, c.assignee_id)
+
+
+def _waiting_record(h: Handoff, offered: bool, excluded: dict[str, float]) -> ConversationRecord:
+    return ConversationRecord(h.conversation_id, h.topic or GENERAL_TOPIC, h.language, h.queued_since,
+                              C.OFFERED if offered else C.WAITING_HUMAN, h.priority, None, None, excluded)
+
+
+def _pending_offers(work: Work, where: object) -> list[EngineOffer]:
+    rows = work.session.scalars(select(Offer).where(Offer.state == OfferState.PENDING.value, where))  # type: ignore[arg-type]
     return [EngineOffer(o.id, o.conversation_id, o.agent_id, o.created_at, o.expires_at) for o in rows]
 
 
@@ -82,6 +263,8 @@ def _excluded(work: Work, handoff_ids: list[str], config: RoutingConfig) -> dict
     """Agents who declined or let an offer expire for a queue entry are not asked again for a while; an agent
     who transferred the entry away never gets it back (it would undo the transfer, finding 2 of issue 14)."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
+    if not handoff_ids:
+        return out
     rows = work.session.execute(select(Offer.handoff_id, Offer.agent_id, Offer.answered_at, Offer.decline_reason)
                                 .where(Offer.handoff_id.in_(handoff_ids),
                                        Offer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value])))
@@ -106,9 +289,3 @@ def ineligibility(work: Work, config: RoutingConfig, agent: Agent, entries: list
     return {e.id: engine_ineligibility(config, skills, languages, e.topic or GENERAL_TOPIC, e.language,
                                        work.now - e.queued_since, excluded.get(e.id, {}).get(agent.id), work.now)
             for e in entries}
-
-
-def propose(work: Work, config: RoutingConfig, waiting: list[Handoff]) -> list[EngineOffer]:
-    """Restore the engine from the database and return the offers it makes now."""
-    router = restore(snapshot(work, config, waiting), work.now, config)
-    return router.dispatch(work.now)

@@ -259,6 +259,7 @@ def set_capacity(work: Work, agent: Agent, capacity: int) -> int:
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("finish some conversations first: capacity cannot go below your current load",
                        load=agent_service.get(work, agent.id).load)
+    work.touch(agent=agent.id)
     work.emit("queue", {"type": "agents.changed"})  # more room may mean an offer now
     return capacity
 

@@ -22,11 +22,11 @@ from tandem.engines.routing.records import (
     Snapshot,
     Tick,
 )
-from tandem.engines.routing.snapshot import restore, take_snapshot
+from tandem.engines.routing.snapshot import differences, put_conversation, restore, state_of, take_snapshot
 
 __all__ = [
     "Accepted", "AgentRecord", "AgentSpec", "ConversationRecord", "FairnessPolicy", "Offer",
     "OfferNotPending", "RelaxStep", "Released", "Router", "RoutingConfig", "Snapshot", "Tick",
     "ineligibility", "least_earned_today", "longest_idle", "most_free_slots", "relaxed_requirement", "restore",
-    "take_snapshot",
+    "take_snapshot", "differences", "put_conversation", "state_of",
 ]

@@ -18,6 +18,7 @@ C = ConversationState
 OFFERED, WITH_HUMAN = C.OFFERED, C.WITH_HUMAN
 ACCEPTED = OfferState.ACCEPTED
 ENDED_OFFERS_REMEMBERED = 100_000
+INF = float("inf")
 
 
 class Router(Dispatcher):
@@ -139,6 +140,30 @@ class Router(Dispatcher):
         conv.topic = topic or conv.topic
         conv.language = language or conv.language
         self._enqueue(conv)
+
+    def forget(self, conversation_id: str) -> None:
+        """Drop a conversation from routing without a lifecycle step: its pending offers vanish (no cooldown),
+        its assignee's slot frees. For a caller that is about to put it back from its system of record
+        (`snapshot.put_conversation`); a no-op for an unknown id."""
+        conv = self.convs.pop(conversation_id, None)
+        if conv is None:
+            return
+        self.queue.discard(conv)
+        self._dirty_convs.pop(conversation_id, None)
+        conv.wake_at = INF  # a scheduled wake-up for it is skipped
+        for oid in list(conv.offers):
+            offer = self.offers.pop(oid)
+            agent = self.agents[offer.agent_id]
+            agent.offers.pop(oid, None)
+            agent.pending -= 1
+            self._touch_agent(agent)
+        conv.offers.clear()
+        if conv.assignee is not None:
+            agent = self.agents[conv.assignee]
+            agent.load -= 1
+            agent.conversations.pop(conversation_id, None)
+            conv.assignee = None
+            self._touch_agent(agent)
 
     # ---- offers -------------------------------------------------------------------------------------
 

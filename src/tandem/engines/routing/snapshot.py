@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from heapq import heappush
 from itertools import count
+from typing import Any
 
 from tandem.domain.conversation import ConversationState
 from tandem.domain.offer import OfferState
@@ -45,6 +46,63 @@ def restore(snapshot: Snapshot, now: float, config: RoutingConfig | None = None,
         start = _next_offer_number(router.config.offer_id_prefix, snapshot.offers)
         router.offer_numbers = count(max(start, snapshot.next_offer_number))
     return router
+
+
+def put_conversation(router: Router, rec: ConversationRecord, offers: tuple[Offer, ...] = ()) -> None:
+    """Add one conversation with its pending offers as `restore` would (after `Router.forget` of it).
+
+    A conversation with a human whose assignee is not in the router is not added (a restore from the same
+    rows would not have it either: the live snapshot only reads assignees that are online)."""
+    if rec.conversation_id in router.convs:
+        raise ValueError(f"conversation {rec.conversation_id!r} is already with routing; forget it first")
+    if rec.state is C.WITH_HUMAN and (rec.assignee or "") not in router.agents:
+        return
+    _restore_conversation(router, rec)
+    conv = router.convs.get(rec.conversation_id)
+    if conv is None:
+        return
+    for offer in offers:
+        _restore_offer(router, offer)
+    if conv.state is C.OFFERED and not conv.offers:
+        conv.state = C.WAITING_HUMAN
+    if conv.state is C.WAITING_HUMAN:
+        router._enqueue(conv)
+
+
+def state_of(router: Router, now: float) -> dict[str, dict[str, Any]]:
+    """The router's routing-relevant state as plain values, for comparing two routers (reconcile, tests):
+    agents, conversations and pending offers. Queue tickets and heap layout are left out; exclusions that
+    ended by `now` are too."""
+    agents = {a.agent_id: (tuple(sorted((str(t), int(v)) for t, v in a.skills.items())), tuple(sorted(a.languages)),
+                           a.capacity, a.presence.value, a.last_offer_at, a.load, a.pending,
+                           tuple(sorted(a.conversations)), tuple(sorted(a.offers)))
+              for a in router.agents.values()}
+    convs = {c.conversation_id: (c.topic, c.language, c.since, c.state.value, c.priority, c.assignee,
+                                 tuple(sorted(c.offers)),
+                                 tuple(sorted((k, v) for k, v in c.excluded.items() if v > now)))
+             for c in router.convs.values()}
+    offers = {o.offer_id: (o.conversation_id, o.agent_id, o.created_at, o.expires_at)
+              for o in router.offers.values()}
+    return {"agents": agents, "conversations": convs, "offers": offers}
+
+
+def differences(a: Router, b: Router, now: float, limit: int = 20) -> list[tuple[str, str]]:
+    """Where two routers disagree (see state_of): at most `limit` (kind, id) pairs, kind "agents" or
+    "conversations" (a differing offer is reported as its conversation); empty when they agree."""
+    sa, sb = state_of(a, now), state_of(b, now)
+    out: dict[tuple[str, str], None] = {}
+    for kind in ("agents", "conversations", "offers"):
+        for key in sorted(sa[kind].keys() | sb[kind].keys()):
+            left, right = sa[kind].get(key), sb[kind].get(key)
+            if left != right:
+                if kind == "offers":
+                    offer: tuple[Any, ...] = left or right  # type: ignore[assignment]
+                    out[("conversations", str(offer[0]))] = None
+                else:
+                    out[(kind, key)] = None
+                if len(out) >= limit:
+                    return list(out)
+    return list(out)
 
 
 def _agent_record(a: AgentState) -> AgentRecord:

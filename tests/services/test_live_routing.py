@@ -1,0 +1,187 @@
+"""The dispatcher's in-memory routing engine equals a fresh restore from the database after any sequence of
+routing changes (property test), and the reconcile finds and counts a disagreement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tandem.core import counters
+from tandem.core.clock import FakeClock
+from tandem.core.errors import Conflict, Forbidden
+from tandem.domain.conversation import ConversationState
+from tandem.domain.offer import OfferState
+from tandem.domain.presence import Presence
+from tandem.domain.skills import Tier, Topic
+from tandem.engines.routing import differences, restore
+from tandem.services import agents as agent_service
+from tandem.services import conversations, dispatch, queue, routing_live, workbench, workforce
+from tandem.services.context import Services
+from tandem.storage.models import Agent, Conversation, Offer
+
+C = ConversationState
+HASH = agent_service.hash_password("not-used-in-this-test")
+TOPICS = [Topic.ACCOUNT, Topic.PAYMENTS, Topic.FRAUD]
+LANGS = ["en", "sv"]
+
+ops = st.one_of(
+    st.tuples(st.just("agent"), st.sampled_from(TOPICS), st.sampled_from(list(Tier)), st.sampled_from(LANGS)),
+    st.tuples(st.just("presence"), st.integers(0, 30), st.sampled_from(list(Presence))),
+    st.tuples(st.just("skill"), st.integers(0, 30), st.sampled_from(TOPICS), st.sampled_from(list(Tier))),
+    st.tuples(st.just("capacity"), st.integers(0, 30), st.integers(1, 4)),
+    st.tuples(st.just("escalate"), st.sampled_from(TOPICS), st.sampled_from(LANGS), st.integers(0, 1)),
+    st.tuples(st.just("pass")),
+    st.tuples(st.just("accept"), st.integers(0, 30)),
+    st.tuples(st.just("decline"), st.integers(0, 30)),
+    st.tuples(st.just("wait"), st.sampled_from([1.0, 25.0, 70.0, 400.0])),
+    st.tuples(st.just("release"), st.integers(0, 30), st.sampled_from([C.RESOLVED, C.WAITING_HUMAN, C.AI])),
+    st.tuples(st.just("transfer"), st.integers(0, 30), st.sampled_from(TOPICS)),
+    st.tuples(st.just("claim"), st.integers(0, 30), st.integers(0, 30)),
+)
+
+
+def _pick(rows: list[Any], k: int) -> Any:
+    return rows[k % len(rows)] if rows else None
+
+
+def run_op(services: Services, clock: FakeClock, live: routing_live.LiveRouting, op: tuple[Any, ...],
+           agent_ids: list[str]) -> None:
+    kind = op[0]
+    try:
+        if kind == "agent":
+            with services.work() as work:
+                n = len(agent_ids)
+                agent = agent_service.create(work, email=f"p{n}-{clock.now():.0f}@x.example", name=f"P{n}",
+                                             password="x" * 8, languages=[op[3]], capacity=2, password_hash=HASH)
+                agent_service.grant_skill(work, agent.id, op[1], op[2], granted_by="test")
+                agent_service.set_presence(work, agent, Presence.AVAILABLE)
+                agent_ids.append(agent.id)
+        elif kind == "presence" and agent_ids:
+            with services.work() as work:
+                agent = agent_service.get(work, _pick(agent_ids, op[1]))
+                if op[2] is Presence.OFFLINE:
+                    dispatch.go_offline(work, agent, reason="went_offline")
+                else:
+                    if op[2] is Presence.AWAY:
+                        dispatch.withdraw_agent_offers(work, agent)
+                    agent_service.set_presence(work, agent, op[2])
+        elif kind == "skill" and agent_ids:
+            with services.work() as work:
+                agent_service.grant_skill(work, _pick(agent_ids, op[1]), op[2], op[3], granted_by="test")
+        elif kind == "capacity" and agent_ids:
+            with services.work() as work:
+                workforce.set_capacity(work, agent_service.get(work, _pick(agent_ids, op[1])), op[2])
+        elif kind == "escalate":
+            with services.work() as work:
+                conv, _ = conversations.create(work, language=op[2])
+                conv.priority = op[3]
+                queue.request_human(work, conv, reason="test", topic=op[1].value)
+        elif kind == "pass":
+            dispatch.tick(services, live)
+        elif kind in ("accept", "decline"):
+            with services.work() as work:
+                offers = list(work.session.scalars(select(Offer).where(Offer.state == OfferState.PENDING.value)
+                                                   .order_by(Offer.id)))
+                offer = _pick(offers, op[1])
+                if offer is not None:
+                    agent = agent_service.get(work, offer.agent_id)
+                    if kind == "accept":
+                        dispatch.accept(work, agent, offer.id)
+                    else:
+                        dispatch.decline(work, agent, offer.id, "busy")
+        elif kind == "wait":
+            clock.advance(op[1])
+        elif kind == "release":
+            with services.work() as work:
+                conv = _pick(_with_human(work), op[1])
+                if conv is not None:
+                    dispatch.release(work, conv, target=op[2], reason="test")
+        elif kind == "transfer":
+            with services.work() as work:
+                conv = _pick(_with_human(work), op[1])
+                agent = agent_service.get(work, conv.assignee_id) if conv is not None else None
+            if conv is not None and agent is not None:
+                workbench.transfer(services, agent, conv.id, language=None, topic=op[2].value, note=None)
+        elif kind == "claim" and agent_ids:
+            with services.work() as work:
+                waiting = queue.waiting(work)
+                entry = _pick(waiting, op[1])
+                if entry is not None:
+                    dispatch.claim(work, agent_service.get(work, _pick(agent_ids, op[2])), entry.conversation_id,
+                                   live.config)
+    except (Conflict, Forbidden):
+        pass  # refused as the service would refuse it (capacity, not available, taken): nothing changed
+
+
+def _with_human(work: Any) -> list[Conversation]:
+    return list(work.session.scalars(select(Conversation).where(Conversation.state == C.WITH_HUMAN.value)
+                                     .order_by(Conversation.id)))
+
+
+def check_equal(services: Services, live: routing_live.LiveRouting) -> None:
+    with services.work() as work:
+        kept = live.refresh(work, live.drain())
+        fresh = restore(routing_live.snapshot(work, live.config), work.now, live.config)
+        assert differences(kept, fresh, work.now) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(st.lists(ops, min_size=5, max_size=40))
+def test_incremental_state_equals_a_fresh_restore(services: Services, clock: FakeClock,
+                                                  steps: list[tuple[Any, ...]]) -> None:
+    live = dispatch.new_pass_state(services)
+    services.on_routing_change = live.note
+    agent_ids: list[str] = []
+    check_equal(services, live)  # the first refresh restores
+    for op in steps:
+        run_op(services, clock, live, op, agent_ids)
+        check_equal(services, live)
+    # and the engine kept up without restoring again
+    assert live.router is not None
+
+
+def test_reconcile_counts_and_repairs_a_disagreement(services: Services, clock: FakeClock) -> None:
+    live = dispatch.new_pass_state(services)
+    # changes made without telling the engine (as if their events were lost) are found by the reconcile
+    with services.work() as work:
+        agent = agent_service.create(work, email="r@x.example", name="R", password="x" * 8, languages=["en"],
+                                     password_hash=HASH)
+        agent_service.grant_skill(work, agent.id, Topic.ACCOUNT, Tier.VERIFIED, granted_by="test")
+    dispatch.tick(services, live)  # restores: nobody available
+    with services.work() as work:
+        work.session.get(Agent, agent.id).presence = Presence.AVAILABLE.value  # type: ignore[union-attr]
+    before = counters.COUNTS["routing_disagreements"]
+    with services.work() as work:
+        live.refresh(work, live.drain())  # the change was never noted: the kept engine lacks the agent
+        assert agent.id not in live.router.agents  # type: ignore[union-attr]
+        suspects = live.reconcile(work)
+    assert suspects["agents"] == {agent.id}
+    assert counters.COUNTS["routing_disagreements"] == before  # it might still be on its way
+    with services.work() as work:
+        live.refresh(work, live.drain())  # no change named it since: missed, counted and repaired
+    assert counters.COUNTS["routing_disagreements"] == before + 1
+    assert agent.id in live.router.agents  # type: ignore[union-attr]
+
+
+def test_a_change_whose_note_arrives_late_is_not_a_disagreement(services: Services, clock: FakeClock) -> None:
+    live = dispatch.new_pass_state(services)
+    with services.work() as work:
+        agent = agent_service.create(work, email="l@x.example", name="L", password="x" * 8, languages=["en"],
+                                     password_hash=HASH)
+        agent_service.grant_skill(work, agent.id, Topic.ACCOUNT, Tier.VERIFIED, granted_by="test")
+    dispatch.tick(services, live)
+    with services.work() as work:
+        work.session.get(Agent, agent.id).presence = Presence.AVAILABLE.value  # type: ignore[union-attr]
+    before = counters.COUNTS["routing_disagreements"]
+    with services.work() as work:
+        live.refresh(work, live.drain())
+        assert live.reconcile(work)["agents"] == {agent.id}
+    live.note({agent.id}, set())  # the note arrives after the reconcile read the row
+    with services.work() as work:
+        live.refresh(work, live.drain())
+    assert counters.COUNTS["routing_disagreements"] == before
+    assert agent.id in live.router.agents  # type: ignore[union-attr]
