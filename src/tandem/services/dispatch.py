@@ -15,6 +15,7 @@ from tandem.core.ids import new_id
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
+from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
 from tandem.services import audit, conversations, queue, routing_live, workforce
 from tandem.services import surge as surge_service
