@@ -446,6 +446,7 @@ def main() -> None:
     p.add_argument("--scaled", type=int, default=0, help="replicas on PostgreSQL + Redis (0: embedded SQLite)")
     p.add_argument("--sockets", type=int, default=200, help="agents with a WebSocket (at least 200)")
     p.add_argument("--passes", type=int, default=50, help="timed passes per pool size")
+    p.add_argument("--warmup", type=int, default=5, help="untimed passes first")
     p.add_argument("--idle", type=float, default=5.0, help="seconds of idle measurement before escalations")
     p.add_argument("--no-live", action="store_true", help="only the pass time")
     p.add_argument("--json", action="store_true")
@@ -459,7 +460,7 @@ def main() -> None:
         raise SystemExit("--sockets must be at least 200")
     runs = []
     for n in (int(x) for x in args.agents.split(",")):
-        times = pass_times(n, args.passes)
+        times = pass_times(n, args.passes, args.warmup)
         run: dict[str, Any] = {"agents": n, "pass_ms_p50": pct(times, 0.5), "pass_ms_p99": pct(times, 0.99)}
         if not args.no_live:
             live = Live(n, args.sockets, args.scaled)

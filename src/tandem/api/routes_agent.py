@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -24,7 +25,14 @@ C = ConversationState
 
 
 @router.post("/login", summary="Log in; returns a bearer token that expires")
-def login(body: Login, services: ServicesDep) -> dict[str, Any]:
+async def login(body: Login, services: ServicesDep) -> dict[str, Any]:
+    # Argon2 takes tens of milliseconds of CPU by design: logins run in their own small pool, so a burst of
+    # them (a shift starting, consoles after a deploy) queues there instead of taking every worker thread that
+    # offers, accepts and messages need. A reconnecting console resumes with its token and never hashes.
+    return await asyncio.get_running_loop().run_in_executor(agent_service.HASH_POOL, _login, body, services)
+
+
+def _login(body: Login, services: Services) -> dict[str, Any]:
     with services.work() as work:
         agent, token = agent_service.login(work, body.email, body.password, services.settings.agent_token_ttl_s)
         skills = agent_service.skills_of(work, [agent.id])[agent.id]

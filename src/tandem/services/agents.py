@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -21,6 +22,8 @@ from tandem.services.context import Work
 from tandem.storage.models import Agent, AgentSession, AgentSkill, AuditEntry
 
 _HASHER = PasswordHasher()
+# where logins verify passwords (api/routes_agent.login): at most this many Argon2 verifications at once
+HASH_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tandem-argon2")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 # a fixed hash to verify against when the email is unknown, so timing does not reveal who has an account
 _DUMMY_HASH = _HASHER.hash("not-a-real-password")
