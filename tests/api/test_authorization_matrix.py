@@ -140,6 +140,7 @@ ROUTE_CLASS = {
     ("GET", "/api/ops/summary"): SUPERVISOR,
     ("GET", "/api/privacy/customers/{customer_ref}/export"): SUPERVISOR,
     ("DELETE", "/api/privacy/customers/{customer_ref}"): SUPERVISOR,
+    ("DELETE", "/api/privacy/conversations/{conversation_id}"): SUPERVISOR,
     ("POST", "/api/workforce/signup"): PUBLIC,
     ("GET", "/api/workforce/certifications"): SELF,
     ("POST", "/api/workforce/certifications/{topic}/attempts"): SELF,

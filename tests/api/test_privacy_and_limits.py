@@ -23,9 +23,10 @@ def test_export_and_erase_one_customer(client: TestClient, seeded: Services) -> 
     assert [c["id"] for c in data["conversations"]] == [mine]
     bodies = [m["body"] for m in data["conversations"][0]["messages"]]
     assert any("•••• 1111" in b for b in bodies) and not any("4111111111111111" in b for b in bodies)
-    assert client.delete("/api/privacy/customers/cus_demo_maya", headers=sam).json() == {"erased_conversations": 1}
-    after = client.get(f"/api/conversations/{mine}/messages", headers=h).json()["messages"]
-    assert after and all(m["body"].startswith("[erased") for m in after)
+    assert client.delete("/api/privacy/customers/cus_demo_maya", headers=sam).json()["erased_conversations"] == 1
+    assert client.get(f"/api/conversations/{mine}/messages", headers=h).status_code == 401  # token revoked
+    after = client.get(f"/api/agent/conversations/{mine}", headers=sam).json()["messages"]
+    assert after and all(m["body"].startswith("[erased") for m in after if m["author"] != "system")
     untouched = client.get(f"/api/conversations/{other}/messages", headers=ho).json()["messages"]
     assert untouched[0]["body"] == "how do refunds work"
     assert client.get("/api/privacy/customers/cus_demo_maya/export", headers=sam).json()["conversations"] == []

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path
 
-from tandem.api.deps import ServicesDep, SupervisorDep
+from tandem.api.deps import CustomerTokenDep, ServicesDep, SupervisorDep
 from tandem.services import privacy
 
 router = APIRouter(prefix="/api/privacy", tags=["privacy"])
@@ -23,4 +23,16 @@ def export_customer(supervisor: SupervisorDep, services: ServicesDep,
 @router.delete("/customers/{customer_ref}", summary="Erase a customer's personal data from every conversation")
 def erase_customer(supervisor: SupervisorDep, services: ServicesDep, customer_ref: str = CustomerRef) -> dict[str, Any]:
     with services.work() as work:
-        return {"erased_conversations": privacy.erase(work, customer_ref, actor=supervisor.id)}
+        erased = privacy.erase(work, customer_ref, actor=supervisor.id)
+    # the account backend keeps its own log of actions taken for the customer; it scrubs it if it can
+    scrub = getattr(services.backend, "erase_customer_log", None)
+    log_rows = scrub(customer_ref, privacy.pseudonym(customer_ref)) if callable(scrub) else None
+    return {"erased_conversations": erased, "backend_log_rows": log_rows}
+
+
+@router.delete("/conversations/{conversation_id}",
+               summary="Erase one chat found by its id and the customer's token (anonymous customers)")
+def erase_conversation(supervisor: SupervisorDep, services: ServicesDep, token: CustomerTokenDep,
+                       conversation_id: str = Path(min_length=1, max_length=64)) -> dict[str, Any]:
+    with services.work() as work:
+        return {"erased_conversations": privacy.erase_conversation(work, conversation_id, token, actor=supervisor.id)}

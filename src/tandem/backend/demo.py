@@ -137,6 +137,15 @@ class DemoBackend:
             rows = conn.execute(query.order_by(t.action_log.c.id)).all()
         return [AuditEntry(**{**r._asdict(), "at": t.aware(r.at)}) for r in rows]
 
+    def erase_customer_log(self, customer_id: str, pseudonym: str) -> int:
+        """Erasure (GDPR art. 17): the customer's action-log rows keep what was done and when, under a pseudonym,
+        without the order or the summary text; return how many rows. The account itself is the company's record."""
+        with self._engine.begin() as conn:
+            result = conn.execute(update(t.action_log).where(t.action_log.c.customer_id == customer_id)
+                                  .values(customer_id=pseudonym[:40], order_id=None,
+                                          detail="[erased at the customer's request]"))
+            return int(result.rowcount)
+
     # actions -----------------------------------------------------------------------------------------------
 
     def pause_payment(self, customer_id: str, order_id: str, days: int, actor: Actor) -> ActionResult:
