@@ -3,7 +3,7 @@
     python -m tandem.engines.assistant.nlu.handoff_training [--repo .] [--out src/tandem/data/handoff/backstop.npz]
 
 Training rows: `evals/handoff_corpus/train.tsv` (35 languages, requests and hard negatives), the retired test
-splits (see RETIRED_TESTS), the hand-written
+splits (see RETIRED_TESTS), every 4th negative line of `evals/handoff.jsonl`, the hand-written
 lines of `evals/handoff_handwritten.tsv`, and from `tandem/data/intents/product_intents.csv` the `talk_to_human`
 rows as requests and every second other row as product-question negatives (four fifths of the file; the last
 fifth goes to dev). Dev rows: `evals/handoff_corpus/dev.tsv` and that last fifth.
@@ -78,12 +78,25 @@ def product_rows() -> tuple[list[Row], list[Row]]:
     return train, dev
 
 
+def dataset_negatives(path: Path) -> list[Row]:
+    """Every 4th non-request line of the public-dataset eval file (Bitext, NLU++, HINT3, BANKING77, NatCS):
+    short replies and booking details that must not read as requests."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            if not record["wants_human"]:
+                rows.append(Row(str(record["text"]), False, str(record.get("language") or "en")))
+    return rows[::4]
+
+
 def corpus(repo: Path) -> tuple[list[Row], list[Row]]:
     """The training and dev rows, in a fixed order."""
     product_train, product_dev = product_rows()
     train = read_tsv(repo / "evals/handoff_corpus/train.tsv") + read_tsv(repo / "evals/handoff_handwritten.tsv")
     for spent in RETIRED_TESTS:  # test splits already measured and looked at: training data now
         train += read_tsv(repo / "evals/handoff_corpus" / spent)
+    train += dataset_negatives(repo / "evals/handoff.jsonl")
     dev = read_tsv(repo / "evals/handoff_corpus/dev.tsv")
     return train + product_train, dev + product_dev
 
