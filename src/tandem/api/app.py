@@ -36,9 +36,9 @@ from tandem.api import (
     ws,
 )
 from tandem.api.limits import BodyLimitMiddleware, too_large
-from tandem.api.ratelimit import RateLimitMiddleware
+from tandem.api.ratelimit import Limiter, RateLimitMiddleware
 from tandem.core import deploy
-from tandem.core.errors import NotFound, TandemError
+from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center, review
 from tandem.services.context import ROUTING_TOPIC, Services
 from tandem.services.leader import DISPATCHER, Lease, LeaseLost
@@ -77,8 +77,9 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app = FastAPI(title="Tandem", version=__version__, lifespan=lifespan,
                   description="AI-first customer service with a human always one step away.")
     app.state.services = services
-    if services.settings.rate_limit:
-        app.add_middleware(RateLimitMiddleware)
+    app.state.limiter = Limiter.for_settings(services.settings) if services.settings.rate_limit else None
+    if app.state.limiter is not None:
+        app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)  # outermost: first
     app.state.dispatcher = dispatcher
     _install_error_handlers(app)
@@ -209,7 +210,9 @@ def _error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TandemError)
     async def tandem_error(_: Request, exc: TandemError) -> JSONResponse:
-        return JSONResponse(_error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONResponse(_error_body(exc.code, exc.message, exc.details), status_code=exc.status,
+                            headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

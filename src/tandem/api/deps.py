@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from tandem.api.ratelimit import Limiter
 from tandem.core.errors import Forbidden, Unauthorized
 from tandem.services import agents as agent_service
 from tandem.services.context import Services
@@ -18,6 +19,15 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_limiter(request: Request) -> Limiter | None:
+    """The app's rate limiter (None when TANDEM_RATE_LIMIT=false)."""
+    limiter: Limiter | None = request.app.state.limiter
+    return limiter
+
+
+LimiterDep = Annotated[Limiter | None, Depends(get_limiter)]
 
 
 def bearer(authorization: Annotated[str | None, Header()] = None) -> str:

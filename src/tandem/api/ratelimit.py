@@ -1,99 +1,151 @@
-"""Rate limits on public endpoints: a token bucket per client address and route class.
+"""Rate limits: moving windows from the `limits` library, in process memory (embedded mode) or in Redis, shared
+by every replica (scaled mode: TANDEM_REDIS_URL), so N replicas do not allow N times the budget.
 
-Per process: with several replicas each enforces its own budget, which bounds abuse per replica; the limits
-are sized for people, not scripts (a person sends a message every few seconds at most).
+Three kinds of limit:
+- per client address and route class (login, sign-up, customer writes): `RateLimitMiddleware`;
+- per conversation, on customer messages over HTTP and WebSocket (each one costs an assistant turn or a paid
+  model call): `Limiter.conversation_message`;
+- per account, on failed logins, with windows that grow (a minute, an hour, a day), so each further failure
+  waits longer whatever address it comes from: `Limiter.login_allowed` / `login_failed`.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tandem.core.errors import RateLimited
+from tandem.core.settings import Settings
 
-@dataclass(frozen=True, slots=True)
-class Limit:
-    """burst requests at once, refilled at rate per second."""
+log = logging.getLogger(__name__)
 
-    burst: float
-    rate: float
-
-
-# (method, path prefix) -> limit; the first match wins
-DEFAULT_LIMITS: tuple[tuple[str, str, Limit], ...] = (
-    ("POST", "/api/agent/login", Limit(burst=10, rate=10 / 60)),
-    ("POST", "/api/workforce/signup", Limit(burst=5, rate=5 / 3600)),
-    ("POST", "/api/conversations", Limit(burst=60, rate=1.0)),
+# (method, path prefix) -> windows per client address; the first match wins
+ADDRESS_LIMITS: tuple[tuple[str, str, str], ...] = (
+    ("POST", "/api/agent/login", "10/minute"),
+    ("POST", "/api/workforce/signup", "5/hour"),
+    ("POST", "/api/conversations", "60/minute"),
 )
+# failed logins per account: at most 5 a minute, 20 an hour, 50 a day, then the account waits
+LOGIN_FAILURES = "5/minute;20/hour;50/day"
 
 
-class TokenBuckets:
-    """Thread-safe buckets keyed by (client, rule); stale buckets are dropped as they refill."""
+class Limiter:
+    """Moving-window limits keyed by strings; memory or Redis storage. Fails open (with a warning) when Redis
+    cannot answer: a rate limit must not take the service down with it."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
-        self._clock = clock
-        self._max_keys = max_keys
-        self._state: dict[tuple[str, int], tuple[float, float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, storage: Storage, *, conversation_messages: str, namespace: str = "tandem") -> None:
+        self.storage = storage
+        self.shared = isinstance(storage, RedisStorage)
+        self.windows = MovingWindowRateLimiter(storage)
+        self.namespace = namespace
+        self.conversation_messages = parse_many(conversation_messages)
+        self.login_failures = parse_many(LOGIN_FAILURES)
+        self.address = [(m, p, parse_many(spec)) for m, p, spec in ADDRESS_LIMITS]
 
-    def take(self, key: tuple[str, int], limit: Limit) -> float:
-        """Take one token; return 0 when allowed, else the seconds until one is available."""
-        now = self._clock()
-        with self._lock:
-            tokens, seen = self._state.get(key, (limit.burst, now))
-            tokens = min(limit.burst, tokens + (now - seen) * limit.rate)
-            if tokens >= 1:
-                self._state[key] = (tokens - 1, now)
-                self._evict_if_full()
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Limiter:
+        """Redis-shared when TANDEM_REDIS_URL is set, else in this process."""
+        storage: Storage
+        if settings.redis_url:
+            storage = RedisStorage(settings.redis_url, key_prefix=settings.rate_limit_prefix)
+        else:
+            storage = MemoryStorage()
+        return cls(storage, conversation_messages=settings.conversation_message_limit)
+
+    async def ahit(self, items: list[RateLimitItem], *key: str) -> float:
+        """`hit` from async code: off the event loop when it means a Redis round trip."""
+        if self.shared:
+            return await run_in_threadpool(self.hit, items, *key)
+        return self.hit(items, *key)
+
+    def hit(self, items: list[RateLimitItem], *key: str) -> float:
+        """Count one event against every window; 0 when all allow it, else seconds until the fullest frees up.
+        A refused event is not counted."""
+        try:
+            if all(self.windows.test(item, self.namespace, *key) for item in items):
+                for item in items:
+                    self.windows.hit(item, self.namespace, *key)
                 return 0.0
-            self._state[key] = (tokens, now)
-            return (1 - tokens) / limit.rate
+            return self._wait(items, *key)
+        except Exception:  # storage unreachable: let the request through rather than fail it
+            log.warning("rate-limit storage unavailable; allowing the request", exc_info=True)
+            return 0.0
 
-    def _evict_if_full(self) -> None:
-        if len(self._state) > self._max_keys:
-            # drop the oldest half: they have had the longest to refill anyway
-            for key, _ in sorted(self._state.items(), key=lambda kv: kv[1][1])[: self._max_keys // 2]:
-                del self._state[key]
+    def _wait(self, items: list[RateLimitItem], *key: str) -> float:
+        now, wait = time.time(), 0.0
+        for item in items:
+            stats = self.windows.get_window_stats(item, self.namespace, *key)
+            if stats.remaining <= 0:
+                wait = max(wait, stats.reset_time - now)
+        return max(wait, 1.0)
+
+    def conversation_message(self, conversation_id: str) -> None:
+        """Count one customer message; raise RateLimited (nothing stored) when the conversation sends too fast."""
+        wait = self.hit(self.conversation_messages, "conv", conversation_id)
+        if wait:
+            raise RateLimited("you are sending messages faster than we can answer them; this one was not sent, "
+                              f"send it again in {math.ceil(wait)} s", wait)
+
+    def login_allowed(self, email: str) -> None:
+        """Raise RateLimited while the account has used up its failed-login windows (without checking the
+        password, so a locked account answers the same whether the guess was right)."""
+        key = email.strip().lower()
+        try:
+            blocked = not all(self.windows.test(i, self.namespace, "login", key) for i in self.login_failures)
+            wait = self._wait(self.login_failures, "login", key) if blocked else 0.0
+        except Exception:
+            log.warning("rate-limit storage unavailable; allowing the login attempt", exc_info=True)
+            return
+        if wait:
+            raise RateLimited("too many failed logins for this account; try again later", wait)
+
+    def login_failed(self, email: str) -> None:
+        """Count one failed login against the account."""
+        self.hit(self.login_failures, "login", email.strip().lower())
+
+    def login_succeeded(self, email: str) -> None:
+        """A right password clears the account's failures."""
+        key = email.strip().lower()
+        try:
+            for item in self.login_failures:
+                self.windows.clear(item, self.namespace, "login", key)
+        except Exception:
+            log.warning("rate-limit storage unavailable; failures not cleared", exc_info=True)
 
 
 class RateLimitMiddleware:
-    """Answer 429 with Retry-After once a client exceeds a rule's budget."""
+    """Answer 429 with Retry-After once a client address exceeds a route class's windows."""
 
-    def __init__(self, app: ASGIApp, limits: tuple[tuple[str, str, Limit], ...] = DEFAULT_LIMITS,
-                 buckets: TokenBuckets | None = None) -> None:
+    def __init__(self, app: ASGIApp, limiter: Limiter) -> None:
         self.app = app
-        self.limits = limits
-        self.buckets = buckets or TokenBuckets()
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        rule = self._rule(request.method, request.url.path)
-        if rule is not None:
-            client = request.client.host if request.client else "unknown"
-            wait = self.buckets.take((client, rule), self.limits[rule][2])
-            if wait > 0:
-                response = _too_many(wait)
-                await response(scope, receive, send)
-                return
+        for method, prefix, items in self.limiter.address:
+            if request.method == method and request.url.path.startswith(prefix):
+                client = request.client.host if request.client else "unknown"
+                wait = await self.limiter.ahit(items, "addr", prefix, client)
+                if wait > 0:
+                    await _too_many(wait)(scope, receive, send)
+                    return
+                break
         await self.app(scope, receive, send)
-
-    def _rule(self, method: str, path: str) -> int | None:
-        for i, (m, prefix, _) in enumerate(self.limits):
-            if method == m and path.startswith(prefix):
-                return i
-        return None
 
 
 def _too_many(wait: float) -> Response:
-    body = {"error": {"code": "rate_limited", "message": "too many requests; slow down", "details": {}}}
+    body = {"error": {"code": "rate_limited", "message": "too many requests; slow down",
+                      "details": {"retry_after": max(1, math.ceil(wait))}}}
     return JSONResponse(body, status_code=429, headers={"Retry-After": str(max(1, math.ceil(wait)))})
-

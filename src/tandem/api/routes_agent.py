@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from tandem.api.deps import AgentDep, BearerDep, ServicesDep
+from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
+from tandem.api.ratelimit import Limiter
 from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
-from tandem.core.errors import NotFound
+from tandem.core.errors import NotFound, Unauthorized
 from tandem.core.i18n import _t
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
@@ -25,19 +26,31 @@ C = ConversationState
 
 
 @router.post("/login", summary="Log in; returns a bearer token that expires")
-async def login(body: Login, services: ServicesDep) -> dict[str, Any]:
+async def login(body: Login, services: ServicesDep, limiter: LimiterDep) -> dict[str, Any]:
     # Argon2 takes tens of milliseconds of CPU by design: logins run in their own small pool, so a burst of
     # them (a shift starting, consoles after a deploy) queues there instead of taking every worker thread that
     # offers, accepts and messages need. A reconnecting console resumes with its token and never hashes.
-    return await asyncio.get_running_loop().run_in_executor(agent_service.HASH_POOL, _login, body, services)
+    return await asyncio.get_running_loop().run_in_executor(agent_service.HASH_POOL, _login, body, services,
+                                                            limiter)
 
 
-def _login(body: Login, services: Services) -> dict[str, Any]:
-    with services.work() as work:
-        agent, token = agent_service.login(work, body.email, body.password, services.settings.agent_token_ttl_s)
-        skills = agent_service.skills_of(work, [agent.id])[agent.id]
-        return {"token": token, "expires_in": services.settings.agent_token_ttl_s,
-                "agent": agent_service.agent_view(agent, skills)}
+def _login(body: Login, services: Services, limiter: Limiter | None) -> dict[str, Any]:
+    if limiter is not None:  # per account, across addresses and replicas: failures make the account wait
+        limiter.login_allowed(body.email)
+    try:
+        with services.work() as work:
+            agent, token = agent_service.login(work, body.email, body.password,
+                                               services.settings.agent_token_ttl_s)
+            skills = agent_service.skills_of(work, [agent.id])[agent.id]
+            answer = {"token": token, "expires_in": services.settings.agent_token_ttl_s,
+                      "agent": agent_service.agent_view(agent, skills)}
+    except Unauthorized:
+        if limiter is not None:
+            limiter.login_failed(body.email)
+        raise
+    if limiter is not None:
+        limiter.login_succeeded(body.email)
+    return answer
 
 
 @router.post("/logout", summary="End the session (live sockets of this session close)")

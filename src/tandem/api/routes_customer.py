@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Query
 
-from tandem.api.deps import CustomerTokenDep, ServicesDep
+from tandem.api.deps import CustomerTokenDep, LimiterDep, ServicesDep
+from tandem.api.ratelimit import Limiter
 from tandem.api.schemas import ConversationCreate, HandoffCreate, MessageCreate, RatingCreate
 from tandem.core import keys
 from tandem.core.errors import InvalidInput, NotFound, Unauthorized
@@ -71,12 +72,23 @@ def list_messages(conversation_id: str, token: CustomerTokenDep, services: Servi
 
 @router.post("/{conversation_id}/messages", status_code=201, summary="Send a message (idempotent by client_id)")
 def post_message(conversation_id: str, body: MessageCreate, token: CustomerTokenDep, services: ServicesDep,
-                 background: BackgroundTasks) -> dict[str, Any]:
-    ack = flows.customer_message(services, conversation_id, token, body.body, body.client_id)
+                 background: BackgroundTasks, limiter: LimiterDep) -> dict[str, Any]:
+    ack = store_customer_message(services, limiter, conversation_id, token, body.body, body.client_id)
     if ack.for_assistant is not None:
         # the reply arrives as a message (WebSocket or GET messages), after the ack
         background.add_task(flows.assistant_turn, services, conversation_id, ack.for_assistant)
     return {"seq": ack.seq, "client_id": ack.client_id, "duplicate": ack.duplicate}
+
+
+def store_customer_message(services: Services, limiter: Limiter | None, conversation_id: str, token: str,
+                           body: Any, client_id: Any) -> flows.Ack:
+    """Count the message against its conversation's limit (after the token is checked, so a stranger cannot use
+    up someone else's budget), then store it. A refused message is not stored: the client sends it again."""
+    if limiter is not None:
+        with services.work() as work:
+            conversations.get_for_customer(work, conversation_id, token)
+        limiter.conversation_message(conversation_id)
+    return flows.customer_message(services, conversation_id, token, body, client_id)
 
 
 @router.post("/{conversation_id}/handoff", status_code=202, summary="Ask for a human (always queues)")

@@ -17,6 +17,7 @@ from typing import Any, cast
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from tandem.api.routes_customer import store_customer_message
 from tandem.core.errors import TandemError, Unauthorized
 from tandem.core.ids import token_digest
 from tandem.domain.conversation import QUEUED_STATES
@@ -236,8 +237,8 @@ async def _customer_reader(ws: WebSocket, services: Services, conversation_id: s
         try:
             frame = _parse(raw, _max_frame(ws))
             if frame.get("type") == "message":
-                ack = await run_in_threadpool(flows.customer_message, services, conversation_id, token,
-                                              frame.get("body"), frame.get("client_id"))
+                ack = await run_in_threadpool(store_customer_message, services, ws.app.state.limiter,
+                                              conversation_id, token, frame.get("body"), frame.get("client_id"))
                 await ws.send_json({"type": "ack", "client_id": ack.client_id, "seq": ack.seq,
                                     "duplicate": ack.duplicate})
                 if ack.for_assistant is not None:

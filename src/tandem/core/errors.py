@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class TandemError(Exception):
     """Base class: carries a stable machine-readable code."""
@@ -53,3 +55,14 @@ class PolicyDenied(TandemError):
 class Unavailable(TandemError):
     code = "unavailable"
     status = 503
+
+
+class RateLimited(TandemError):
+    """Too many requests; `details.retry_after` (seconds) says when the next one will be accepted."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, retry_after: float, **details: object) -> None:
+        super().__init__(message, retry_after=max(1, math.ceil(retry_after)), **details)
+        self.retry_after = max(1, math.ceil(retry_after))

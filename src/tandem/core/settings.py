@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
@@ -27,8 +28,12 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     # demo mode trusts an unsigned customer_ref so the widget can act as a seeded customer
     demo: bool = False
-    # token-bucket limits on public endpoints (login, sign-up, customer writes); off only for load tests
+    # moving-window limits on public endpoints (login, sign-up, customer writes) and per account on failed
+    # logins (api/ratelimit.py); off only for load tests. Shared through Redis when redis_url is set.
     rate_limit: bool = True
+    rate_limit_prefix: str = "tandem-limits"
+    # customer messages per conversation, over HTTP and WebSocket together ("n/period;n/period", `limits` syntax)
+    conversation_message_limit: str = "5/5seconds;20/minute"
     # the intent classifier trains once (about a minute on 2 cores) and is cached here, shared across data dirs
     intent_model: bool = True
     model_dir: Path = Path.home() / ".cache" / "tandem" / "models"
@@ -66,6 +71,12 @@ class Settings(BaseSettings):
     shift_hourly_pay: float = Field(default=24.0, ge=0)
     opening_hours: tuple[str, str, str, str, str, str, str] = ("00:00-24:00",) * 7
     oncall_standby_pay: float = Field(default=3.0, ge=0)  # per on-call agent per hour the roster leaves empty
+
+    @field_validator("conversation_message_limit")
+    @classmethod
+    def _parse_limits(cls, value: str) -> str:
+        parse_many(value)  # raises ValueError naming the string it could not read
+        return value
 
     @property
     def db_url(self) -> str:

@@ -117,6 +117,11 @@
       if (e.type === "message") render(e.message);
       else if (e.type === "status") showStatus(e);
       else if (e.type === "state") showStatus({ state: e.state, queue: null });
+      else if (e.type === "error" && e.error.code === "rate_limited" && e.client_id) {
+        // not stored: keep it in the outbox and send it again when the server says (nothing is lost)
+        showError("Sending a little slower…");
+        resendLater(e.client_id, (e.error.details.retry_after || 1) * 1000);
+      }
       else if (e.type === "error") {
         showError(e.error.message);
         if (e.client_id) markFailed(e.client_id);
@@ -127,6 +132,13 @@
       if (ev.code === 4401) { showError(_l("This chat is no longer available. Start a new one.")); return; }
       setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 8000);
     };
+  }
+
+  function resendLater(clientId, ms) {
+    setTimeout(() => {
+      const o = state.outbox.find((x) => x.client_id === clientId);
+      if (o && wsOpen) { ws.send(JSON.stringify({ type: "message", body: o.body, client_id: o.client_id })); showError(""); }
+    }, ms);
   }
 
   function markFailed(clientId) {
