@@ -1,5 +1,6 @@
 """Resident memory of a server process with every model loaded: build the services as `tandem serve` does
-(demo help center, intent classifier, multilingual encoder), answer a few messages in several languages, print RSS.
+(demo help center, intent classifier, multilingual encoder), check each message for a request for a person as
+flows.assistant_turn does (rules, then the e5 handoff backstop), answer the others, print RSS.
 
     .venv/bin/python bench/server_rss.py [--cache-dir DIR]
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from tandem.core.clock import SystemClock
 from tandem.core.settings import Settings
 from tandem.engines.assistant.base import TurnContext
+from tandem.engines.assistant.human_request import detect_request
 from tandem.services.bootstrap import build_services
 
 QUESTIONS = ("How long does a refund take?", "Wann wird mein Geld erstattet?", "Hur pausar jag en betalning?",
@@ -44,7 +46,8 @@ def main() -> None:
         if ready is not None:
             ready.wait(600)
         for q in QUESTIONS * 3:
-            services.assistant.respond(TurnContext("c1", q, "en"))
+            if detect_request(q) is None:  # as flows.assistant_turn: rules, then the e5 handoff backstop
+                services.assistant.respond(TurnContext("c1", q, "en"))
         print(json.dumps({"python_baseline_rss_mb": round(before, 1), "services_built_s": round(built, 2),
                           "rss_mb_after_messages": round(rss_mb(), 1),
                           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
