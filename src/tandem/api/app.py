@@ -35,6 +35,7 @@ from tandem.api import (
     routes_workforce,
     ws,
 )
+from tandem.api.headers import SecurityHeadersMiddleware
 from tandem.api.limits import BodyLimitMiddleware, too_large
 from tandem.api.ratelimit import Limiter, RateLimitMiddleware
 from tandem.core import deploy
@@ -80,6 +81,8 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.state.limiter = Limiter.for_settings(services.settings) if services.settings.rate_limit else None
     if app.state.limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
+    app.add_middleware(SecurityHeadersMiddleware, frame_origins=services.settings.frame_origins,
+                       hsts=services.settings.public_url.startswith("https://"))
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)  # outermost: first
     app.state.dispatcher = dispatcher
     _install_error_handlers(app)

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     intent_model: bool = True
     model_dir: Path = Path.home() / ".cache" / "tandem" / "models"
     public_url: str = "http://127.0.0.1:8000"
+    # origins allowed to frame /chat (the widget on the company's site), space-separated, e.g.
+    # "https://www.example.com https://shop.example.com"; every other page may not be framed at all
+    frame_origins: str = ""
     # when set, GET /metrics wants "Authorization: Bearer <token>" (compared in constant time)
     metrics_token: SecretStr | None = None
     # an OpenAI-compatible chat model with tool calls; unset = offline assistant (docs/assistant-actions.md)
