@@ -219,6 +219,8 @@ def world(client: TestClient, seeded: Services) -> dict:  # type: ignore[type-ar
     """A fraud chat and a Swedish chat waiting, ana's own chat; a fresh sign-up, ben, dieter and ana available."""
     r = client.post("/api/workforce/signup", json={"name": "New Gig", "email": "new@gig.example",
                                                    "password": "a-long-password", "languages": ["en"]})
+    assert r.status_code == 202, r.text
+    r = client.post("/api/agent/login", json={"email": "new@gig.example", "password": "a-long-password"})
     newbie = {"Authorization": "Bearer " + r.json()["token"]}
     ana, ben, dieter = (login(client, f"{n}@agents.example") for n in ("ana", "ben", "dieter"))
     for who in (newbie, ana, ben, dieter):

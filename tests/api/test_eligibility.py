@@ -31,7 +31,8 @@ def waiting_chat(client: TestClient, services: Services, topic: str, language: s
 def sign_up(client: TestClient, email: str = "newbie@gig.example", languages: tuple[str, ...] = ("en",)) -> dict:  # type: ignore[type-arg]
     r = client.post("/api/workforce/signup", json={"name": "New Gig", "email": email, "password": "a-long-password",
                                                    "languages": list(languages), "topics": ["fraud"]})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    r = client.post("/api/agent/login", json={"email": email, "password": "a-long-password"})
     return {"Authorization": "Bearer " + r.json()["token"]}
 
 

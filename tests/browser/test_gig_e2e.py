@@ -91,7 +91,9 @@ def make_agent(api: httpx.Client, supervisor: dict[str, str], email: str, name: 
     """Sign up and certify through the API; a supervisor vouches (verified) so routing offers work at once."""
     r = api.post("/api/workforce/signup", json={"name": name, "email": email, "password": PASSWORD,
                                                 "languages": ["en"], "topics": ["account"]})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    r = api.post("/api/agent/login", json={"email": email, "password": PASSWORD})
+    assert r.status_code == 200, r.text
     agent_id, auth = r.json()["agent"]["id"], {"Authorization": "Bearer " + r.json()["token"]}
     quiz = api.post("/api/workforce/certifications/account/attempts", headers=auth).json()
     key = {q.id: q.answer for q in load_bank(Topic.ACCOUNT)}

@@ -47,7 +47,9 @@ def signup(client: TestClient, email: str, **fields: Any) -> tuple[str, dict[str
     body = {"name": email.split("@")[0].title(), "email": email, "password": PASSWORD, "languages": ["en"],
             "topics": ["account"], "country": "SE", "timezone": "Europe/Stockholm", **fields}
     r = client.post("/api/workforce/signup", json=body)
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    r = client.post("/api/agent/login", json={"email": email, "password": body["password"]})
+    assert r.status_code == 200, r.text
     return r.json()["agent"]["id"], {"Authorization": "Bearer " + r.json()["token"]}
 
 

@@ -57,14 +57,23 @@ def test_bad_signups_get_a_clear_error_and_create_nothing(client: TestClient, se
         assert work.session.scalar(select(func.count()).select_from(WorkforceProfile)) == 0
 
 
-def test_signup_with_a_taken_email_conflicts(client: TestClient) -> None:
-    signup(client, "pia@gig.example")
-    r = client.post("/api/workforce/signup", json={"name": "Pia 2", "email": "PIA@gig.example", "password": PASSWORD,
-                                                   "languages": ["en"]})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
+def test_signup_with_a_taken_email_answers_alike_and_tells_the_owner(client: TestClient, services: Services) -> None:
+    """Issue 14, finding 18: sign-up does not reveal who has an account; the owner is told instead."""
+    pia_id, pia = signup(client, "pia@gig.example")
+    new = client.post("/api/workforce/signup", json={"name": "Quinn", "email": "quinn@gig.example",
+                                                     "password": PASSWORD, "languages": ["en"]})
+    taken = client.post("/api/workforce/signup", json={"name": "Pia 2", "email": "PIA@gig.example",
+                                                       "password": "another-password", "languages": ["en"]})
+    assert (taken.status_code, taken.json()) == (new.status_code, new.json()) == (202, new.json())
+    with services.work() as work:  # no second account, the owner's password unchanged
+        assert work.session.scalar(select(func.count()).select_from(Agent).where(Agent.email == "pia@gig.example")) == 1
+    assert client.post("/api/agent/login", json={"email": "pia@gig.example", "password": "another-password"}
+                       ).status_code == 401
+    notices = client.get("/api/surge/notices", headers=pia).json()["notices"]
+    assert [n["kind"] for n in notices] == ["account"] and "sign up" in notices[0]["message"]
     r = client.post("/api/workforce/signup", json={"name": "Sam", "email": "sam@agents.example",
                                                    "password": PASSWORD, "languages": ["en"]})
-    assert r.status_code == 409
+    assert r.status_code == 202
 
 
 def test_capacity_is_one_to_four_and_never_below_the_current_load(client: TestClient, services: Services) -> None:

@@ -52,16 +52,19 @@ def _topic(name: str) -> Topic:
         raise InvalidInput(f"unknown topic {name!r}", allowed=[t.value for t in Topic]) from None
 
 
-@router.post("/api/workforce/signup", status_code=201, summary="Sign up as a gig agent (no skills until certified)")
+SIGNUP_ACCEPTED = ("Thank you. If this address is new, your account is ready: log in with it. If it already "
+                   "has an account, we have told its owner and nothing was changed.")
+
+
+@router.post("/api/workforce/signup", status_code=202,
+             summary="Sign up as a gig agent (no skills until certified); the same answer for any valid request")
 def signup(body: AgentSignup, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        agent = workforce.sign_up(work, name=body.name, email=body.email, password=body.password,
-                                  languages=body.languages, topics=body.topics, capacity=body.capacity,
-                                  country=body.country, timezone=body.timezone)
-        _, token = agent_service.login(work, body.email, body.password, services.settings.agent_token_ttl_s)
-        view = agent_service.agent_view(agent, {})
-        view["topics"] = workforce.wanted_topics(work, agent.id)
-    return {"token": token, "expires_in": services.settings.agent_token_ttl_s, "agent": view}
+        # a registered address is not an error: the answer would tell a stranger who has an account here
+        workforce.sign_up(work, name=body.name, email=body.email, password=body.password,
+                          languages=body.languages, topics=body.topics, capacity=body.capacity,
+                          country=body.country, timezone=body.timezone)
+    return {"status": "accepted", "message": SIGNUP_ACCEPTED}
 
 
 @router.get("/api/workforce/certifications", summary="My certification status per topic")

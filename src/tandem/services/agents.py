@@ -45,8 +45,9 @@ def create(work: Work, *, email: str, name: str, password: str, languages: Itera
         raise InvalidInput("languages must be ISO 639 codes such as 'en' or 'sv'")
     if not 1 <= capacity <= 4:
         raise InvalidInput("capacity must be 1 to 4 concurrent chats")
-    if work.session.scalars(select(Agent).where(Agent.email == email)).first() is not None:
-        raise Conflict("an agent with this email exists")
+    existing = work.session.scalars(select(Agent).where(Agent.email == email)).first()
+    if existing is not None:
+        raise EmailTaken(existing.id)
     agent = Agent(
         id=new_id("agt"), email=email, name=name.strip(), password_hash=password_hash or _HASHER.hash(password),
         role=role,
@@ -56,6 +57,14 @@ def create(work: Work, *, email: str, name: str, password: str, languages: Itera
     work.session.add(agent)
     work.session.flush()
     return agent
+
+
+class EmailTaken(Conflict):
+    """The address is registered (409 where it may be said; sign-up answers alike instead)."""
+
+    def __init__(self, agent_id: str) -> None:
+        super().__init__("an agent with this email exists")
+        self.agent_id = agent_id
 
 
 def hash_password(password: str) -> str:

@@ -6,6 +6,7 @@ and, on a resolve, re-evaluates the agent's tiers.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import secrets
@@ -28,6 +29,8 @@ from tandem.services import audit, earnings
 from tandem.services.context import Work
 from tandem.storage.models import Agent, AgentSkill, Conversation
 from tandem.storage.models_workforce import CertificationAttempt, LedgerEntry, WorkforceProfile
+
+log = logging.getLogger(__name__)
 
 # a supervisor's demotion sticks: automatic promotion leaves skills granted this way alone
 HOLD_PREFIX = "supervisor-hold:"
@@ -84,16 +87,44 @@ def check_place(country: str | None, timezone: str | None) -> tuple[str | None, 
     return country, timezone
 
 
+TAKEN_ADDRESS_NOTICE = ("Someone tried to sign up for a new Tandem account with your email address. If it was "
+                        "you, log in with your existing account instead. If it was not, you need not do anything: "
+                        "no account was created and your password was not changed.")
+
+
 def sign_up(work: Work, *, name: str, email: str, password: str, languages: list[str], topics: list[str],
-            capacity: int, country: str | None, timezone: str | None) -> Agent:
-    """Create a gig agent with no skills: every topic must be earned through certification."""
+            capacity: int, country: str | None, timezone: str | None) -> Agent | None:
+    """Create a gig agent with no skills: every topic must be earned through certification.
+
+    A registered address gets no account and no error (the caller answers alike, so sign-up does not reveal who
+    has an account, finding 18): the owner gets a notice instead, and None is returned.
+    """
     wanted = parse_topics(topics)
     country, timezone = check_place(country, timezone)
-    agent = agent_service.create(work, email=email, name=name, password=password, languages=languages,
-                                 role="agent", capacity=capacity, country=country, timezone=timezone)
+    try:
+        agent = agent_service.create(work, email=email, name=name, password=password, languages=languages,
+                                     role="agent", capacity=capacity, country=country, timezone=timezone)
+    except agent_service.EmailTaken as taken:
+        agent_service.hash_password(password)  # the same Argon2 work as a real sign-up: timing says nothing
+        _notify_owner(work, taken.agent_id)
+        return None
     work.session.add(WorkforceProfile(agent_id=agent.id, topics=[t.value for t in wanted], signed_up_at=work.now))
     audit.record(work, actor=agent.id, action="agent.signup", subject=agent.id)
     return agent
+
+
+def _notify_owner(work: Work, agent_id: str) -> None:
+    """Tell the owner of a registered address that someone tried to sign up with it.
+
+    There is no mail server: the notice goes where the agent's other notices go (GET /api/surge/notices, kind
+    `account`, shown in the app) and to the log, by agent id only.
+    """
+    from tandem.storage.models_surge import SurgeNotice
+
+    work.session.add(SurgeNotice(agent_id=agent_id, at=work.now, level="none", bonus=0, kind="account",
+                                 message=TAKEN_ADDRESS_NOTICE))
+    audit.record(work, actor="anonymous", action="agent.signup_taken", subject=agent_id)
+    log.info("sign-up attempted with the address of agent %s; the owner was notified", agent_id)
 
 
 def wanted_topics(work: Work, agent_id: str) -> list[str]:

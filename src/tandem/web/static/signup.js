@@ -32,7 +32,12 @@
       const res = await fetch("/api/workforce/signup", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       const data = await res.json().catch(() => null);
       if (!res.ok) { showError((data && data.error) || { message: res.statusText }); return; }
-      sessionStorage.setItem("tandem.agent.token", data.token);
+      // sign-up answers alike whether or not the address was taken; logging in tells the person who just chose
+      // the password, and nobody else, whether the account is theirs
+      const login = await fetch("/api/agent/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: body.email, password: body.password }) });
+      const session = await login.json().catch(() => null);
+      if (!login.ok) { showError({ message: data.message }); return; }
+      sessionStorage.setItem("tandem.agent.token", session.token);
       location.href = "/certify?welcome=1";
     } catch (e) { showError({ message: "could not reach the server; try again" }); }
     finally { $("submit").disabled = false; }
