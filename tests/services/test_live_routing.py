@@ -162,6 +162,10 @@ def test_reconcile_counts_and_repairs_a_disagreement(services: Services, clock: 
     assert suspects["agents"] == {agent.id}
     assert counters.COUNTS["routing_disagreements"] == before  # it might still be on its way
     with services.work() as work:
+        live.refresh(work, live.drain())
+    assert counters.COUNTS["routing_disagreements"] == before  # still within the settling time
+    clock.advance(routing_live.SETTLE_S)
+    with services.work() as work:
         live.refresh(work, live.drain())  # no change named it since: missed, counted and repaired
     assert counters.COUNTS["routing_disagreements"] == before + 1
     assert agent.id in live.router.agents  # type: ignore[union-attr]

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     heartbeat_timeout_s: float = Field(default=30.0, gt=0)
     dispatch_interval_s: float = Field(default=0.5, gt=0)
     # how often the dispatcher compares its in-memory routing engine with a fresh restore from the database
-    routing_reconcile_s: float = Field(default=60.0, gt=0)
+    routing_reconcile_s: float = Field(default=300.0, gt=0)
     assumed_handle_time_s: float = Field(default=360.0, gt=0)
     # surge: recomputed every interval by the dispatcher lease holder (docs/surge.md)
     surge_interval_s: float = Field(default=60.0, gt=0, le=300)

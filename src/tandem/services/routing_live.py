@@ -51,6 +51,9 @@ from tandem.services.context import Work
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
 log = logging.getLogger(__name__)
+# how long after a reconcile a change report may still arrive for a difference it found (a committing thread
+# can be descheduled between its commit and its report on a loaded machine)
+SETTLE_S = 5.0
 
 C = ConversationState
 INF = float("inf")
@@ -72,7 +75,7 @@ class LiveRouting:
     `note` may be called from any thread; everything else runs on the dispatcher's thread only.
     """
 
-    def __init__(self, config: RoutingConfig, reconcile_s: float = 60.0) -> None:
+    def __init__(self, config: RoutingConfig, reconcile_s: float = 300.0) -> None:
         self.config = config
         self.reconcile_s = reconcile_s
         self.router: Router | None = None
@@ -83,6 +86,7 @@ class LiveRouting:
         self._stale = True
         self._suspects: dict[str, set[str]] = {"agents": set(), "conversations": set()}
         self._suspect_lines: list[str] = []
+        self._settle_at = 0.0
 
     def note(self, agents: set[str], conversations: set[str]) -> None:
         """Routing rows of these agents and conversations changed (committed); apply them next pass."""
@@ -120,7 +124,7 @@ class LiveRouting:
         else:
             apply(work, self.router, self.config, agents, convs)
             if self._suspects["agents"] or self._suspects["conversations"]:
-                self._settle(work, agents, convs)
+                self._settle(work, agents, convs, final=work.now >= self._settle_at)
             if work.now >= self.next_reconcile:
                 self.reconcile(work)
         return self.router
@@ -130,9 +134,9 @@ class LiveRouting:
 
         A change committed just before this transaction began may be visible here while its note is still
         on its way (it is sent right after the commit). So a difference only makes its agents and
-        conversations *suspects*; the next pass settles them (`_settle`): a suspect that pass's changes did
-        not name was missed, which is logged, counted (`tandem_routing_disagreements_total`) and repaired by
-        re-reading it. Return the suspects."""
+        conversations *suspects*; passes in the next SETTLE_S clear those their changes name, and a suspect
+        still unnamed after that was missed, which is logged, counted (`tandem_routing_disagreements_total`)
+        and repaired by re-reading it. Return the suspects."""
         assert self.router is not None
         fresh = restore(snapshot(work, self.config), work.now, self.config, lambda: new_id("off"))
         found = differences(self.router, fresh, work.now, limit=1_000_000)
@@ -141,15 +145,20 @@ class LiveRouting:
         for kind, key in found:
             suspects[kind].add(key)
         self._suspects = suspects
+        self._settle_at = work.now + SETTLE_S
         self._suspect_lines = [f"{kind[:-1]} {key}" for kind, key in found[:5]]
         self.next_reconcile = work.now + self.reconcile_s
         return suspects
 
-    def _settle(self, work: Work, agents: set[str], convs: set[str]) -> list[str]:
-        """Suspects of the last reconcile that no change named since were missed: count, log, repair."""
+    def _settle(self, work: Work, agents: set[str], convs: set[str], final: bool) -> list[str]:
+        """Suspects of the last reconcile that a change named since are cleared; those still unnamed SETTLE_S
+        after it were missed: count, log, repair."""
         assert self.router is not None
-        missed_agents = self._suspects["agents"] - agents
-        missed_convs = self._suspects["conversations"] - convs
+        self._suspects["agents"] -= agents
+        self._suspects["conversations"] -= convs
+        if not final:
+            return []
+        missed_agents, missed_convs = self._suspects["agents"], self._suspects["conversations"]
         self._suspects = {"agents": set(), "conversations": set()}
         missed = sorted(missed_agents) + sorted(missed_convs)
         if missed:
