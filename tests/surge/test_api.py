@@ -73,7 +73,9 @@ def test_opt_in_and_notices_are_per_agent(client: TestClient, auth: Any, service
 
 def test_staffing_page_and_banner_are_served(client: TestClient) -> None:
     page = client.get("/staffing")
-    assert page.status_code == 200 and "/api/surge/history" in page.text and "cdn" not in page.text.lower()
+    assert page.status_code == 200 and '<script src="/static/staffing.js"></script>' in page.text
+    script = client.get("/static/staffing.js").text  # the page's script is a file (CSP: script-src 'self')
+    assert "/api/surge/history" in script and "cdn" not in (page.text + script).lower()
     banner = client.get("/static/surge-banner.js")
     assert banner.status_code == 200 and "per conversation" in banner.text
     assert '<script src="/static/surge-banner.js"></script>' in client.get("/agent").text

@@ -72,6 +72,8 @@ def _opt_in(services: Services, agent_id: str, url: str | None, opted_in: bool =
 
 
 def _fast_sender(services: Services, **kw: Any) -> notify.WebhookSender:
+    # the receivers here listen on loopback: only these tests turn the public-address check off
+    kw.setdefault("public_only", False)
     return notify.WebhookSender(services.db, services.settings.secret_key, backoff_s=0.01, **kw)
 
 
@@ -201,6 +203,7 @@ def test_slow_webhook_never_blocks_the_computation(services: Services, synth: An
             work.session.query(Agent).filter(Agent.id.like("agt-syn-%")).update({"presence": "offline"})
             agent_id = work.session.query(Agent.id).filter(Agent.id.like("agt-syn-%")).scalar()
         _opt_in(services, agent_id, slow.url)
+        synth.loop.sender = _fast_sender(services)
         synth.arrivals(60, escalated=60)
         synth.clock.advance(60)
         started = time.monotonic()
@@ -215,7 +218,7 @@ def test_slow_webhook_never_blocks_the_computation(services: Services, synth: An
 
 
 def test_webhook_url_must_be_http_and_https_in_production() -> None:
-    assert notify.check_webhook_url("http://127.0.0.1:9/x", https_only=False) == "http://127.0.0.1:9/x"
+    assert notify.check_webhook_url("http://93.184.216.34:9/x", https_only=False) == "http://93.184.216.34:9/x"
     assert notify.check_webhook_url(None, https_only=True) is None
     for bad in ("ftp://x/y", "javascript:alert(1)", "/relative"):
         with pytest.raises(InvalidInput):
@@ -231,7 +234,8 @@ def test_webhook_url_must_be_a_public_address_in_production() -> None:
     for url in internal:
         with pytest.raises(InvalidInput):
             notify.check_webhook_url(url, https_only=False, public_only=True)
-        assert notify.check_webhook_url(url, https_only=False) == url  # development: a local receiver is fine
+        with pytest.raises(InvalidInput):  # the default, in every environment
+            notify.check_webhook_url(url, https_only=False)
     assert notify.check_webhook_url("https://8.8.8.8/hook", https_only=True, public_only=True) == "https://8.8.8.8/hook"
     # a name is judged by every address it resolves to; a name that does not resolve is refused
     assert notify.public_host("https://hooks.example/x", resolve=lambda host: ["93.184.216.34"])
@@ -302,3 +306,50 @@ def test_a_webhook_saved_without_a_secret_is_not_sent_unsigned(services: Service
     finally:
         sender.close(wait=True)
     assert receiver.requests == []
+
+
+def test_the_sender_connects_to_the_address_it_checked(services: Services, receiver: Receiver) -> None:
+    # a name resolved once and checked: every attempt connects to that address, never to a new lookup (DNS
+    # rebinding). "rebind.invalid" cannot be resolved by the system, so a delivery proves the pinning.
+    lookups: list[str] = []
+
+    def resolve(host: str) -> list[str]:
+        lookups.append(host)
+        return ["127.0.0.1"]
+
+    sender = _fast_sender(services, resolve=resolve)
+    url = receiver.url.replace("127.0.0.1", "rebind.invalid")
+    try:
+        assert sender.submit(_one_notice(services, url)).result(timeout=10) == "delivered"
+    finally:
+        sender.close(wait=True)
+    assert lookups == ["rebind.invalid"] and len(receiver.requests) == 1
+    headers, _ = receiver.requests[0]
+    assert headers["Host"].startswith("rebind.invalid:")
+
+
+def test_the_app_refuses_internal_webhooks_outside_production_too(services: Services) -> None:
+    from fastapi.testclient import TestClient
+
+    from tandem.api.app import create_app
+    from tandem.demo.agents import DEMO_PASSWORD, seed_agents
+
+    assert services.settings.env == "test"
+    seed_agents(services)
+    client = TestClient(create_app(services, run_dispatcher=False))
+    token = client.post("/api/agent/login", json={"email": "ben@agents.example", "password": DEMO_PASSWORD})
+    auth = {"Authorization": "Bearer " + token.json()["token"]}
+    for url in ("http://127.0.0.1:8000/api", "http://169.254.169.254/latest/meta-data/", "http://[::1]/"):
+        r = client.put("/api/surge/notifications", json={"opted_in": True, "webhook_url": url}, headers=auth)
+        assert r.status_code == 422, url
+    assert SurgeLoopCheck.public_only(services)
+
+
+class SurgeLoopCheck:
+    @staticmethod
+    def public_only(services: Services) -> bool:
+        loop = surge.SurgeLoop(services)
+        try:
+            return loop.sender.public_only
+        finally:
+            loop.sender.close()

@@ -75,7 +75,7 @@ def get_notifications(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
 @router.put("/notifications", summary="Opt in or out of surge announcements while offline; set a webhook")
 def put_notifications(body: NotificationSettings, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     production = services.settings.env == "production"
-    url = notify.check_webhook_url(body.webhook_url, https_only=production, public_only=production)
+    url = notify.check_webhook_url(body.webhook_url, https_only=production, public_only=True)
     with services.work() as work:
         return notify.put_settings(work, agent.id, opted_in=body.opted_in, webhook_url=url,
                                    server_secret=services.settings.secret_key, rotate_secret=body.rotate_secret)

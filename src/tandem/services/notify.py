@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import secrets
 import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -94,7 +96,7 @@ def _resolve(host: str) -> list[str]:
     return [str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
 
 
-def check_webhook_url(url: str | None, *, https_only: bool, public_only: bool = False) -> str | None:
+def check_webhook_url(url: str | None, *, https_only: bool, public_only: bool = True) -> str | None:
     """Accept an absolute http(s) URL (https only in production) or nothing; with `public_only` (production)
     refuse hosts that are internal addresses, literally or by name ("localhost", 10.0.0.5, 169.254.169.254)."""
     if not url:
@@ -229,26 +231,86 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
-def post_once(url: str, body: bytes, headers: dict[str, str], timeout_s: float = TIMEOUT_S) -> int:
+def post_once(url: str, body: bytes, headers: dict[str, str], timeout_s: float = TIMEOUT_S,
+              address: str | None = None) -> int:
     """POST the body; return the HTTP status (0 when the request did not complete). Redirects are not followed:
-    a 3xx comes back as its status."""
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    a 3xx comes back as its status. With `address`, connect to that IP (the one that was checked) instead of
+    resolving the host again, so a name cannot point elsewhere between the check and the connection; the
+    Host header and, over https, the certificate are still checked against the URL's host."""
+    if address is None:
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+        try:
+            with _OPENER.open(request, timeout=timeout_s) as response:  # noqa: S310 (scheme checked)
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            exc.close()  # the error carries the open response; close it so the socket is released
+            return int(exc.code)
+        except (urllib.error.URLError, OSError, ValueError):
+            return 0
+    parsed = urlparse(url)
+    connection = _pinned_connection(parsed.scheme, parsed.hostname or "", parsed.port, address, timeout_s)
     try:
-        with _OPENER.open(request, timeout=timeout_s) as response:  # noqa: S310 (scheme checked)
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        exc.close()  # the error carries the open response; close it so the socket is released
-        return int(exc.code)
-    except (urllib.error.URLError, OSError, ValueError):
+        target = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
+        connection.request("POST", target, body=body, headers=headers)
+        return int(connection.getresponse().status)
+    except (OSError, http.client.HTTPException, ValueError):
         return 0
+    finally:
+        connection.close()
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to a fixed IP, with SNI and certificate verification for the URL's host name."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Plain HTTP to a fixed IP, with the URL's host in the Host header."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def _pinned_connection(scheme: str, host: str, port: int | None, address: str,
+                       timeout_s: float) -> http.client.HTTPConnection:
+    kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+    return kind(host, port, address, timeout_s)
+
+
+def checked_addresses(url: str, resolve: Callable[[str], list[str]] | None = None) -> list[str]:
+    """The addresses the URL's host stands for (itself when it is an IP literal); [] when it does not resolve."""
+    host = urlparse(url).hostname
+    if not host:
+        return []
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return [host]
+    except ValueError:
+        pass
+    try:
+        return (resolve or _resolve)(host)
+    except OSError:
+        return []
 
 
 class WebhookSender:
     """Sends webhooks on worker threads with retries and backoff; submit() never blocks the caller."""
 
     def __init__(self, db: Database, secret: str, *, attempts: int = ATTEMPTS, backoff_s: float = BACKOFF_S,
-                 timeout_s: float = TIMEOUT_S, post: Callable[[str, bytes, dict[str, str], float], int] = post_once,
-                 sleep: Callable[[float], None] = time.sleep, workers: int = 4, public_only: bool = False,
+                 timeout_s: float = TIMEOUT_S,
+                 post: Callable[[str, bytes, dict[str, str], float, str], int] = post_once,
+                 sleep: Callable[[float], None] = time.sleep, workers: int = 4, public_only: bool = True,
                  resolve: Callable[[str], list[str]] | None = None) -> None:
         self.db, self.secret = db, secret
         self.public_only, self.resolve = public_only, resolve
@@ -270,8 +332,10 @@ class WebhookSender:
                         delivery.notice_id)
             return "no_secret"
         secret = webhook_secret(self.secret, delivery.agent_id, delivery.salt)
-        if self.public_only and not public_host(delivery.url, self.resolve):
-            # checked again at send time: the name may resolve elsewhere now than when the agent saved it
+        # resolved once and checked at send time (the name may resolve elsewhere now than when the agent saved
+        # it); every attempt then connects to that checked address, so DNS cannot swap it in between
+        addresses = checked_addresses(delivery.url, self.resolve)
+        if not addresses or (self.public_only and not all(public_address(a) for a in addresses)):
             self._record(delivery.notice_id, "refused", 0)
             log.warning("surge webhook for notice %s refused: not a public address", delivery.notice_id)
             return "refused"
@@ -279,7 +343,7 @@ class WebhookSender:
             timestamp = str(int(time.time()))
             headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
                        SIGNATURE_HEADER: sign(secret, timestamp, body), "User-Agent": "Tandem-Surge/1"}
-            status = self.post(delivery.url, body, headers, self.timeout_s)
+            status = self.post(delivery.url, body, headers, self.timeout_s, addresses[0])
             if 200 <= status < 300:
                 outcome = "delivered"
                 break

@@ -320,8 +320,8 @@ class SurgeLoop:
         self.services = services
         self.lease = lease
         self.forecaster = shared_forecaster(services)
-        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key,
-                                                     public_only=services.settings.env == "production")
+        # every environment: a self-signed-up agent must never make the server POST into its own network
+        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key, public_only=True)
         self._task: asyncio.Task[None] | None = None
 
     def step(self) -> SurgeState | None:
