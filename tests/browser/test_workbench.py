@@ -117,7 +117,8 @@ def test_a_transfer_to_the_french_queue_is_accepted_by_a_french_speaker(
         demo_server: str, browser: Any, shots: Path) -> None:
     client = Customer(demo_server)
     client.human()
-    client.say("Bonjour, je préfère parler français s'il vous plaît.")
+    # written in English (a French message would already route the chat to French speakers, and ana speaks none)
+    client.say("Hello, could someone who speaks French help me, please?")
     ana = console(browser, demo_server, "ana")
     take(ana, client.id)
     ana.select_option("#xfer-lang", "fr")
