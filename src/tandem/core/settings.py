@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
     max_frame_bytes: int = Field(default=64 * 1024, ge=4 * 1024)
     agent_token_ttl_s: int = Field(default=8 * 3600, ge=60)
+    # a customer's conversation token expires after this long without activity (any message or state change):
+    # a conversation in use never expires, an abandoned link does
+    conversation_token_idle_s: int = Field(default=72 * 3600, ge=600)
     offer_timeout_s: float = Field(default=20.0, gt=0)
     heartbeat_timeout_s: float = Field(default=30.0, gt=0)
     dispatch_interval_s: float = Field(default=0.5, gt=0)

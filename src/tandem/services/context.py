@@ -35,6 +35,8 @@ class Work:
     # rows changed (filled by `touch` and by the flush hook in services/routing_events.py)
     touched_agents: set[str] = field(default_factory=set)
     touched_conversations: set[str] = field(default_factory=set)
+    # a customer's conversation token stops working after this long without activity in the conversation
+    customer_token_idle_s: float = 72 * 3600.0
 
     def emit(self, topic: str, event: Event) -> None:
         self.events.append((topic, event))
@@ -71,7 +73,8 @@ class Services:
     def work(self) -> Iterator[Work]:
         """Run a unit of work: one transaction; its events are published after commit, never before."""
         with self.db.transaction() as session:
-            work = Work(session=session, now=self.clock.now())
+            work = Work(session=session, now=self.clock.now(),
+                        customer_token_idle_s=self.settings.conversation_token_idle_s)
             session.info["work"] = work  # for the flush hook of services/routing_events.py
             yield work
         events = work.events

@@ -47,6 +47,10 @@ def get_for_customer(work: Work, conversation_id: str, token: str) -> Conversati
     conv = work.session.get(Conversation, conversation_id)
     if conv is None or not token or conv.token_digest != token_digest(token):
         raise Unauthorized("unknown conversation or wrong token")
+    if work.now - conv.updated_at > work.customer_token_idle_s:
+        hours = round(work.customer_token_idle_s / 3600)
+        raise Unauthorized(f"this conversation's link expired after {hours} hours without activity; "
+                           "start a new conversation", expired=True)
     return conv
 
 
