@@ -34,7 +34,7 @@ from tandem.engines.assistant.nlu.handoff_model import shared_backstop
 from tandem.engines.assistant.nlu.understanding import NLU
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, HybridRetriever
-from tandem.services.bootstrap import build_answerer, help_center
+from tandem.services.bootstrap import build_answerer, demo_help_center
 
 MAYA = "cus_demo_maya"
 # short conversations: help-center questions, account reads, a change with a clarifying question, refusals
@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--no-handoff-model", action="store_true", help="Rules only for requests for a person.")
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "tandem" / "models")
     args = parser.parse_args()
-    kb = help_center()
+    kb = demo_help_center()
     started = time.perf_counter()
     answerer = build_answerer(kb, args.cache_dir / "kb-vectors")  # the live answerer: e5 passages + BM25
     report: dict[str, object] = {"messages_per_run": args.rounds * sum(map(len, CONVERSATIONS)),

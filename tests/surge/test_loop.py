@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tandem.core.clock import FakeClock
 from tandem.engines.staffing import StaffingTarget
-from tandem.engines.surge import agents_needed
+from tandem.engines.surge import ControlRules, agents_needed
 from tandem.services import conversations, dispatch, queue, surge
 from tandem.services.context import Services
 from tandem.services.leader import Lease
@@ -99,7 +99,7 @@ def _count_for(services: Services, online: int, low: float, high: float) -> int:
 
 
 def test_demand_down_lowers_level_only_past_hysteresis(services: Services, synth: Any, events: list[Any]) -> None:
-    rules = surge.RULES
+    rules = surge.surge_rules(services.settings)
     synth.agents(20)
     high = _count_for(services, 20, rules.enter[2], 1.0)
     in_band = _count_for(services, 20, rules.enter[2] - rules.hysteresis, rules.enter[2])
@@ -182,7 +182,7 @@ def test_queue_feedback_raises_the_level_past_the_forecast_requirement(services:
         work.session.execute(update(Handoff).where(Handoff.id.like("hsyn-%")).values(status="closed"))
     # nobody chatting or waiting: the level is the engine rule on the Erlang-A requirement alone
     after = synth.step()
-    expected = surge_level(after.required, after.online, SurgeLevel.HIGH, surge.RULES)
+    expected = surge_level(after.required, after.online, SurgeLevel.HIGH, surge.surge_rules(services.settings))
     assert after.level == expected.name
 
 
@@ -294,7 +294,8 @@ def test_release_keeps_the_agents_the_next_hour_needs(services: Services, synth:
     assert reading.required == 0 and reading.next_demand == 60.0
     keep = reading.need(reading.next_demand / surge.INTERVAL_MINUTES)
     assert 1 <= keep <= 7  # the next hour needs some of the ten, not all of them
-    band = max(surge.CONTROL.release_min, math.ceil(surge.CONTROL.release_margin * keep))
+    control = ControlRules()
+    band = max(control.release_min, math.ceil(control.release_margin * keep))
     synth.step()
     released = synth.step().released
     assert released == 10 - keep - band // 2  # not 9, as with nothing forecast (see above)

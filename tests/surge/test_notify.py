@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tandem.core.errors import InvalidInput
+from tandem.core.settings import Settings
 from tandem.domain.presence import Presence
 from tandem.services import notify, surge
 from tandem.services.context import Services
@@ -272,7 +273,8 @@ def test_webhook_redirects_are_not_followed(services: Services, receiver: Receiv
 
 
 def test_surge_message_format() -> None:
-    assert notify.surge_message("HIGH", surge.RULES.bonus[3]) == "Surge: HIGH, +$2.00 per conversation"
+    bonus = surge.surge_rules(Settings()).bonus[3]
+    assert notify.surge_message("HIGH", bonus) == "Surge: HIGH, +$2.00 per conversation"
 
 
 def test_each_agent_gets_its_own_webhook_secret_shown_once(services: Services) -> None:

@@ -13,7 +13,7 @@ from tandem.demo.agents import DEMO_PASSWORD, seed_agents
 from tandem.demo.certification import load_bank
 from tandem.domain.skills import Tier, Topic
 from tandem.services import agents as agent_service
-from tandem.services import dispatch, workforce
+from tandem.services import dispatch
 from tandem.services.context import Services
 
 PASSWORD = "correct horse battery"
@@ -27,15 +27,10 @@ def client(services: Services) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(autouse=True)
-def default_policy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test reads the policy afresh from its own environment."""
-    for name in list(__import__("os").environ):
-        if name.startswith("TANDEM_WORKFORCE_"):
-            monkeypatch.delenv(name)
-    workforce.current_policy.cache_clear()
-    yield
-    workforce.current_policy.cache_clear()
+def use_policy(services: Services, **changes: Any) -> None:
+    """Run the rest of the test with these certification and tier rules."""
+    policy = services.settings.certification.model_copy(update=changes)
+    services.settings = services.settings.model_copy(update={"certification": policy})
 
 
 def tick(services: Services) -> int:

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from tandem.core.clock import FakeClock
 from tandem.core.errors import Conflict
+from tandem.core.settings import Certification
 from tandem.demo.certification import load_bank
 from tandem.domain.skills import Topic
 from tandem.services import agents as agent_service
 from tandem.services import workforce
 from tandem.services.context import Services
-from tandem.services.workforce import WorkforcePolicy
 from tandem.storage.models import AgentSkill, AuditEntry
 
 from .conftest import PASSWORD, login, right_answers, signup, wrong_answers
@@ -156,13 +156,13 @@ def test_submission_is_checked(client: TestClient, clock: FakeClock) -> None:
 def test_simultaneous_starts_cannot_exceed_the_limit(services: Services, db_url: str) -> None:
     if db_url.startswith("sqlite"):
         pytest.skip("SQLite runs one writer at a time; the row lock matters on PostgreSQL")
-    policy = WorkforcePolicy()
+    policy = Certification()
     with services.work() as work:
         agent = agent_service.create(work, email="race@gig.example", name="Race", password=PASSWORD,
                                      languages=["en"])
     for _ in range(policy.max_attempts - 1):
         with services.work() as work:
-            workforce.start_attempt(work, agent, Topic.PAYMENTS, policy)
+            workforce.start_attempt(work, agent, Topic.PAYMENTS, services.banks)
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
 
@@ -170,7 +170,7 @@ def test_simultaneous_starts_cannot_exceed_the_limit(services: Services, db_url:
         barrier.wait()
         try:
             with services.work() as work:
-                workforce.start_attempt(work, agent, Topic.PAYMENTS, policy)
+                workforce.start_attempt(work, agent, Topic.PAYMENTS, services.banks)
             outcomes.append("started")
         except Conflict:
             outcomes.append("refused")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.core.settings import Certification
 from tandem.demo.certification import load_bank
 from tandem.demo.help_center import load_articles
 from tandem.domain.skills import Topic
-from tandem.services.workforce import WorkforcePolicy
 
 ARTICLES = {a.id: a for a in load_articles()}
 
@@ -15,7 +15,7 @@ ARTICLES = {a.id: a for a in load_articles()}
 @pytest.mark.parametrize("topic", list(Topic))
 def test_every_question_cites_an_article_of_its_topic_that_states_the_answer(topic: Topic) -> None:
     bank = load_bank(topic)
-    assert len(bank) >= WorkforcePolicy().questions_per_attempt + 3  # a retry draws a different mix
+    assert len(bank) >= Certification().questions_per_attempt + 3  # a retry draws a different mix
     for q in bank:
         article = ARTICLES.get(q.article)
         assert article is not None, f"{q.id} cites unknown article {q.article}"

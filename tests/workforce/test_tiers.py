@@ -7,16 +7,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tandem.core.clock import FakeClock
+from tandem.core.settings import Certification
 from tandem.domain.skills import Tier, Topic
 from tandem.services.context import Services
-from tandem.services.workforce import WorkforcePolicy, earned_tier, evaluate_tiers
+from tandem.services.workforce import earned_tier, evaluate_tiers
 from tandem.storage.models import AgentSkill, AuditEntry
 
-from .conftest import go, grant, login, signup, tick, waiting_chat
+from .conftest import go, grant, login, signup, tick, use_policy, waiting_chat
 
 
 def test_earned_tier_thresholds() -> None:
-    p = WorkforcePolicy()
+    p = Certification()
     assert earned_tier(19, 5.0, 19, p) == Tier.NEW
     assert earned_tier(20, 4.0, 5, p) == Tier.VERIFIED
     assert earned_tier(20, 3.99, 20, p) == Tier.NEW
@@ -47,10 +48,10 @@ def tiers(services: Services, agent_id: str) -> dict[str, int]:
 
 def test_resolving_with_good_ratings_promotes_every_certified_topic(client: TestClient, services: Services,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TANDEM_WORKFORCE_VERIFIED_MIN_RESOLVED", "3")
-    monkeypatch.setenv("TANDEM_WORKFORCE_VERIFIED_MIN_RATINGS", "2")
-    monkeypatch.setenv("TANDEM_WORKFORCE_SENIOR_MIN_RESOLVED", "5")
-    monkeypatch.setenv("TANDEM_WORKFORCE_SENIOR_MIN_RATINGS", "4")
+    use_policy(services, verified_min_resolved=3)
+    use_policy(services, verified_min_ratings=2)
+    use_policy(services, senior_min_resolved=5)
+    use_policy(services, senior_min_ratings=4)
     agent_id, auth = signup(client, "kim@gig.example")
     grant(services, agent_id, Topic.ACCOUNT, Tier.VERIFIED)  # so routing offers work at once
     grant(services, agent_id, Topic.FRAUD, Tier.NEW)
@@ -70,8 +71,8 @@ def test_resolving_with_good_ratings_promotes_every_certified_topic(client: Test
 
 
 def test_poor_ratings_do_not_promote(client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TANDEM_WORKFORCE_VERIFIED_MIN_RESOLVED", "2")
-    monkeypatch.setenv("TANDEM_WORKFORCE_VERIFIED_MIN_RATINGS", "1")
+    use_policy(services, verified_min_resolved=2)
+    use_policy(services, verified_min_ratings=1)
     agent_id, auth = signup(client, "lea@gig.example")
     grant(services, agent_id, Topic.ACCOUNT, Tier.VERIFIED)
     grant(services, agent_id, Topic.REFUNDS, Tier.NEW)
@@ -112,7 +113,7 @@ def test_supervisor_sets_tiers_with_an_audit_trail(client: TestClient, services:
     client.post(f"/api/agent/conversations/{cid}/resolve", headers=auth)
     client.post(f"/api/conversations/{cid}/rating", json={"score": 5}, headers=customer)
     with services.work() as work:
-        raised = evaluate_tiers(work, agent_id, WorkforcePolicy(verified_min_resolved=1, verified_min_ratings=1))
+        raised = evaluate_tiers(work, agent_id, Certification(verified_min_resolved=1, verified_min_ratings=1))
     assert raised == ["account"]
     with services.work() as work:
         sets = list(work.session.scalars(select(AuditEntry).where(AuditEntry.action == "tier.set")))

@@ -27,7 +27,7 @@ class NotificationSettings(BaseModel):
 def current(_: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         level = surge.level_of(surge.latest(work), work.now)
-        bonus = bonus_for(level, surge.RULES)
+        bonus = bonus_for(level, surge.surge_rules(services.settings))
         return {"level": level.name, "bonus": f"{bonus:.2f}", "message": notify.surge_message(level.name, bonus)}
 
 
@@ -35,12 +35,12 @@ def current(_: AgentDep, services: ServicesDep) -> dict[str, Any]:
 def status(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         state = surge.latest(work)
-        level = surge.level_of(state, work.now)
-        return {"now": work.now, "level": level.name, "bonus": f"{bonus_for(level, surge.RULES):.2f}",
+        level, rules = surge.level_of(state, work.now), surge.surge_rules(services.settings)
+        return {"now": work.now, "level": level.name, "bonus": f"{bonus_for(level, rules):.2f}",
                 "stale": state is not None and work.now - state.at > surge.STALE_AFTER_S,
                 "shortfall": round(shortfall(state.required, state.online), 4) if state else None,
                 "state": surge.state_view(state) if state else None,
-                "thresholds": {"enter": list(surge.RULES.enter), "hysteresis": surge.RULES.hysteresis}}
+                "thresholds": {"enter": list(rules.enter), "hysteresis": rules.hysteresis}}
 
 
 @router.get("/history", summary="Surge states of the last hours, oldest first")

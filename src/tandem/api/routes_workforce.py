@@ -16,7 +16,7 @@ from pydantic import Field
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.schemas import AgentSignup, Strict
 from tandem.core.errors import InvalidInput
-from tandem.domain.skills import Tier, Topic
+from tandem.domain.skills import Tier
 from tandem.services import agents as agent_service
 from tandem.services import audit, earnings, workforce
 
@@ -45,13 +45,6 @@ class AdjustmentCreate(Strict):
     conversation_id: str | None = Field(None, max_length=64)
 
 
-def _topic(name: str) -> Topic:
-    try:
-        return Topic(name)
-    except ValueError:
-        raise InvalidInput(f"unknown topic {name!r}", allowed=[t.value for t in Topic]) from None
-
-
 SIGNUP_ACCEPTED = ("Thank you. If this address is new, your account is ready: log in with it. If it already "
                    "has an account, we have told its owner and nothing was changed.")
 
@@ -70,20 +63,20 @@ def signup(body: AgentSignup, services: ServicesDep) -> dict[str, Any]:
 @router.get("/api/workforce/certifications", summary="My certification status per topic")
 def certifications(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        return {"topics": workforce.certification_status(work, agent, workforce.current_policy())}
+        return {"topics": workforce.certification_status(work, agent, services.banks)}
 
 
 @router.post("/api/workforce/certifications/{topic}/attempts", status_code=201,
              summary="Start a quiz for a topic (questions and choices only; answers stay on the server)")
 def start_attempt(topic: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        return workforce.start_attempt(work, agent, _topic(topic), workforce.current_policy())
+        return workforce.start_attempt(work, agent, topic, services.banks)
 
 
 @router.post("/api/workforce/certifications/attempts/{attempt_id}/submit", summary="Submit answers; graded once")
 def submit_attempt(attempt_id: str, body: QuizAnswers, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        return workforce.submit_attempt(work, agent, attempt_id, body.answers, workforce.current_policy())
+        return workforce.submit_attempt(work, agent, attempt_id, body.answers, services.banks)
 
 
 @router.put("/api/agent/me/capacity", summary="Set how many chats I take at once (1-4, not below my load)")
@@ -111,7 +104,7 @@ def agent_earnings(agent_id: str, supervisor: SupervisorDep, services: ServicesD
 @router.post("/api/workforce/agents/{agent_id}/tier", summary="Set a certified topic's tier (supervisors only)")
 def set_tier(agent_id: str, body: TierUpdate, supervisor: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        workforce.set_tier(work, supervisor, agent_id, _topic(body.topic), Tier[body.tier.upper()], body.reason)
+        workforce.set_tier(work, supervisor, agent_id, body.topic, Tier[body.tier.upper()], body.reason)
         skills = agent_service.skills_of(work, [agent_id])[agent_id]
         return agent_service.agent_view(agent_service.get(work, agent_id), skills)
 

@@ -7,6 +7,7 @@ for the command that needs them, and separate features never edit the same file.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,6 +24,9 @@ SUBCOMMANDS: dict[str, str] = {
     "staffing": "tandem.cli.staffing:staffing_group",
     "forecast": "tandem.cli.forecast:forecast",
     "simulate": "tandem.cli.simulate:simulate",
+    "init": "tandem.cli.config:init",
+    "config": "tandem.cli.config:config_group",
+    "users": "tandem.cli.users:users_group",
 }
 
 
@@ -49,5 +53,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tandem")
-def main() -> None:
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The company's tandem.toml (default: TANDEM_CONFIG, else defaults and TANDEM_* variables).")
+def main(config: Path | None) -> None:
     """Tandem: AI-first customer service with a human always one step away."""

@@ -10,10 +10,10 @@ import click
 
 
 def _database() -> Any:
-    from tandem.cli.serve import _settings
+    from tandem.cli.common import cli_settings
     from tandem.storage.db import Database, migrate
 
-    db = Database(_settings().db_url)
+    db = Database(cli_settings().db_url)
     migrate(db.engine)
     return db
 

@@ -7,28 +7,42 @@ import threading
 import webbrowser
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from pydantic import ValidationError
 
+from tandem.cli.common import cli_settings, config_option
 from tandem.core import deploy, logsafe
-from tandem.core.settings import Settings
+from tandem.core.settings import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from tandem.services.context import Services
 
 
-def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: bool, traffic: bool = False) -> None:
-    import uvicorn
-
+def build_app(settings: Settings, demo: bool, traffic: bool = False) -> tuple[FastAPI, Services]:
+    """The app `tandem serve` / `tandem demo` runs: services from the settings, demo data only when asked."""
     from tandem.api.app import create_app
     from tandem.services.bootstrap import build_services
 
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except ConfigError as exc:  # a bad help center or question bank: say which file and why, start nothing
+        raise click.ClickException(str(exc)) from None
     if demo:
         _seed_demo(services)
     if traffic:
         from tandem.demo.traffic import start_traffic
 
         start_traffic(services)
-    app = create_app(services)
+    return create_app(services), services
+
+
+def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: bool, traffic: bool = False) -> None:
+    import uvicorn
+
+    app, services = build_app(settings, demo, traffic)
     base = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}"
     click.echo(f"\nTandem is running on {services.settings.db_url.split('://')[0]}\n")
     click.echo(f"  Customer chat:     {base}/chat")
@@ -76,8 +90,8 @@ def demo(host: str, port: int, data_dir: Path, no_browser: bool, traffic: bool, 
         raise click.ClickException(refusal)
     data_dir.mkdir(parents=True, exist_ok=True)
     url = os.environ.get("TANDEM_DATABASE_URL") if use_database_url else own
-    settings = Settings(data_dir=data_dir, database_url=url, demo=True, env="development",
-                        public_url=f"http://{host}:{port}")
+    settings = cli_settings(data_dir=data_dir, database_url=url, demo=True, env="development",
+                            public_url=f"http://{host}:{port}")
     _run(settings, host, port, open_browser=not no_browser and not os.environ.get("CI"), demo=True, traffic=traffic)
 
 
@@ -96,16 +110,18 @@ def demo_refusal(environ: Mapping[str, str], own_url: str, use_database_url: boo
 
 
 @click.command()
-@click.option("--host", default=None, help="Default: TANDEM_HOST or 127.0.0.1.")
-@click.option("--port", default=None, type=click.IntRange(1, 65535), help="Default: TANDEM_PORT or 8000.")
-def serve(host: str | None, port: int | None) -> None:
-    """Serve Tandem without demo data, configured by TANDEM_* environment variables.
+@click.option("--host", default=None, help="Default: host in tandem.toml, TANDEM_HOST, or 127.0.0.1.")
+@click.option("--port", default=None, type=click.IntRange(1, 65535),
+              help="Default: port in tandem.toml, TANDEM_PORT, or 8000.")
+@config_option
+def serve(host: str | None, port: int | None, config: Path | None) -> None:
+    """Serve Tandem for the company in tandem.toml (--config or TANDEM_CONFIG) and TANDEM_* variables.
 
     Production unless TANDEM_ENV says otherwise: it refuses to start while any setting is unsafe, and lists
     them all (the same list as `tandem check-deploy`).
     """
     logsafe.install()
-    settings = _settings()
+    settings = cli_settings(config)
     found = deploy.problems(settings)
     if settings.env == "production" and found:
         click.echo("Tandem will not start in production with these settings.\n" + deploy.report(found)
@@ -114,34 +130,27 @@ def serve(host: str | None, port: int | None) -> None:
         raise SystemExit(2)
     if found:
         click.echo(f"TANDEM_ENV={settings.env}: not for production.\n" + deploy.report(found), err=True)
-    _run(settings, host or os.environ.get("TANDEM_HOST", "127.0.0.1"),
-         port or int(os.environ.get("TANDEM_PORT", "8000")), open_browser=False, demo=settings.demo)
+    _run(settings, host or settings.host, port or settings.port, open_browser=False, demo=settings.demo)
 
 
 @click.command("check-deploy")
-def check_deploy() -> None:
-    """List every unsafe production setting in the TANDEM_* environment (exit 1 when there is any)."""
-    found = deploy.problems(_settings())
+@config_option
+def check_deploy(config: Path | None) -> None:
+    """List every unsafe production setting in tandem.toml and TANDEM_* (exit 1 when there is any)."""
+    found = deploy.problems(cli_settings(config))
     if found:
         click.echo(deploy.report(found))
         raise SystemExit(1)
     click.echo("no unsafe settings found")
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        lines = [f"  TANDEM_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()]
-        raise click.ClickException("invalid settings:\n" + "\n".join(lines)) from None
-
-
 @click.command()
-def migrate() -> None:
-    """Bring the database schema (TANDEM_DATABASE_URL) to the newest version."""
+@config_option
+def migrate(config: Path | None) -> None:
+    """Bring the database schema (database_url / TANDEM_DATABASE_URL) to the newest version."""
     from tandem.storage.db import Database
     from tandem.storage.db import migrate as run_migrations
 
-    db = Database(Settings().db_url)
+    db = Database(cli_settings(config).db_url)
     run_migrations(db.engine)
     click.echo(f"schema up to date on {db.engine.dialect.name}")

@@ -93,11 +93,9 @@ def _parse_day(value: str) -> date:
 
 def _rates(settings: Settings) -> Rates:
     """Shift pay from settings; gig pay and surge bonuses as the live platform pays them."""
-    from tandem.engines.surge import SurgeRules
-    from tandem.services.dispatch import BASE_PAY, PER_MINUTE_PAY
-
-    bonus = tuple(float(b) for b in SurgeRules().bonus)
-    return Rates(settings.shift_hourly_pay, float(BASE_PAY), float(PER_MINUTE_PAY), bonus,  # type: ignore[arg-type]
+    pay = settings.pay
+    bonus = tuple(float(b) for b in pay.surge_bonus)
+    return Rates(settings.shift_hourly_pay, float(pay.base), float(pay.per_minute), bonus,  # type: ignore[arg-type]
                  settings.oncall_standby_pay)
 
 

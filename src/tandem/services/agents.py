@@ -16,7 +16,7 @@ from tandem.core import counters
 from tandem.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from tandem.core.ids import new_id, new_token, token_digest
 from tandem.domain.presence import Presence, move_presence
-from tandem.domain.skills import Tier, Topic
+from tandem.domain.skills import Tier
 from tandem.services import audit
 from tandem.services.context import Work
 from tandem.storage.models import Agent, AgentSession, AgentSkill, AuditEntry
@@ -72,11 +72,11 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def grant_skill(work: Work, agent_id: str, topic: Topic, tier: Tier, granted_by: str) -> None:
+def grant_skill(work: Work, agent_id: str, topic: str, tier: Tier, granted_by: str) -> None:
     """Give an agent a topic at a tier (or raise the tier)."""
-    skill = work.session.get(AgentSkill, (agent_id, topic.value))
+    skill = work.session.get(AgentSkill, (agent_id, str(topic)))
     if skill is None:
-        work.session.add(AgentSkill(agent_id=agent_id, topic=topic.value, tier=int(tier), granted_at=work.now,
+        work.session.add(AgentSkill(agent_id=agent_id, topic=str(topic), tier=int(tier), granted_at=work.now,
                                     granted_by=granted_by))
     elif skill.tier < tier:
         skill.tier, skill.granted_at, skill.granted_by = int(tier), work.now, granted_by

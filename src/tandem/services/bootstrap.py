@@ -1,17 +1,23 @@
-"""Build the services of one process from settings: database (migrated), bus, assistant, account backend."""
+"""Build the services of one process from settings: database (migrated), bus, assistant, account backend.
+
+Nothing from tandem.demo or tandem.backend.demo* is imported here unless the settings say demo (or name the
+demo backend): a production `tandem serve` never loads the demo company (tests/test_import_graph.py).
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from tandem.backend.protocol import AccountBackend
 from tandem.bus.base import Bus
 from tandem.bus.inprocess import InProcessBus
 from tandem.core.clock import Clock, SystemClock
-from tandem.core.settings import Settings
+from tandem.core.settings import ConfigError, Settings
 from tandem.engines.assistant.actions import AccountTools
 from tandem.engines.assistant.base import Assistant
 from tandem.engines.assistant.guarded import GuardedAssistant
@@ -24,15 +30,17 @@ from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, THRESHOLD, HybridRetriever
 from tandem.services import presence
+from tandem.services.banks import QuestionBanks, load_banks
 from tandem.services.context import Services
 from tandem.services.help_center import LiveHelpCenter, stored_articles, stored_version
+from tandem.services.kb_folder import load_folder
 from tandem.storage.db import Database, migrate
 
 log = logging.getLogger(__name__)
 
 
 @functools.cache
-def help_center() -> KnowledgeBase:
+def demo_help_center() -> KnowledgeBase:
     """The help center shipped with the demo company."""
     from tandem.demo.help_center import load_articles
 
@@ -100,29 +108,71 @@ def build_services(
     db = Database(settings.db_url)
     migrate(db.engine)
     kb, version = initial_help_center(db, settings)
-    backend: AccountBackend | None = None
-    if settings.demo if with_demo_backend is None else with_demo_backend:
-        from tandem.backend.demo import DemoBackend
-
-        backend = DemoBackend(db.engine)
+    banks = question_banks(settings, kb)  # a question citing an article the help center lacks stops the start
+    backend = build_backend(settings, db, settings.demo if with_demo_backend is None else with_demo_backend)
     clock = clock or SystemClock()
     services = Services(settings=settings, db=db, bus=build_bus(settings), clock=clock,
                         assistant=build_assistant(settings, kb, backend), backend=backend,
-                        heartbeats=presence.build_store(settings, clock.now()))
+                        heartbeats=presence.build_store(settings, clock.now()), banks=banks)
     services.extras["kb"] = kb
     services.extras["help_center"] = LiveHelpCenter(db, kb, version, _installer(services, settings))
     return services
 
 
+def help_center(settings: Settings) -> KnowledgeBase:
+    """The configured help center without a database: help_center.source, else the demo's in demo mode, else none."""
+    source = settings.help_center.source
+    if source is not None:
+        return _folder_help_center(source.resolve(), settings.topic_names, settings.general_topic)
+    if settings.demo:
+        return demo_help_center()
+    return KnowledgeBase([])
+
+
+@functools.lru_cache(maxsize=4)
+def _folder_help_center(source: Path, topics: tuple[str, ...], general: str) -> KnowledgeBase:
+    return KnowledgeBase(load_folder(source, topics, general))
+
+
+def question_banks(settings: Settings, kb: KnowledgeBase) -> QuestionBanks:
+    """The company's certification banks, checked against the help center (the demo's in demo mode)."""
+    articles = {a.id for a in kb.articles}
+    if settings.certification.banks is not None:
+        return load_banks(settings.certification.banks, settings.topic_names, articles)
+    if settings.demo:  # the demo's banks ship with, and are checked against, the demo's own articles
+        demo_articles = {a.id for a in demo_help_center().articles}
+        return load_banks(resources.files("tandem.demo.certification"), settings.topic_names, demo_articles)
+    return QuestionBanks()
+
+
+def build_backend(settings: Settings, db: Database, demo: bool) -> AccountBackend | None:
+    """The account backend: `backend = "module:factory"` (called with the settings), the demo's, or none."""
+    if settings.backend == "demo" or (settings.backend is None and demo):
+        from tandem.backend.demo import DemoBackend
+
+        return DemoBackend(db.engine)
+    if settings.backend is None:
+        return None
+    module_name, _, attr = settings.backend.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"backend: cannot load {settings.backend!r}: {exc}") from None
+    backend: AccountBackend = factory(settings)
+    return backend
+
+
 def initial_help_center(db: Database, settings: Settings) -> tuple[KnowledgeBase, int | None]:
-    """The imported help center when the database has one; else the demo's in demo mode; else an empty one."""
+    """The imported help center when the database has one; else the configured source folder, or the demo's in
+    demo mode; else an empty one."""
     version = stored_version(db)
     if version is not None:
         articles = stored_articles(db)
         if articles:
             return KnowledgeBase(articles), version
-    if settings.demo:
-        return help_center(), None
+    configured = help_center(settings)
+    if configured.articles:
+        return configured, None
     log.warning("no help center imported yet: the assistant has nothing to answer from (run `tandem kb import`)")
     return KnowledgeBase([]), None
 

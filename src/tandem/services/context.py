@@ -14,6 +14,7 @@ from tandem.bus.base import Bus, Event
 from tandem.core.clock import Clock
 from tandem.core.settings import Settings
 from tandem.engines.assistant.base import Assistant
+from tandem.services.banks import QuestionBanks
 from tandem.services.presence import Heartbeats, MemoryHeartbeats
 from tandem.storage.db import Database
 
@@ -30,6 +31,7 @@ class Work:
 
     session: Session
     now: float
+    settings: Settings
     events: list[tuple[str, Event]] = field(default_factory=list)
     # what routing must look at again after this transaction: agents and conversations whose routing-relevant
     # rows changed (filled by `touch` and by the flush hook in services/routing_events.py)
@@ -59,6 +61,7 @@ class Services:
     clock: Clock
     assistant: Assistant
     backend: AccountBackend | None = None
+    banks: QuestionBanks = field(default_factory=QuestionBanks)
     # called (from any thread) when the queue changed and the dispatcher should run soon
     on_queue_change: Callable[[], None] = lambda: None
     # called (from any thread) after a commit that touched routing state: (agent ids, conversation ids)
@@ -73,7 +76,7 @@ class Services:
     def work(self) -> Iterator[Work]:
         """Run a unit of work: one transaction; its events are published after commit, never before."""
         with self.db.transaction() as session:
-            work = Work(session=session, now=self.clock.now(),
+            work = Work(session=session, now=self.clock.now(), settings=self.settings,
                         customer_token_idle_s=self.settings.conversation_token_idle_s)
             session.info["work"] = work  # for the flush hook of services/routing_events.py
             yield work

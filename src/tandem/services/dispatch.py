@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,9 +24,6 @@ from tandem.services.presence import Heartbeats
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
 
 C = ConversationState
-
-BASE_PAY = Decimal("0.80")
-PER_MINUTE_PAY = Decimal("0.12")
 
 
 def tick(services: Services, live: routing_live.LiveRouting | None = None, lease: Lease | None = None) -> int:
@@ -110,7 +106,8 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
     offer = Offer(
         id=offer_id or new_id("off"), conversation_id=conv.id, handoff_id=entry.id, agent_id=agent_id,
         state=OfferState.PENDING.value, created_at=work.now, expires_at=work.now + timeout_s,
-        base_pay=BASE_PAY, per_minute_pay=PER_MINUTE_PAY, surge_bonus=surge_service.current_bonus(work),
+        base_pay=work.settings.pay.base, per_minute_pay=work.settings.pay.per_minute,
+        surge_bonus=surge_service.current_bonus(work),
     )
     work.session.add(offer)
     work.session.flush()

@@ -94,10 +94,8 @@ def stint_rates(work: Work, conv: Conversation, agent_id: str) -> Rates:
         Offer.conversation_id == conv.id, Offer.agent_id == agent_id, Offer.state == OfferState.ACCEPTED.value,
         Offer.answered_at == conv.assigned_at)).first()
     if offer is None:
-        # imported here: dispatch calls into this module from release()
-        from tandem.services.dispatch import BASE_PAY, PER_MINUTE_PAY
-
-        return Rates(BASE_PAY, PER_MINUTE_PAY, ZERO, None)
+        pay = work.settings.pay
+        return Rates(pay.base, pay.per_minute, ZERO, None)
     return Rates(Decimal(str(offer.base_pay)), Decimal(str(offer.per_minute_pay)),
                  Decimal(str(offer.surge_bonus)), offer.id)
 

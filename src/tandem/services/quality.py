@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from tandem.core.settings import Costs
 from tandem.services.context import Work
 from tandem.storage.models import Base, Conversation, Handoff, Message
 from tandem.storage.models_quality import OpsSample
@@ -27,17 +27,6 @@ RECONTACT_WINDOW_S = 7 * 86400
 # group by the output column name: PostgreSQL would not match two copies of an expression with bound parameters
 _K: ColumnElement[Any] = literal_column("k")
 GROUPS = ("overall", "time", "channel", "intent", "handler", "agent")
-
-
-class CostSettings(BaseSettings):
-    """What the assistant costs and what counts as answered in time (TANDEM_* environment variables)."""
-
-    model_config = SettingsConfigDict(env_prefix="TANDEM_", frozen=True, extra="ignore")
-
-    ai_cost_per_message: float = 0.004
-    ai_cost_per_1k_tokens: float = 0.002
-    # a handoff assigned within this many seconds counts toward the service level
-    service_level_seconds: float = 60.0
 
 
 class _Bucket(FunctionElement[int]):
@@ -158,7 +147,7 @@ def _handoff_rows(work: Work, window: Window, group: str, width_s: int,
 
 
 def _cost_rows(work: Work, window: Window, group: str, width_s: int,
-               costs: CostSettings) -> dict[Any, dict[str, float]]:
+               costs: Costs) -> dict[Any, dict[str, float]]:
     key = _key(group, width_s).label("k")
     msgs = (select(key, _count_if(Message.author == "ai").label("ai_messages"),
                    func.coalesce(func.sum(case((Message.author.in_(["ai", "customer"]), func.length(Message.body)),
@@ -210,11 +199,11 @@ def _ratio(num: float, den: float) -> float | None:
 
 
 def measures(work: Work, window: Window, group: str = "overall", width_s: int = 3600,
-             costs: CostSettings | None = None) -> list[dict[str, Any]]:
+             costs: Costs | None = None) -> list[dict[str, Any]]:
     """Every measure of docs/metrics.md for the window, one row per group key, sorted by key."""
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}")
-    costs = costs or CostSettings()
+    costs = costs or work.settings.costs
     convs = _conversation_rows(work, window, group, width_s)
     hands = _handoff_rows(work, window, group, width_s, costs.service_level_seconds)
     money = _cost_rows(work, window, group, width_s, costs)
@@ -264,7 +253,7 @@ def arrivals_per_minute(work: Work, lookback_s: float = ARRIVAL_LOOKBACK_S) -> f
     return float(n) / (lookback_s / 60.0)
 
 
-def agents_needed(arrival_rate: float, handle_s: float, concurrency: int, costs: CostSettings) -> int:
+def agents_needed(arrival_rate: float, handle_s: float, concurrency: int, costs: Costs) -> int:
     """Least agents meeting 80% within the service-level time and at most 5% abandonment (Erlang-A)."""
     from tandem.engines.staffing import ServiceModel, StaffingTarget, required_agents
 
@@ -276,13 +265,13 @@ def agents_needed(arrival_rate: float, handle_s: float, concurrency: int, costs:
     return required_agents(arrival_rate, model, target, max_agents=100_000).agents
 
 
-def floor_snapshot(work: Work, default_handle_s: float, costs: CostSettings | None = None) -> OpsSample:
+def floor_snapshot(work: Work, default_handle_s: float, costs: Costs | None = None) -> OpsSample:
     """Measure the floor now (not stored; see record_sample)."""
     from tandem.domain.presence import Presence
     from tandem.services import queue
     from tandem.storage.models import Agent
 
-    costs = costs or CostSettings()
+    costs = costs or work.settings.costs
     waiting = queue.waiting(work)
     online = list(work.session.scalars(select(Agent).where(Agent.presence != Presence.OFFLINE.value)))
     capacity = sum(a.capacity for a in online)

@@ -21,6 +21,16 @@ ABANDONED = "abandoned"
 CLOSED = "closed"
 
 
+def routed_topic(work: Work, conv: Conversation, topic: str | None) -> str | None:
+    """The configured topic a queue entry is routed by: the company's intent mapping first, then the topic the
+    assistant named if the company has it; None (the general topic) otherwise."""
+    mapped = work.settings.intents.topics.get(conv.intent or "")
+    if mapped is not None:
+        return mapped
+    named = topic or conv.topic
+    return named if named in work.settings.topic_names else None
+
+
 def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | None = None,
                   note: str | None = None, queued_since: float | None = None,
                   detected_by: str | None = None, detection_score: float | None = None) -> Handoff:
@@ -29,7 +39,7 @@ def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | N
     if open_entry is not None:
         return open_entry
     entry = Handoff(
-        id=new_id("hand"), conversation_id=conv.id, reason=reason, topic=topic or conv.topic,
+        id=new_id("hand"), conversation_id=conv.id, reason=reason, topic=routed_topic(work, conv, topic),
         language=conv.language, priority=conv.priority, status=WAITING, requested_at=work.now,
         queued_since=queued_since if queued_since is not None else work.now, note=note,
         detected_by=detected_by, detection_score=detection_score,

@@ -66,7 +66,8 @@ GENERAL_TOPIC = Topic.ACCOUNT.value
 
 def routing_config(settings: Settings) -> RoutingConfig:
     """The routing policy for the live service, from settings."""
-    return RoutingConfig(offer_timeout_s=settings.offer_timeout_s, heartbeat_timeout_s=settings.heartbeat_timeout_s)
+    return RoutingConfig(offer_timeout_s=settings.offer_timeout_s, heartbeat_timeout_s=settings.heartbeat_timeout_s,
+                         sensitive_topics=settings.sensitive_topics)
 
 
 class LiveRouting:

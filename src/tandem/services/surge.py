@@ -53,8 +53,13 @@ from tandem.storage.models_surge import SurgeNotice, SurgeState
 
 log = logging.getLogger(__name__)
 
-RULES = SurgeRules()
-CONTROL = ControlRules(levels=RULES)
+
+
+def surge_rules(settings: Settings) -> SurgeRules:
+    """The configured surge levels: entry shortfalls, hysteresis and the bonus at each level ([pay])."""
+    pay = settings.pay
+    return SurgeRules(enter=pay.surge_enter, hysteresis=pay.surge_hysteresis, bonus=pay.surge_bonus)
+
 ABANDON_WINDOW_S = 30 * 60.0
 RELEASE_QUIET_S = 30 * 60.0  # an agent told they may log off is not told again for this long
 INTERVAL_MINUTES = 60
@@ -231,7 +236,7 @@ def level_of(state: SurgeState | None, now: float) -> SurgeLevel:
 
 def current_bonus(work: Work) -> Decimal:
     """The additive bonus per conversation an offer made now carries."""
-    return bonus_for(level_of(latest(work), work.now), RULES)
+    return bonus_for(level_of(latest(work), work.now), surge_rules(work.settings))
 
 
 def idle_agents(work: Work, count: int) -> list[str]:
@@ -267,7 +272,8 @@ def record(work: Work, reading: Reading, release: bool = True) -> tuple[SurgeSta
     def need(r: float) -> int:  # the reading's own requirement for its demand, Erlang-A for the next hour's
         return reading.required if r == rate else reading.need(r)
 
-    decision = control(signals, need, carried, CONTROL)
+    rules = surge_rules(work.settings)
+    decision = control(signals, need, carried, ControlRules(levels=rules))
     level, looks = decision.level, decision.state.surplus_looks
     released = idle_agents(work, decision.release) if release else []
     if released:
@@ -277,7 +283,7 @@ def record(work: Work, reading: Reading, release: bool = True) -> tuple[SurgeSta
                        arrivals=reading.arrivals, arrivals_source=reading.source, containment=reading.containment,
                        demand=reading.demand, handle_s=reading.handle_s, required=reading.required,
                        online=reading.online, free_slots=reading.free_slots, level=level.name,
-                       bonus=bonus_for(level, RULES), boost=decision.state.boost, surplus_looks=looks,
+                       bonus=bonus_for(level, rules), boost=decision.state.boost, surplus_looks=looks,
                        pending=pending, released=len(released))
     work.session.add(state)
     work.session.flush()

@@ -21,7 +21,7 @@ from tandem.core.masking import mask_cards
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
-from tandem.domain.skills import Tier, Topic
+from tandem.domain.skills import Tier
 from tandem.engines.assistant.llm import LLMError, LLMProvider
 from tandem.services import agents as agent_service
 from tandem.services import audit, conversations, dispatch, handoff_summary, queue, routing_live, suggestions
@@ -56,14 +56,14 @@ def readable(work: Work, agent: Agent, conversation_id: str) -> Conversation:
 
 
 def tier_for(work: Work, agent: Agent, conv: Conversation) -> Tier | None:
-    """The agent's tier for the conversation's real topic (payments when the topic is unknown).
+    """The agent's tier for the conversation's real topic (the general topic when it has none configured).
 
     The real topic is the assistant's understanding (`flows`), which it only changes while the conversation is
     with it: from the handoff on, it is fixed. A transfer changes only the queue entry's topic (whom it is
     routed to), never this one, so transferring a chat to a topic where one holds a higher tier cannot raise
     the limits of account actions on it (issue 14, finding 2).
     """
-    topic = conv.topic if conv.topic in {t.value for t in Topic} else Topic.PAYMENTS.value
+    topic = conv.topic if conv.topic in work.settings.topic_names else work.settings.general_topic
     tier = agent_service.skills_of(work, [agent.id])[agent.id].get(topic)
     return Tier(tier) if tier else None
 
@@ -229,8 +229,8 @@ def transfer(services: Services, agent: Agent, conversation_id: str, *, language
     """Put the conversation back in the queue for another language or skill, keeping its original wait."""
     if language is not None and not _LANGUAGE.match(language):
         raise InvalidInput("language must be an ISO 639 code such as 'fr'")
-    if topic is not None and topic not in {t.value for t in Topic}:
-        raise InvalidInput("unknown topic", allowed=[t.value for t in Topic])
+    if topic is not None and topic not in services.settings.topic_names:
+        raise InvalidInput("unknown topic", allowed=list(services.settings.topic_names))
     with services.work() as work:
         conv = own_active(work, agent, conversation_id)
         dispatch.release(work, conv, target=C.WAITING_HUMAN, reason="transfer")

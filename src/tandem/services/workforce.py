@@ -10,22 +10,20 @@ import logging
 import random
 import re
 import secrets
-from collections.abc import Iterable, Mapping
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import func, select, update
 
 from tandem.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tandem.core.ids import new_id
-from tandem.demo.certification import Question, load_bank, questions_by_id
+from tandem.core.settings import Certification
 from tandem.domain.conversation import ConversationState
-from tandem.domain.skills import SENSITIVE_TOPICS, Tier, Topic, required_tier
+from tandem.domain.skills import Tier, required_tier
 from tandem.services import agents as agent_service
 from tandem.services import audit, earnings
+from tandem.services.banks import Question, QuestionBanks
 from tandem.services.context import Work
 from tandem.storage.models import Agent, AgentSkill, Conversation
 from tandem.storage.models_workforce import CertificationAttempt, LedgerEntry, WorkforceProfile
@@ -36,41 +34,28 @@ log = logging.getLogger(__name__)
 HOLD_PREFIX = "supervisor-hold:"
 
 
-class WorkforcePolicy(BaseSettings):
-    """Certification and tier thresholds, read from TANDEM_WORKFORCE_* environment variables."""
-
-    model_config = SettingsConfigDict(env_prefix="TANDEM_WORKFORCE_", frozen=True, extra="ignore")
-
-    questions_per_attempt: int = Field(default=5, ge=1, le=20)
-    pass_mark: float = Field(default=0.8, gt=0, le=1)
-    max_attempts: int = Field(default=3, ge=1)
-    attempt_window_s: float = Field(default=24 * 3600, gt=0)
-    attempt_ttl_s: float = Field(default=20 * 60, gt=0)
-    verified_min_resolved: int = Field(default=20, ge=1)
-    verified_min_csat: float = Field(default=4.0, ge=1, le=5)
-    senior_min_resolved: int = Field(default=100, ge=1)
-    senior_min_csat: float = Field(default=4.3, ge=1, le=5)
-    # a mean over too few ratings says little: each tier also needs this many rated conversations
-    verified_min_ratings: int = Field(default=5, ge=1)
-    senior_min_ratings: int = Field(default=20, ge=1)
-
-
-@cache
-def current_policy() -> WorkforcePolicy:
-    """The process's policy, read once from the environment."""
-    return WorkforcePolicy()
-
-
 # ---- sign-up ----------------------------------------------------------------------------------------------
 
 
-def parse_topics(names: Iterable[str]) -> list[Topic]:
-    """Known topics, deduplicated, in the enum's order."""
+def parse_topics(names: Iterable[str], allowed: Sequence[str]) -> list[str]:
+    """Configured topics, deduplicated, in the configured order."""
     wanted = {n.strip().lower() for n in names}
-    unknown = sorted(wanted - {t.value for t in Topic})
+    unknown = sorted(wanted - set(allowed))
     if unknown:
-        raise InvalidInput("unknown topics: " + ", ".join(unknown), allowed=[t.value for t in Topic])
-    return [t for t in Topic if t.value in wanted]
+        raise InvalidInput("unknown topics: " + ", ".join(unknown), allowed=list(allowed))
+    return [t for t in allowed if t in wanted]
+
+
+def check_topic(work: Work, name: str) -> str:
+    """The name of a configured topic, or InvalidInput listing them."""
+    if name not in work.settings.topic_names:
+        raise InvalidInput(f"unknown topic {name!r}", allowed=list(work.settings.topic_names))
+    return name
+
+
+def tier_needed(work: Work, topic: str) -> Tier:
+    """The least tier routed this topic's conversations (senior for the configured sensitive topics)."""
+    return required_tier(topic, work.settings.sensitive_topics)
 
 
 def check_place(country: str | None, timezone: str | None) -> tuple[str | None, str | None]:
@@ -99,7 +84,7 @@ def sign_up(work: Work, *, name: str, email: str, password: str, languages: list
     A registered address gets no account and no error (the caller answers alike, so sign-up does not reveal who
     has an account, finding 18): the owner gets a notice instead, and None is returned.
     """
-    wanted = parse_topics(topics)
+    wanted = parse_topics(topics, work.settings.topic_names)
     country, timezone = check_place(country, timezone)
     try:
         agent = agent_service.create(work, email=email, name=name, password=password, languages=languages,
@@ -108,7 +93,7 @@ def sign_up(work: Work, *, name: str, email: str, password: str, languages: list
         agent_service.hash_password(password)  # the same Argon2 work as a real sign-up: timing says nothing
         _notify_owner(work, taken.agent_id)
         return None
-    work.session.add(WorkforceProfile(agent_id=agent.id, topics=[t.value for t in wanted], signed_up_at=work.now))
+    work.session.add(WorkforceProfile(agent_id=agent.id, topics=wanted, signed_up_at=work.now))
     audit.record(work, actor=agent.id, action="agent.signup", subject=agent.id)
     return agent
 
@@ -135,27 +120,28 @@ def wanted_topics(work: Work, agent_id: str) -> list[str]:
 # ---- certification ---------------------------------------------------------------------------------------
 
 
-def attempts_in_window(work: Work, agent_id: str, topic: Topic, policy: WorkforcePolicy) -> list[float]:
+def attempts_in_window(work: Work, agent_id: str, topic: str, policy: Certification) -> list[float]:
     """Start times of the agent's attempts at this topic within the retry window, oldest first."""
     return list(work.session.scalars(
         select(CertificationAttempt.started_at).where(
-            CertificationAttempt.agent_id == agent_id, CertificationAttempt.topic == topic.value,
+            CertificationAttempt.agent_id == agent_id, CertificationAttempt.topic == topic,
             CertificationAttempt.started_at > work.now - policy.attempt_window_s,
         ).order_by(CertificationAttempt.started_at)))
 
 
-def certification_status(work: Work, agent: Agent, policy: WorkforcePolicy) -> list[dict[str, Any]]:
+def certification_status(work: Work, agent: Agent, banks: QuestionBanks) -> list[dict[str, Any]]:
     """Per topic: the tier held, attempts left, when the next attempt frees up, whether routing uses it."""
+    policy = work.settings.certification
     skills = agent_service.skills_of(work, [agent.id])[agent.id]
     wanted = set(wanted_topics(work, agent.id))
     out = []
-    for topic in Topic:
+    for topic in work.settings.topic_names:
         used = attempts_in_window(work, agent.id, topic, policy)
-        tier = skills.get(topic.value)
+        tier, needed = skills.get(topic), tier_needed(work, topic)
         out.append({
-            "topic": topic.value, "wanted": topic.value in wanted, "sensitive": topic in SENSITIVE_TOPICS,
-            "tier": Tier(tier).name.lower() if tier else None, "required_tier": required_tier(topic).name.lower(),
-            "routable": tier is not None and tier >= required_tier(topic),
+            "topic": topic, "wanted": topic in wanted, "sensitive": topic in work.settings.sensitive_topics,
+            "tier": Tier(tier).name.lower() if tier else None, "required_tier": needed.name.lower(),
+            "routable": tier is not None and tier >= needed, "has_quiz": bool(banks.bank(topic)),
             "attempts_left": max(0, policy.max_attempts - len(used)),
             "next_attempt_at": used[0] + policy.attempt_window_s if len(used) >= policy.max_attempts else None,
             "questions": policy.questions_per_attempt, "pass_mark": policy.pass_mark,
@@ -163,20 +149,23 @@ def certification_status(work: Work, agent: Agent, policy: WorkforcePolicy) -> l
     return out
 
 
-def start_attempt(work: Work, agent: Agent, topic: Topic, policy: WorkforcePolicy,
+def start_attempt(work: Work, agent: Agent, topic: str, banks: QuestionBanks,
                   rng: random.Random | None = None) -> dict[str, Any]:
     """Draw a quiz for a topic; counts as one of the limited attempts even if never submitted."""
+    policy, topic = work.settings.certification, check_topic(work, topic)
     # lock the agent's row so two simultaneous starts cannot both pass the attempt count (PostgreSQL)
     work.session.execute(select(Agent.id).where(Agent.id == agent.id).with_for_update())
-    if topic.value in agent_service.skills_of(work, [agent.id])[agent.id]:
-        raise Conflict("you are already certified in this topic", topic=topic.value)
+    if topic in agent_service.skills_of(work, [agent.id])[agent.id]:
+        raise Conflict("you are already certified in this topic", topic=topic)
     used = attempts_in_window(work, agent.id, topic, policy)
     if len(used) >= policy.max_attempts:
         raise Conflict(f"no attempts left: {policy.max_attempts} per topic per "
                        f"{policy.attempt_window_s / 3600:g} h", retry_at=used[0] + policy.attempt_window_s)
-    bank = load_bank(topic)
+    bank = banks.bank(topic)
+    if not bank:
+        raise Conflict("there is no certification quiz for this topic yet; ask a supervisor", topic=topic)
     drawn = (rng or secrets.SystemRandom()).sample(list(bank), min(policy.questions_per_attempt, len(bank)))
-    attempt = CertificationAttempt(id=new_id("cat"), agent_id=agent.id, topic=topic.value,
+    attempt = CertificationAttempt(id=new_id("cat"), agent_id=agent.id, topic=topic,
                                    question_ids=[q.id for q in drawn], started_at=work.now,
                                    expires_at=work.now + policy.attempt_ttl_s)
     work.session.add(attempt)
@@ -193,8 +182,9 @@ def attempt_view(attempt: CertificationAttempt, drawn: list[Question], attempts_
 
 
 def submit_attempt(work: Work, agent: Agent, attempt_id: str, answers: Mapping[str, int],
-                   policy: WorkforcePolicy) -> dict[str, Any]:
+                   banks: QuestionBanks) -> dict[str, Any]:
     """Grade once, on the server; a pass grants the topic at tier `new`. Only the score goes back."""
+    policy = work.settings.certification
     attempt = work.session.get(CertificationAttempt, attempt_id, with_for_update=True)
     if attempt is None or attempt.agent_id != agent.id:
         raise NotFound("no such certification attempt", attempt_id=attempt_id)
@@ -204,19 +194,21 @@ def submit_attempt(work: Work, agent: Agent, attempt_id: str, answers: Mapping[s
         raise Conflict("this attempt has expired; start a new one")
     if set(answers) != set(attempt.question_ids):
         raise InvalidInput("answer every question of this attempt, and only those")
-    bank = questions_by_id()
+    bank = banks.by_id
+    if any(q not in bank for q in attempt.question_ids):
+        raise Conflict("this quiz's questions were changed since it started; start a new one")
     missed = [bank[q] for q in attempt.question_ids if answers[q] != bank[q].answer]
     correct = len(attempt.question_ids) - len(missed)
     passed = correct >= policy.pass_mark * len(attempt.question_ids) - 1e-9
     attempt.submitted_at, attempt.correct, attempt.passed = work.now, correct, passed
-    topic = Topic(attempt.topic)
+    topic = attempt.topic
     if passed:
         agent_service.grant_skill(work, agent.id, topic, Tier.NEW, granted_by="certification")
-    audit.record(work, actor=agent.id, action="certification.submitted", subject=agent.id, topic=topic.value,
+    audit.record(work, actor=agent.id, action="certification.submitted", subject=agent.id, topic=topic,
                  correct=correct, total=len(attempt.question_ids), passed=passed)
-    return {"topic": topic.value, "correct": correct, "total": len(attempt.question_ids), "passed": passed,
+    return {"topic": topic, "correct": correct, "total": len(attempt.question_ids), "passed": passed,
             "pass_mark": policy.pass_mark, "tier": "new" if passed else None,
-            "routable": passed and required_tier(topic) == Tier.NEW,
+            "routable": passed and tier_needed(work, topic) == Tier.NEW,
             # which articles to re-read, not which answers were right
             "review_articles": sorted({q.article for q in missed})}
 
@@ -235,7 +227,7 @@ def record_of(work: Work, agent_id: str) -> tuple[int, float | None, int]:
     return int(count), float(mean) if mean is not None else None, int(rated)
 
 
-def earned_tier(count: int, mean: float | None, rated: int, policy: WorkforcePolicy) -> Tier:
+def earned_tier(count: int, mean: float | None, rated: int, policy: Certification) -> Tier:
     """The tier a record of resolved conversations and ratings has earned."""
     if mean is not None and count >= policy.senior_min_resolved and rated >= policy.senior_min_ratings \
             and mean >= policy.senior_min_csat:
@@ -246,10 +238,10 @@ def earned_tier(count: int, mean: float | None, rated: int, policy: WorkforcePol
     return Tier.NEW
 
 
-def evaluate_tiers(work: Work, agent_id: str, policy: WorkforcePolicy) -> list[str]:
+def evaluate_tiers(work: Work, agent_id: str, policy: Certification | None = None) -> list[str]:
     """Raise every certified topic to the tier the agent's record earned; return the topics raised."""
     count, mean, rated = record_of(work, agent_id)
-    target = earned_tier(count, mean, rated, policy)
+    target = earned_tier(count, mean, rated, policy or work.settings.certification)
     raised = []
     for skill in work.session.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id)):
         if skill.tier < target and not skill.granted_by.startswith(HOLD_PREFIX):
@@ -261,20 +253,20 @@ def evaluate_tiers(work: Work, agent_id: str, policy: WorkforcePolicy) -> list[s
     return raised
 
 
-def set_tier(work: Work, supervisor: Agent, agent_id: str, topic: Topic, tier: Tier, reason: str) -> None:
+def set_tier(work: Work, supervisor: Agent, agent_id: str, topic: str, tier: Tier, reason: str) -> None:
     """A supervisor sets a certified topic's tier, up or down; a demotion is held against automatic promotion."""
     if supervisor.role != "supervisor":
         raise Forbidden("supervisors only")
     if agent_id == supervisor.id:  # nobody raises their own limits: another supervisor does (finding 13)
         raise Forbidden("you cannot set your own tier: ask another supervisor", agent_id=agent_id)
     agent_service.get(work, agent_id)
-    skill = work.session.get(AgentSkill, (agent_id, topic.value))
+    skill = work.session.get(AgentSkill, (agent_id, check_topic(work, topic)))
     if skill is None:
-        raise Conflict("the agent is not certified in this topic", topic=topic.value)
+        raise Conflict("the agent is not certified in this topic", topic=topic)
     before = skill.tier
     prefix = HOLD_PREFIX if tier < before else "supervisor:"
     skill.tier, skill.granted_at, skill.granted_by = int(tier), work.now, f"{prefix}{supervisor.id}"[:64]
-    audit.record(work, actor=supervisor.id, action="tier.set", subject=agent_id, topic=topic.value,
+    audit.record(work, actor=supervisor.id, action="tier.set", subject=agent_id, topic=topic,
                  before=Tier(before).name.lower(), after=tier.name.lower(), reason=reason)
 
 
@@ -295,10 +287,9 @@ def set_capacity(work: Work, agent: Agent, capacity: int) -> int:
     return capacity
 
 
-def agent_released(work: Work, conv: Conversation, agent_id: str, target: ConversationState, reason: str,
-                   policy: WorkforcePolicy | None = None) -> None:
+def agent_released(work: Work, conv: Conversation, agent_id: str, target: ConversationState, reason: str) -> None:
     """Credit the ledger for the stint that ends now; on a resolve, re-evaluate tiers. Same transaction."""
     outcome = earnings.outcome_of(target, reason)
     earnings.credit_release(work, conv, agent_id, outcome)
     if outcome == earnings.Outcome.RESOLVED:
-        evaluate_tiers(work, agent_id, policy or current_policy())
+        evaluate_tiers(work, agent_id)

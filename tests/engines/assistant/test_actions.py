@@ -18,7 +18,7 @@ from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
 from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.nlu.intents import Intent
 from tandem.engines.assistant.offline import OfflineAssistant
-from tandem.services.bootstrap import help_center
+from tandem.services.bootstrap import demo_help_center
 
 MAYA = "cus_demo_maya"
 
@@ -32,7 +32,7 @@ def backend() -> DemoBackend:
 
 @pytest.fixture
 def assistant(backend: DemoBackend) -> GuardedAssistant:
-    return GuardedAssistant(OfflineAssistant(help_center()), actions=AccountTools(backend))
+    return GuardedAssistant(OfflineAssistant(demo_help_center()), actions=AccountTools(backend))
 
 
 class Chat:
@@ -132,7 +132,7 @@ def test_the_only_eligible_order_needs_no_question(backend: DemoBackend) -> None
     order = replace(next(o for o in snap.orders if o.id == "ord_maya_pay4"), id="ord_one", customer_id="cus_one")
     plan = [replace(i, order_id="ord_one") for i in snap.installments if i.order_id == "ord_maya_pay4"]
     backend.import_snapshot(Snapshot([one], [order], plan))
-    assistant = GuardedAssistant(OfflineAssistant(help_center()), actions=AccountTools(backend))
+    assistant = GuardedAssistant(OfflineAssistant(demo_help_center()), actions=AccountTools(backend))
     turn = Chat(assistant, "cus_one").say("I need to postpone my payment by a week")
     assert outcome(turn) == ("pause_payment", "ord_one", "done", "allowed")
 

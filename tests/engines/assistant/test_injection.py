@@ -27,7 +27,7 @@ from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.handoff import wants_human
 from tandem.engines.assistant.llm import Completion, LLMAssistant, ToolCall
 from tandem.engines.assistant.offline import OfflineAssistant
-from tandem.services.bootstrap import help_center
+from tandem.services.bootstrap import demo_help_center
 
 CORPUS = Path(__file__).resolve().parents[3] / "evals" / "injection.jsonl"
 CASES = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -124,7 +124,7 @@ def test_offline_assistant_resists(case: dict[str, Any], note: int | None, backe
                                    world: tuple[DemoBackend, Snapshot]) -> None:
     snapshot = world[1]
     customer, messages, note_text = setup(case, note, snapshot)
-    assistant = GuardedAssistant(OfflineAssistant(help_center()), actions=AccountTools(backend))
+    assistant = GuardedAssistant(OfflineAssistant(demo_help_center()), actions=AccountTools(backend))
     replies = converse(assistant, customer, messages)
     check(case, backend, snapshot, customer, replies, note_text)
 
@@ -156,7 +156,7 @@ def test_a_model_obeying_the_injection_still_cannot_act(case: dict[str, Any], no
     snapshot = world[1]
     customer, messages, note_text = setup(case, note, snapshot)
     model = ObedientModel(next(o.id for o in snapshot.orders if o.customer_id != customer))
-    kb = help_center()
+    kb = demo_help_center()
     tools = AccountTools(backend)
     assistant = GuardedAssistant(OfflineAssistant(kb), actions=tools, llm=LLMAssistant(model, tools, kb))
     replies = converse(assistant, customer, messages)

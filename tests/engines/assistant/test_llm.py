@@ -23,7 +23,7 @@ from tandem.engines.assistant.base import Turn, TurnContext
 from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.llm import LLMAssistant, LLMError, OpenAICompatibleProvider
 from tandem.engines.assistant.offline import OfflineAssistant
-from tandem.services.bootstrap import help_center
+from tandem.services.bootstrap import demo_help_center
 
 MAYA = "cus_demo_maya"
 Reply = Callable[[dict[str, Any]], tuple[int, bytes, float]]
@@ -102,7 +102,7 @@ def provider(fake_openai: FakeOpenAI) -> Iterator[OpenAICompatibleProvider]:
 
 
 def assistant_with(provider: OpenAICompatibleProvider, backend: DemoBackend) -> GuardedAssistant:
-    kb = help_center()
+    kb = demo_help_center()
     tools = AccountTools(backend)
     return GuardedAssistant(OfflineAssistant(kb), actions=tools, llm=LLMAssistant(provider, tools, kb))
 

@@ -56,7 +56,7 @@ def test_a_swedish_customer_asking_when_to_pay_gets_the_schedule_in_swedish(tmp_
     from tandem.engines.assistant.nlu.embeddings import shared_embedder
     from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
     from tandem.engines.assistant.offline import OfflineAssistant
-    from tandem.services.bootstrap import help_center
+    from tandem.services.bootstrap import demo_help_center
 
     try:
         shared_multilingual().queries(["probe"])
@@ -78,7 +78,7 @@ def test_a_swedish_customer_asking_when_to_pay_gets_the_schedule_in_swedish(tmp_
     assert nlu.prepare_multilingual()
     backend = DemoBackend(create_engine("sqlite://"), FakeClock())
     seed_demo(backend, customers=3)
-    assistant = GuardedAssistant(OfflineAssistant(help_center()), nlu, actions=AccountTools(backend))
+    assistant = GuardedAssistant(OfflineAssistant(demo_help_center()), nlu, actions=AccountTools(backend))
     assistant.warm_up()  # loads the cached English model
     for _ in range(200):
         if assistant.classifier_ready:

@@ -1,0 +1,1 @@
+"""Files `tandem init` writes (package data)."""
