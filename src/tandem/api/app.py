@@ -255,9 +255,17 @@ def _install_pages(app: FastAPI) -> None:
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/help/{article_id}", _help, include_in_schema=False, methods=["GET"])
+    app.add_api_route("/api/company", _company, methods=["GET"], tags=["customer"],
+                      summary="The company's public branding: names, widget colours and logo, languages")
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness")
     app.add_api_route("/readyz", _readyz, methods=["GET"], tags=["ops"],
                       summary="Readiness: the database answers and the event bus is connected")
+
+
+def _company(request: Request) -> dict[str, Any]:
+    settings = request.app.state.services.settings
+    return {"name": settings.company.name, "assistant_name": settings.company.assistant_name,
+            "widget": settings.widget.model_dump(), "languages": list(settings.languages)}
 
 
 def _healthz(request: Request) -> dict[str, Any]:

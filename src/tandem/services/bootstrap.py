@@ -74,6 +74,8 @@ def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBacke
     """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
     acting on the account backend when there is one, with a language model when one is configured."""
     answerer = build_answerer(kb, settings.model_dir / "kb-vectors")
+    # the greeting names the configured company and assistant (the demo's are Kestrel Pay's, nobody else's)
+    answerer.brand = {"company": settings.company.name, "assistant": settings.company.assistant_name}
     multilingual = MultilingualIntents(shared_multilingual(), TRAINING_CSV, settings.model_dir)
     nlu = NLU(settings.model_dir, embedder=shared_embedder(), multilingual=multilingual) \
         if settings.intent_model else None
@@ -89,7 +91,7 @@ def build_llm(settings: Settings, tools: AccountTools | None, kb: KnowledgeBase)
         return None
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     provider = OpenAICompatibleProvider(settings.llm_base_url, settings.llm_model, key, settings.llm_timeout_s)
-    return LLMAssistant(provider, tools, kb)
+    return LLMAssistant(provider, tools, kb, company=settings.company.name)
 
 
 def build_bus(settings: Settings) -> Bus:

@@ -10,6 +10,7 @@
   let ws = null, wsOpen = false, backoff = 500, convState = "ai", rating = 0;
   // labels in the customer's language: English text -> translation, from the server's gettext catalogs
   let labels = {}, uiLang = "en";
+  let brand = {};  // the company from GET /api/company
   const _l = (msgid, params = {}) => (labels[msgid] || msgid).replace(/\{(\w+)\}/g, (m, k) => (k in params ? params[k] : m));
 
   const save = () => localStorage.setItem(KEY, JSON.stringify(state));
@@ -37,7 +38,7 @@
     [...$("stars").children].forEach((b, k) => b.setAttribute("aria-label", _l("{count} of 5 stars", { count: k + 1 })));
     if (params.get("customer")) $("who").textContent = _l("Signed in as {name}", { name: params.get("customer") });
     msgs.querySelectorAll(".msg.customer > .who").forEach((n) => { n.textContent = _l("You"); });
-    msgs.querySelectorAll(".msg.ai > .who").forEach((n) => { n.textContent = _l("Assistant"); });
+    msgs.querySelectorAll(".msg.ai > .who").forEach((n) => { n.textContent = brand.assistant_name || _l("Assistant"); });
     const intro = $("intro");
     if (intro) intro.textContent = _l("Ask a question about payments, refunds or your account. A person is always one click away.");
   }
@@ -53,7 +54,7 @@
   }
 
   function bubble(m) {
-    const who = { customer: _l("You"), ai: _l("Assistant"), agent: (m.meta && m.meta.agent_name) || _l("Agent"), system: "" }[m.author];
+    const who = { customer: _l("You"), ai: brand.assistant_name || _l("Assistant"), agent: (m.meta && m.meta.agent_name) || _l("Agent"), system: "" }[m.author];
     const node = T.el("div", { class: "msg " + m.author, "data-seq": m.seq || "" },
       who ? T.el("span", { class: "who" }, who) : null, m.body);
     const cites = (m.meta && m.meta.citations) || [];
@@ -218,4 +219,13 @@
     msgs.append(T.el("div", { class: "msg system", id: "intro" }));
   }
   useLanguage($("lang").value);
+  // the configured company's name and colours (GET /api/company); the page stays usable without them
+  T.api("GET", "/api/company").then((c) => {
+    brand = c;
+    $("brand").textContent = c.name + " · Help";
+    document.title = c.name + " — Help";
+    document.documentElement.style.setProperty("--brand", c.widget.primary_color);
+    document.documentElement.style.setProperty("--brand-ink", c.widget.text_color);
+    msgs.querySelectorAll(".msg.ai > .who").forEach((n) => { n.textContent = c.assistant_name; });
+  }).catch(() => {});
 })();

@@ -1,0 +1,39 @@
+"""The configured company is what customers see: /api/company, the greeting; 'Kestrel' only in the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tandem.api.app import create_app
+from tandem.core.clock import FakeClock
+from tandem.core.settings import Company, Settings
+from tandem.engines.assistant.base import TurnContext
+from tandem.services.bootstrap import build_services
+
+
+def test_production_company_name_everywhere_and_no_kestrel(tmp_path: Path, db_url: str) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=db_url, env="test", intent_model=False,
+                        company=Company(name="Nordlys Energi", assistant_name="Lys"))
+    services = build_services(settings, FakeClock())
+    try:
+        with TestClient(create_app(services, run_dispatcher=False)) as client:
+            company = client.get("/api/company").json()
+            assert company["name"] == "Nordlys Energi" and company["assistant_name"] == "Lys"
+            assert company["widget"]["primary_color"] == "#0f766e"
+            page = client.get("/chat").text
+        greeting = services.assistant.respond(TurnContext("c1", "hello", "en")).text
+        assert "Lys" in greeting and "Nordlys Energi" in greeting
+        assert "Kestrel" not in greeting + str(company) + page
+    finally:
+        services.db.dispose()
+
+
+def test_the_demo_is_kestrel_pay(tmp_path: Path, db_url: str) -> None:
+    services = build_services(Settings(data_dir=tmp_path, database_url=db_url, env="test", demo=True,
+                                       intent_model=False), FakeClock())
+    try:
+        assert "Kestrel Pay" in services.assistant.respond(TurnContext("c1", "hello", "en")).text
+    finally:
+        services.db.dispose()
