@@ -8,9 +8,11 @@ from fastapi.testclient import TestClient
 
 from tandem.api.app import create_app
 from tandem.core.clock import FakeClock
-from tandem.core.settings import Company, Settings
+from tandem.core.settings import Company, Intents, Settings, TopicSpec
 from tandem.engines.assistant.base import TurnContext
+from tandem.services import conversations, queue
 from tandem.services.bootstrap import build_services
+from tandem.services.context import Services
 
 
 def test_production_company_name_everywhere_and_no_kestrel(tmp_path: Path, db_url: str) -> None:
@@ -37,3 +39,15 @@ def test_the_demo_is_kestrel_pay(tmp_path: Path, db_url: str) -> None:
         assert "Kestrel Pay" in services.assistant.respond(TurnContext("c1", "hello", "en")).text
     finally:
         services.db.dispose()
+
+
+def test_queue_entries_carry_only_the_company_topics(services: Services) -> None:
+    topics = (TopicSpec(name="general"), TopicSpec(name="billing"))
+    services.settings = services.settings.model_copy(update={
+        "topics": topics, "general_topic": "general", "intents": Intents(topics={"late_fee": "billing"})})
+    with services.work() as work:
+        plain, _ = conversations.create(work, language="en")
+        assert queue.request_human(work, plain, reason="customer_button", topic="payments").topic == "general"
+        mapped, _ = conversations.create(work, language="en")
+        mapped.intent = "late_fee"
+        assert queue.request_human(work, mapped, reason="customer_button", topic="payments").topic == "billing"

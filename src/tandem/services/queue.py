@@ -21,14 +21,15 @@ ABANDONED = "abandoned"
 CLOSED = "closed"
 
 
-def routed_topic(work: Work, conv: Conversation, topic: str | None) -> str | None:
+def routed_topic(work: Work, conv: Conversation, topic: str | None) -> str:
     """The configured topic a queue entry is routed by: the company's intent mapping first, then the topic the
-    assistant named if the company has it; None (the general topic) otherwise."""
+    assistant named if the company has it; else the configured general topic (never one the company lacks, or
+    no agent could ever be eligible)."""
     mapped = work.settings.intents.topics.get(conv.intent or "")
     if mapped is not None:
         return mapped
     named = topic or conv.topic
-    return named if named in work.settings.topic_names else None
+    return named if named in work.settings.topic_names else work.settings.general_topic
 
 
 def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | None = None,
