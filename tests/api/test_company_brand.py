@@ -51,3 +51,14 @@ def test_queue_entries_carry_only_the_company_topics(services: Services) -> None
         mapped, _ = conversations.create(work, language="en")
         mapped.intent = "late_fee"
         assert queue.request_human(work, mapped, reason="customer_button", topic="payments").topic == "billing"
+
+
+def test_invite_mode_refuses_open_sign_up(services: Services) -> None:
+    services.settings = services.settings.model_copy(update={"signup_mode": "invite"})
+    body = {"name": "Gig", "email": "gig@agents.example", "password": "long enough password", "languages": ["en"],
+            "topics": ["account"], "country": "SE", "timezone": "Europe/Stockholm"}
+    with TestClient(create_app(services, run_dispatcher=False)) as client:
+        refused = client.post("/api/workforce/signup", json=body)
+        assert refused.status_code == 403 and "invitation only" in refused.json()["error"]["message"]
+        services.settings = services.settings.model_copy(update={"signup_mode": "open"})
+        assert client.post("/api/workforce/signup", json=body).status_code == 202

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.schemas import AgentSignup, Strict
-from tandem.core.errors import InvalidInput
+from tandem.core.errors import Forbidden, InvalidInput
 from tandem.domain.skills import Tier
 from tandem.services import agents as agent_service
 from tandem.services import audit, earnings, workforce
@@ -52,6 +52,8 @@ SIGNUP_ACCEPTED = ("Thank you. If this address is new, your account is ready: lo
 @router.post("/api/workforce/signup", status_code=202,
              summary="Sign up as a gig agent (no skills until certified); the same answer for any valid request")
 def signup(body: AgentSignup, services: ServicesDep) -> dict[str, Any]:
+    if services.settings.signup_mode == "invite":  # the company creates its people (tandem users create)
+        raise Forbidden("sign-up here is by invitation only: ask the support team's supervisor for an account")
     with services.work() as work:
         # a registered address is not an error: the answer would tell a stranger who has an account here
         workforce.sign_up(work, name=body.name, email=body.email, password=body.password,
