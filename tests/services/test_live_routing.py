@@ -138,6 +138,8 @@ def test_incremental_state_equals_a_fresh_restore(services: Services, clock: Fak
     agent_ids: list[str] = []
     check_equal(services, live)  # the first refresh restores
     for op in steps:
+        # real time moves between operations (the earnings ledger keys a stint by its start second)
+        clock.advance(1.0)
         run_op(services, clock, live, op, agent_ids)
         check_equal(services, live)
     # and the engine kept up without restoring again
