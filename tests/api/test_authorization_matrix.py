@@ -1,4 +1,4 @@
-"""Object-level authorization as a matrix: who may call what on whose conversation (DESIGN S1)."""
+"""Object-level authorization as a matrix: who may call what on whose conversation (docs/targets.md S1)."""
 
 from __future__ import annotations
 
@@ -106,6 +106,7 @@ ROUTE_CLASS = {
     ("POST", "/api/conversations/{conversation_id}/end"): CUSTOMER,
     ("POST", "/api/conversations/{conversation_id}/rating"): CUSTOMER,
     ("GET", "/api/i18n/{language}"): PUBLIC,
+    ("GET", "/api/company"): PUBLIC,  # name, colours, languages: what the widget shows anyway
     ("POST", "/api/agent/login"): PUBLIC,
     ("POST", "/api/agent/logout"): SELF,
     ("GET", "/api/agent/me"): SELF,
