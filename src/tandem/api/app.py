@@ -316,7 +316,7 @@ def help_article_page(services: Services, article_id: str) -> HTMLResponse:
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
         f"{html.escape(article.title)}</title><link rel='stylesheet' href='/static/app.css'></head>"
-        f"<body><main class='card' style='max-width:720px;margin:24px auto'><h1>{html.escape(article.title)}</h1>"
+        f"<body><main class='card narrow-page'><h1>{html.escape(article.title)}</h1>"
         f"<p class='muted'>{html.escape(article.topic)}</p>{paragraphs}</main></body></html>"
     )
     return HTMLResponse(page)

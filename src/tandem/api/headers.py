@@ -17,8 +17,8 @@ def content_security_policy(path: str, host: str, frame_origins: str) -> str:
     ancestors = f"'self' {frame_origins}".strip() if path == FRAMEABLE else "'none'"
     return "; ".join((
         "default-src 'self'", "script-src 'self'",
-        # inline style attributes remain in the pages; styles cannot run code
-        "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+        # no inline <style> or style="..." either: pages link their CSS, scripts set element.style (CSSOM)
+        "style-src 'self'", "img-src 'self' data:",
         f"connect-src 'self' ws://{host} wss://{host}", "object-src 'none'", "base-uri 'none'",
         "form-action 'self'", f"frame-ancestors {ancestors}",
     ))

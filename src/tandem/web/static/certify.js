@@ -20,7 +20,7 @@
   async function loadTopics() {
     const r = await T.api("GET", "/api/workforce/certifications", undefined, auth());
     const box = $("topics"); box.hidden = false;
-    box.replaceChildren(T.el("h2", { style: "margin-top:0" }, "Topics"));
+    box.replaceChildren(T.el("h2", { class: "mt0" }, "Topics"));
     const sorted = [...r.topics].sort((a, b) => Number(b.wanted) - Number(a.wanted));
     for (const t of sorted) {
       let state;
@@ -40,7 +40,7 @@
     try { quiz = await T.api("POST", `/api/workforce/certifications/${topic}/attempts`, undefined, auth()); }
     catch (e) { showError(e.message); await loadTopics(); return; }
     const form = $("quiz"); form.hidden = false;
-    form.replaceChildren(T.el("h2", { style: "margin-top:0" }, `Quiz: ${quiz.topic}`),
+    form.replaceChildren(T.el("h2", { class: "mt0" }, `Quiz: ${quiz.topic}`),
       T.el("p", { class: "muted" }, `Answer every question. Expires at ${new Date(quiz.expires_at * 1000).toLocaleTimeString()}.`));
     quiz.questions.forEach((q, n) => {
       form.append(T.el("fieldset", { class: "question", "data-question": q.id },
@@ -64,7 +64,7 @@
       const r = await T.api("POST", `/api/workforce/certifications/attempts/${quiz.id}/submit`, { answers }, auth());
       $("quiz").hidden = true; showError("");
       const box = $("result"); box.hidden = false;
-      const parts = [T.el("h2", { style: "margin-top:0" }, r.passed ? `Passed: ${r.topic}` : `Not passed: ${r.topic}`),
+      const parts = [T.el("h2", { class: "mt0" }, r.passed ? `Passed: ${r.topic}` : `Not passed: ${r.topic}`),
         T.el("p", {}, `${r.correct} of ${r.total} correct (pass mark ${Math.round(r.pass_mark * 100)}%).`)];
       if (r.passed) {
         parts.push(T.el("p", {}, r.routable ? "You can now receive conversations on this topic." :
@@ -72,7 +72,7 @@
       }
       if (r.review_articles.length) {
         parts.push(T.el("p", {}, "Worth re-reading: ", r.review_articles.map((a) =>
-          T.el("a", { href: "/help/" + encodeURIComponent(a), target: "_blank", rel: "noopener", style: "margin-right:8px" }, a))));
+          T.el("a", { href: "/help/" + encodeURIComponent(a), target: "_blank", rel: "noopener", class: "mr8" }, a))));
       }
       box.replaceChildren(...parts);
       await loadTopics();

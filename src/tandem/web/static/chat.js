@@ -29,6 +29,7 @@
     $("end").textContent = _l("End chat");
     $("rating-title").textContent = _l("How did we do?");
     $("comment").placeholder = _l("Anything to add? (optional)");
+    $("comment-label").textContent = _l("Anything to add? (optional)");
     $("rate").textContent = _l("Send rating");
     $("new").textContent = _l("Start a new chat");
     $("text").placeholder = _l("Type your question…");
@@ -191,10 +192,22 @@
       showStatus({ state: r.state, queue: null });
     } catch (e) { showError(e.message); }
   });
+  // the stars are one radio group: one tab stop (the checked star, else the first), arrows move and choose
+  const stars = () => [...$("stars").children];
+  function rate(i, focus) {
+    rating = i;
+    stars().forEach((b, k) => { b.classList.toggle("on", k < i); b.setAttribute("aria-checked", String(k + 1 === i)); b.tabIndex = k + 1 === i ? 0 : -1; });
+    if (focus) stars()[i - 1].focus();
+  }
   for (let i = 1; i <= 5; i++) {
     $("stars").append(T.el("button", { type: "button", role: "radio", "aria-label": _l("{count} of 5 stars", { count: i }),
-      "data-score": i, onclick: () => { rating = i; [...$("stars").children].forEach((b, k) => b.classList.toggle("on", k < i)); } }, "★"));
+      "aria-checked": "false", tabindex: i === 1 ? "0" : "-1", "data-score": i, onclick: () => rate(i) }, "★"));
   }
+  $("stars").addEventListener("keydown", (ev) => {
+    const step = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[ev.key];
+    const to = step ? Math.min(5, Math.max(1, (rating || 0) + step)) : ev.key === "Home" ? 1 : ev.key === "End" ? 5 : 0;
+    if (to) { ev.preventDefault(); rate(to, true); }
+  });
   $("rate").addEventListener("click", async () => {
     if (!rating) { showError(_l("Choose 1 to 5 stars.")); return; }
     try {

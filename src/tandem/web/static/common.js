@@ -27,17 +27,32 @@ const T = {
     }
     return data;
   },
-  // Wire the page's #login form (#email, #password) to the agent login API: the token is kept in sessionStorage
-  // under `key` and handed to `done`; a refusal's message goes to `fail`.
+  // The one login component. Every page with a login has `<form id="login" data-login="Title">` (optionally
+  // data-signup) and this fills it: labelled email and password fields, a submit button and an error line.
+  renderLogin(form) {
+    const field = (id, label, type, complete) => [T.el("label", { for: id }, label),
+      T.el("input", { id, name: id, type, autocomplete: complete, required: true })];
+    form.classList.add("login");
+    form.replaceChildren(T.el("h2", { class: "m0" }, form.dataset.login),
+      ...field("email", "Email", "email", "username"), ...field("password", "Password", "password", "current-password"),
+      T.el("button", { class: "primary", type: "submit" }, "Log in"),
+      T.el("div", { class: "error", id: "login-error", role: "alert" }),
+      "signup" in form.dataset ? T.el("a", { href: "/signup" }, "New here? Sign up") : null);
+  },
+  // Wire the page's login form to the agent login API: the token is kept in sessionStorage under `key` and
+  // handed to `done`; a refusal's message goes to `fail` (by default the form's own error line).
   loginForm(key, done, fail) {
-    document.getElementById("login").addEventListener("submit", async (ev) => {
+    const form = document.getElementById("login");
+    const report = fail || ((message) => { document.getElementById("login-error").textContent = message; });
+    form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
         const r = await T.api("POST", "/api/agent/login", {
           email: document.getElementById("email").value, password: document.getElementById("password").value });
         sessionStorage.setItem(key, r.token);
+        document.getElementById("login-error").textContent = "";
         done(r.token);
-      } catch (e) { fail(e.message); }
+      } catch (e) { report(e.message); }
     });
   },
   wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path; },
@@ -49,3 +64,5 @@ const T = {
     return m < 60 ? m + " min " + (seconds % 60) + " s" : Math.floor(m / 60) + " h " + (m % 60) + " min";
   },
 };
+
+for (const form of document.querySelectorAll("form[data-login]")) T.renderLogin(form);

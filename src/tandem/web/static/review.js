@@ -40,13 +40,6 @@
       $("status").textContent = `Saved (${r.passed ? "pass" : "fail"}); $${r.pay} earned.`;
     } catch (e) { $("status").textContent = e.message; }
   });
-  $("login").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
-      token = r.token; sessionStorage.setItem("tandem.agent.token", token);
-      $("login").hidden = true; $("work").hidden = false; next();
-    } catch (e) { $("login-error").textContent = e.message; }
-  });
+  T.loginForm("tandem.agent.token", (t) => { token = t; $("login").hidden = true; $("work").hidden = false; next(); });
   if (token) { $("work").hidden = false; next(); } else $("login").hidden = false;
 })();

@@ -95,13 +95,7 @@
     }
   }
 
-  $("login").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
-      token = r.token; sessionStorage.setItem("tandem.agent.token", token); refresh();
-    } catch (e) { $("login-error").textContent = e.message; }
-  });
+  T.loginForm("tandem.agent.token", (t) => { token = t; refresh(); });
   if (token) refresh(); else $("login").hidden = false;
   setInterval(() => token && refresh(), 30000);
 })();

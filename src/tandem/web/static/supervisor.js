@@ -93,13 +93,6 @@
     try { await T.api("POST", `/api/agent/conversations/${open}/resolve`, undefined, auth()); takenByMe.delete(open); setMine(false); refresh(); }
     catch (e) { showError(e.message); }
   });
-  $("login").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      const r = await T.api("POST", "/api/agent/login", { email: $("email").value, password: $("password").value });
-      token = r.token; sessionStorage.setItem("tandem.supervisor.token", token); $("login-error").textContent = "";
-      start();
-    } catch (e) { $("login-error").textContent = e.message; }
-  });
+  T.loginForm("tandem.supervisor.token", (t) => { token = t; start(); });
   if (token) start(); else $("login").hidden = false;
 })();

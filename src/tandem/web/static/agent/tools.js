@@ -1,0 +1,37 @@
+// Account actions (pause a payment, move a due date, waive a fee, goodwill credit), transfer to another queue,
+// and ending a chat (resolve, hand back to the assistant).
+import { $, api, wb, state, showError } from "./state.js";
+import { dropChat } from "./conversation.js";
+
+export function wireTools() {
+  $("act-kind").addEventListener("change", () => {
+    const kind = $("act-kind").value;
+    $("act-days").hidden = !["pause_payment", "change_due_date"].includes(kind);
+    $("act-amount").hidden = kind !== "goodwill_credit";
+    $("act-order").hidden = kind === "goodwill_credit";
+  });
+  $("act-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!state.active) return;
+    const kind = $("act-kind").value, body = { action: kind };
+    if (kind !== "goodwill_credit") body.order_id = $("act-order").value;
+    if (!$("act-days").hidden) body.days = Number($("act-days").value);
+    if (kind === "goodwill_credit") body.amount = $("act-amount").value.trim();
+    try { const r = await api("POST", wb(state.active, "/actions"), body); $("act-result").textContent = "Done: " + r.summary; }
+    catch (e) { $("act-result").textContent = "Refused: " + e.message; }
+  });
+  $("xfer-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!state.active) return;
+    const body = { language: $("xfer-lang").value || null, topic: $("xfer-topic").value || null, note: $("xfer-note").value.trim() || null };
+    try { const id = state.active; await api("POST", wb(id, "/transfer"), body); $("xfer-note").value = ""; dropChat(id); }
+    catch (e) { showError(e.message); }
+  });
+  const release = (verb) => async () => {
+    if (!state.active) return;
+    try { const id = state.active; await api("POST", `/api/agent/conversations/${id}/${verb}`); dropChat(id); }
+    catch (e) { showError(e.message); }
+  };
+  $("resolve").addEventListener("click", release("resolve"));
+  $("handback").addEventListener("click", release("handback"));
+}
