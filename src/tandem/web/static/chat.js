@@ -96,8 +96,16 @@
     $("end").disabled = ended;
   }
 
-  async function ensureConversation() {
-    if (state && state.id) return;
+  // one conversation however fast the first messages come: quick sends while the POST is in flight wait for
+  // the same request instead of each creating a conversation (the later one used to drop the earlier outbox)
+  let starting = null;
+  function ensureConversation() {
+    if (state && state.id) return Promise.resolve();
+    if (!starting) starting = startConversation().finally(() => { starting = null; });
+    return starting;
+  }
+
+  async function startConversation() {
     const body = { language: $("lang").value };
     if (params.get("customer")) body.customer_ref = params.get("customer");
     const c = await T.api("POST", "/api/conversations", body);
