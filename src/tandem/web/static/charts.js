@@ -30,10 +30,21 @@ const Charts = (() => {
     return Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 1 : 0);
   }
 
+  // The chart's accessible name: its card's heading and each series' latest value, e.g.
+  // "Queue length and longest wait. Latest: waiting 3, longest wait 40s".
+  function describe(host, series, opts) {
+    const heading = (opts.title || (host.previousElementSibling && host.previousElementSibling.textContent) || "Chart").trim();
+    const latest = series.map((s) => {
+      const last = s.points.filter((p) => p[1] !== null && p[1] !== undefined).pop();
+      return last ? `${s.name} ${fmt(last[1], opts.unit)}` : null;
+    }).filter(Boolean);
+    return latest.length ? `${heading}. Latest: ${latest.join(", ")}` : `${heading}: ${opts.empty || "no data yet"}`;
+  }
+
   // series: [{name, color, points: [[t, y|null], ...], step?: bool}]; opts: {unit, yMax, yMin, empty}
   function line(host, series, opts = {}) {
-    const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img" });
     const pts = series.flatMap((s) => s.points.filter((p) => p[1] !== null && p[1] !== undefined));
+    const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": describe(host, series, opts) });
     if (!pts.length) {
       root.append(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "chart-empty" },
         opts.empty || "no data yet"));

@@ -15,7 +15,7 @@ export function renderSuggestions(c) {
   const box = $("suggestions");
   box.hidden = !c.suggestions.length;
   box.replaceChildren(...c.suggestions.map((s, i) => T.el("div", { class: "sugg", "data-suggestion": s.id },
-    T.el("button", { type: "button", "aria-label": `Insert suggestion ${i + 1}`, onclick: () => insertSuggestion(i) }, `Alt+${i + 1}`),
+    T.el("button", { type: "button", "aria-label": `Alt+${i + 1}: insert suggestion ${i + 1}`, onclick: () => insertSuggestion(i) }, `Alt+${i + 1}`),
     T.el("div", { class: "body" }, s.body,
       T.el("span", { class: "cite" }, "Source: ", T.el("a", { href: `/help/${encodeURIComponent(s.citation.article_id)}`, target: "_blank", rel: "noopener" }, s.citation.title))))));
 }
