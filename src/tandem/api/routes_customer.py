@@ -9,30 +9,31 @@ from fastapi import APIRouter, BackgroundTasks, Query
 from tandem.api.deps import CustomerTokenDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
 from tandem.api.schemas import ConversationCreate, HandoffCreate, MessageCreate, RatingCreate
-from tandem.core import keys
-from tandem.core.errors import InvalidInput, NotFound, Unauthorized
+from tandem.core import embed
+from tandem.core.errors import InvalidInput, NotFound
 from tandem.services import conversations, flows, queue
 from tandem.services.context import Services
 
 router = APIRouter(prefix="/api/conversations", tags=["customer"])
 
 
-def _check_customer_ref(services: Services, ref: str | None, signature: str | None) -> str | None:
-    # the company's site vouches for its logged-in customer with an HMAC under the customer-identity key (derived
-    # from TANDEM_SECRET_KEY, `tandem keys customer-identity`); the demo trusts the widget
+def _check_customer_ref(services: Services, ref: str | None, signature: str | None,
+                        exp: int | None = None) -> str | None:
+    # the company's server vouches for its logged-in customer, for a limited time: an HMAC over
+    # "v1.<exp>.<customer_ref>" under the customer-identity key (core/embed.py); the demo trusts the widget
     if ref is None:
         return None
     if services.settings.demo and signature is None:
         return ref
-    key = keys.derive(services.settings.secret_key, keys.Purpose.CUSTOMER_IDENTITY)
-    if not keys.verify(key, ref.encode(), signature):
-        raise Unauthorized("customer_ref needs a valid signature")
+    settings = services.settings
+    embed.verify(settings.secret_key, ref, exp, signature, now=services.clock.now(),
+                 max_ttl_s=settings.embed_max_ttl_s, production=settings.env == "production")
     return ref
 
 
 @router.post("", status_code=201, summary="Start a conversation with the assistant")
 def create_conversation(body: ConversationCreate, services: ServicesDep) -> dict[str, Any]:
-    ref = _check_customer_ref(services, body.customer_ref, body.signature)
+    ref = _check_customer_ref(services, body.customer_ref, body.signature, body.exp)
     name = None
     if ref and services.backend is not None:
         try:

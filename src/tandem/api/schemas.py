@@ -14,6 +14,8 @@ class ConversationCreate(Strict):
     channel: str = Field("web", pattern=r"^(web|api|email|sms)$")
     customer_ref: str | None = Field(None, min_length=1, max_length=128)
     signature: str | None = Field(None, max_length=128)
+    # the signature's expiry, epoch seconds (signed as "v1.<exp>.<customer_ref>", core/embed.py)
+    exp: int | None = Field(None, ge=0, le=2**40)
 
 
 class MessageCreate(Strict):

@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "migrate": "tandem.cli.serve:migrate",
     "check-deploy": "tandem.cli.serve:check_deploy",
     "keys": "tandem.cli.keys:keys_command",
+    "embed": "tandem.cli.embed:embed_group",
     "eval": "tandem.cli.eval:eval_group",
     "kb": "tandem.cli.kb:kb_group",
     "staffing": "tandem.cli.staffing:staffing_group",

@@ -96,6 +96,12 @@
     $("end").disabled = ended;
   }
 
+  // why the site's sign-in was refused, in words a customer can act on (the details are in the server's log)
+  function signInMessage(reason) {
+    if (reason === "expired") return _l("Your sign-in to this chat has expired. Reload the page to continue.");
+    return _l("We could not confirm who you are. Reload the page, or sign in again on our site.");
+  }
+
   // one conversation however fast the first messages come: quick sends while the POST is in flight wait for
   // the same request instead of each creating a conversation (the later one used to drop the earlier outbox)
   let starting = null;
@@ -107,8 +113,19 @@
 
   async function startConversation() {
     const body = { language: $("lang").value };
-    if (params.get("customer")) body.customer_ref = params.get("customer");
-    const c = await T.api("POST", "/api/conversations", body);
+    if (params.get("customer")) {
+      // the signed embed: the company's server signed "v1.<exp>.<customer_ref>" (docs/api.md)
+      body.customer_ref = params.get("customer");
+      if (params.get("signature")) body.signature = params.get("signature");
+      if (/^\d+$/.test(params.get("exp") || "")) body.exp = Number(params.get("exp"));
+    }
+    let c;
+    try {
+      c = await T.api("POST", "/api/conversations", body);
+    } catch (e) {
+      if (e.status === 401 && e.reason) throw new Error(signInMessage(e.reason));
+      throw e;
+    }
     state = { id: c.id, token: c.token, lastSeq: 0, outbox: [], language: body.language };
     save();
     connect();
@@ -172,7 +189,10 @@
     const body = text.value.trim();
     if (!body) return;
     text.value = "";
-    send(body).catch((e) => showError(e.message));
+    send(body).catch((e) => {
+      showError(e.message);
+      if (!text.value) text.value = body;  // not sent: keep what the customer wrote
+    });
   });
   let lastTyping = 0;
   text.addEventListener("input", () => {

@@ -23,6 +23,7 @@ const T = {
     if (!res.ok) {
       const err = new Error((data && data.error && data.error.message) || res.statusText);
       err.status = res.status; err.code = data && data.error && data.error.code;
+      err.reason = data && data.error && data.error.details && data.error.details.reason;
       throw err;
     }
     return data;

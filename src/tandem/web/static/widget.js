@@ -1,5 +1,6 @@
 // Embed Tandem's chat on any page with one tag: <script src="https://support.example.com/widget.js" async></script>
-// Optional attributes on the tag: data-customer-ref (with data-signature from your server), data-label and data-lang
+// Optional attributes on the tag: data-customer-ref with data-exp and data-signature from your server (a signed
+// embed, docs/api.md), data-label and data-lang
 // (default: the page's <html lang>, then the browser's language).
 (() => {
   "use strict";
@@ -10,6 +11,7 @@
   let labels = {};
   const _l = (msgid) => labels[msgid] || msgid;
   if (me.dataset.customerRef) q.set("customer", me.dataset.customerRef);
+  if (me.dataset.exp) q.set("exp", me.dataset.exp);
   if (me.dataset.signature) q.set("signature", me.dataset.signature);
   const button = document.createElement("button");
   button.textContent = me.dataset.label || _l("Help");
