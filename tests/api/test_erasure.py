@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -105,3 +106,22 @@ def test_an_anonymous_chat_is_found_by_its_id_and_token(client: TestClient, seed
         assert work.session.scalars(select(Handoff.status).where(Handoff.conversation_id == cid)).one() == "abandoned"
     assert client.get(f"/api/conversations/{cid}", headers=token).status_code == 401
     assert client.get(f"/api/conversations/{other}", headers=other_token).status_code == 200
+
+
+@pytest.mark.timeout(30)  # without the fix the socket stays open and the read below waits for ever
+def test_erasure_closes_the_customers_open_websockets(client: TestClient, seeded: Services) -> None:
+    cid, token = start_chat(client, customer_ref=REF)
+    sam = login(client, "sam@agents.example")
+    with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+        ws.send_json({"type": "auth", "token": token["X-Conversation-Token"], "after": 0})
+        assert ws.receive_json()["type"] == "status"
+        assert client.delete(f"/api/privacy/customers/{REF}", headers=sam).status_code == 200
+        frames = []
+        while True:  # the state change first, then the closing error frame
+            frame = ws.receive_json()
+            frames.append(frame)
+            if frame["type"] == "error":
+                break
+        assert frames[-1]["error"]["details"] == {"erased": True}
+        closed = ws.receive()
+        assert closed["type"] == "websocket.close" and closed["code"] == 4401

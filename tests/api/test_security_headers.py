@@ -46,3 +46,29 @@ def test_no_page_has_inline_script_or_handler_attributes() -> None:
             text = page.read_text()
             assert "<script>" not in text, page.name  # every script is a file: script-src 'self' allows it
             assert " onclick=" not in text and " onload=" not in text, page.name
+
+
+def test_api_docs_are_off_in_production_and_policed_where_on(services: Services) -> None:
+    import base64
+    import hashlib
+    import re
+
+    from pydantic import SecretStr
+
+    safe = {"env": "production", "demo": False, "secret_key": "s" * 40, "public_url": "https://support.example.com",
+            "metrics_token": SecretStr("m" * 40)}
+    prod = _client(services, **safe)
+    assert prod.get("/docs").status_code == 404 and prod.get("/openapi.json").status_code == 404
+    assert prod.get("/redoc").status_code == 404
+    on = _client(services, **safe, api_docs=True)
+    assert on.get("/openapi.json").status_code == 200
+    r = on.get("/docs")
+    assert r.status_code == 200 and "swagger" in r.text.lower()
+    csp = r.headers["Content-Security-Policy"]
+    script_src = next(d for d in csp.split("; ") if d.startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "frame-ancestors 'none'" in csp
+    for inline in re.findall(r"<script>(.*?)</script>", r.text, re.S):  # every inline script is allowed by hash
+        assert "'sha256-" + base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode() + "'" in script_src
+    for url in re.findall(r"<script[^>]+src=\"(https://[^\"]+)\"", r.text):  # and every external one by host
+        assert "https://" + url.split("/")[2] in script_src
+    assert _client(services, env="development").get("/docs").status_code == 200  # a laptop keeps them

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem import __version__
 from tandem.api import (
+    docs_page,
     routes_agent,
     routes_audit,
     routes_customer,
@@ -75,8 +76,14 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
             await dispatcher.stop()
             await services.bus.stop()
 
-    app = FastAPI(title="Tandem", version=__version__, lifespan=lifespan,
+    # the API docs and schema are off in production unless api_docs says otherwise (api/docs_page.py)
+    api_docs = services.settings.api_docs if services.settings.api_docs is not None \
+        else services.settings.env != "production"
+    app = FastAPI(title="Tandem", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=docs_page.OPENAPI_URL if api_docs else None,
                   description="AI-first customer service with a human always one step away.")
+    if api_docs:
+        docs_page.install(app)
     app.state.services = services
     app.state.limiter = Limiter.for_settings(services.settings) if services.settings.rate_limit else None
     if app.state.limiter is not None:

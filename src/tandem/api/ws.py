@@ -211,6 +211,11 @@ async def _forward(ws: WebSocket, sub: Any, services: Services, conversation_id:
             waiting = await _send_status(ws, services, conversation_id)
             continue
         topic, event = cast(tuple[str, dict[str, Any]], got)
+        if event.get("type") == "erased":
+            # the customer's data was erased (api/routes_privacy.py): the token is revoked, so this socket ends too
+            await _close_unauthorized(ws, Unauthorized("this conversation was erased; start a new one",
+                                                       erased=True))
+            break
         if topic == "queue":
             # only a conversation in the queue has a position to refresh; others ignore queue hints
             if waiting and hints.offer(event, loop.time()):

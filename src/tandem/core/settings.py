@@ -212,6 +212,8 @@ class Settings(BaseSettings):
     # origins allowed to frame /chat (the widget on the company's site), space-separated, e.g.
     # "https://www.example.com https://shop.example.com"; every other page may not be framed at all
     frame_origins: str = ""
+    # /docs and /openapi.json: on outside production, off in production unless set true (api/docs_page.py)
+    api_docs: bool | None = None
     # when set, GET /metrics wants "Authorization: Bearer <token>" (compared in constant time)
     metrics_token: SecretStr | None = None
     # an OpenAI-compatible chat model with tool calls; unset = offline assistant (docs/assistant-actions.md)

@@ -118,6 +118,9 @@ def _scrub(work: Work, convs: list[Conversation], actor: str) -> None:
     for row in work.session.scalars(select(AuditEntry).where(AuditEntry.subject.in_(ids))):
         if any(k in (row.detail or {}) for k in _PERSONAL_DETAIL):
             row.detail = {k: v for k, v in row.detail.items() if k not in _PERSONAL_DETAIL}
+    # open customer WebSockets on these conversations close (4401) once this commits (api/ws.py)
+    for conv_id in ids:
+        work.emit(f"conv:{conv_id}", {"type": "erased", "conversation_id": conv_id})
 
 
 def _close(work: Work, conv: Conversation) -> None:
