@@ -40,3 +40,43 @@ def test_create_list_disable_and_log_in(tmp_path: Path, monkeypatch: pytest.Monk
             assert client.post("/api/agent/login", json=body).status_code == 401
     finally:
         services.db.dispose()
+
+
+def test_reset_password_ends_sessions_and_is_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from tandem.storage.models import AuditEntry
+
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TANDEM_ENV", "test")
+    runner = CliRunner()
+    made = runner.invoke(main, ["users", "create", "--email", "rosa@nordlys.example", "--name", "Rosa",
+                                "--password-stdin"], input="first password 1\n")
+    assert made.exit_code == 0, made.output
+    services = build_services(Settings(data_dir=tmp_path, env="test", intent_model=False), FakeClock())
+    try:
+        with TestClient(create_app(services, run_dispatcher=False)) as client:
+            old = {"email": "rosa@nordlys.example", "password": "first password 1"}
+            token = client.post("/api/agent/login", json=old).json()["token"]
+            me = {"Authorization": f"Bearer {token}"}
+            assert client.get("/api/agent/me", headers=me).status_code == 200
+            short = runner.invoke(main, ["users", "reset-password", "rosa@nordlys.example", "--password-stdin"],
+                                  input="short\n")
+            assert short.exit_code == 1 and "8 to 200" in short.output
+            assert client.get("/api/agent/me", headers=me).status_code == 200  # a refused reset changes nothing
+            unknown = runner.invoke(main, ["users", "reset-password", "nobody@x.example", "--password-stdin"],
+                                    input="second password 2\n")
+            assert unknown.exit_code == 1 and "no account" in unknown.output
+            done = runner.invoke(main, ["users", "reset-password", "Rosa@nordlys.example", "--password-stdin"],
+                                 input="second password 2\n")
+            assert done.exit_code == 0 and "1 session(s) ended" in done.output, done.output
+            assert client.get("/api/agent/me", headers=me).status_code == 401  # logged out everywhere
+            assert client.post("/api/agent/login", json=old).status_code == 401
+            new = {"email": "rosa@nordlys.example", "password": "second password 2"}
+            assert client.post("/api/agent/login", json=new).status_code == 200
+        with services.work() as work:
+            rows = work.session.scalars(select(AuditEntry).where(AuditEntry.action == "agent.password_reset")).all()
+            assert len(rows) == 1 and rows[0].detail == {"sessions_ended": 1}
+            assert "second password" not in str(rows[0].detail)
+    finally:
+        services.db.dispose()

@@ -1,4 +1,5 @@
-"""`tandem users`: create the company's supervisors and agents, list them, disable one (with --config)."""
+"""`tandem users`: create the company's supervisors and agents, list them, disable one, reset a password
+(with --config)."""
 
 from __future__ import annotations
 
@@ -95,5 +96,31 @@ def disable(email: str, config: Path | None) -> None:
             work.session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
             audit.record(work, actor="cli", action="agent.disabled", subject=agent.id)
             click.echo(f"disabled {agent.email}")
+    finally:
+        services.db.dispose()
+
+
+@users_group.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (else prompted).")
+@config_option
+def reset_password(email: str, password_stdin: bool, config: Path | None) -> None:
+    """Set a new password for EMAIL: every session of the account ends now (audited, the password is not)."""
+    from tandem.services import agents, audit
+    from tandem.storage.models import Agent
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else \
+        click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    services = _services(config)
+    try:
+        with services.work() as work:
+            agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+            if agent is None:
+                raise click.ClickException(f"no account with email {email!r}")
+            ended = agents.set_password(work, agent, password)
+            audit.record(work, actor="cli", action="agent.password_reset", subject=agent.id, sessions_ended=ended)
+            click.echo(f"new password set for {agent.email}; {ended} session(s) ended")
+    except TandemError as exc:
+        raise click.ClickException(exc.message) from None
     finally:
         services.db.dispose()

@@ -67,6 +67,20 @@ class EmailTaken(Conflict):
         self.agent_id = agent_id
 
 
+def set_password(work: Work, agent: Agent, password: str) -> int:
+    """Give the account a new password and end every session it has; return how many sessions ended."""
+    if not 8 <= len(password) <= 200:
+        raise InvalidInput("password must be 8 to 200 characters")
+    agent.password_hash = _HASHER.hash(password)
+    return purge_sessions_of(work, agent.id)
+
+
+def purge_sessions_of(work: Work, agent_id: str) -> int:
+    """End every session of one account (logged out everywhere)."""
+    result = work.session.execute(delete(AgentSession).where(AgentSession.agent_id == agent_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def hash_password(password: str) -> str:
     """Argon2 hash of a password (tens of milliseconds by design)."""
     return _HASHER.hash(password)
