@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from tandem.cli.common import cli_settings
+
 
 @click.command("retrieval")
 @click.option("--kb", "kb_path", type=click.Path(exists=True, path_type=Path), required=True,
@@ -28,7 +30,9 @@ def retrieval(kb_path: Path, test_path: Path, as_json: bool, errors: bool) -> No
         lines = "\n".join(f"  {p.path}: {p.reason}" for p in source.problems)
         raise click.ClickException(f"cannot read the help center:\n{lines}")
     rows = read_questions(test_path, {a.id for a in source.articles})
-    answerer = build_answerer(KnowledgeBase(source.articles))
+    # the live assistant's retrieval: the configured embedding model (models.embedding) if there is one
+    embedding = cli_settings().models.embedding
+    answerer = build_answerer(KnowledgeBase(source.articles), embedding=embedding)
     ranked = [answerer.rank(str(row["question"]), limit=10) for row in rows]
     result = retrieval_scores(rows, ranked, answerer.min_similarity)
     result["articles"] = len(source.articles)

@@ -404,7 +404,16 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
         where = f"{path}" if path is not None else "configuration (TANDEM_* variables)"
         lines = [f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()]
         raise ConfigError(f"{where} is invalid:\n" + "\n".join(lines)) from None
-    return _anchor_paths(settings, path)
+    settings = _anchor_paths(settings, path)
+    if settings.models.embedding is not None:
+        from tandem.core.model_folder import ModelFolderError, inspect_model_folder
+
+        try:
+            inspect_model_folder(settings.models.embedding)
+        except ModelFolderError as exc:
+            where = f"{path}" if path is not None else "configuration (TANDEM_* variables)"
+            raise ConfigError(f"{where} is invalid:\n  models.embedding: {exc}") from None
+    return settings
 
 
 def _anchor_paths(settings: Settings, path: Path | None) -> Settings:

@@ -24,6 +24,7 @@ from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
 from tandem.engines.assistant.llm import LLMAssistant, OpenAICompatibleProvider
 from tandem.engines.assistant.nlu.embeddings import shared_embedder
+from tandem.engines.assistant.nlu.folder_encoder import FolderEncoder
 from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable, shared_multilingual
 from tandem.engines.assistant.nlu.multilingual_intents import MultilingualIntents
 from tandem.engines.assistant.nlu.understanding import NLU, TRAINING_CSV
@@ -50,9 +51,19 @@ def demo_help_center() -> KnowledgeBase:
     ])
 
 
+@functools.lru_cache(maxsize=2)
+def folder_encoder(root: Path) -> FolderEncoder:
+    """The operator's own embedding model (`models.embedding`), one per process and folder."""
+    return FolderEncoder(root)
+
+
 @functools.lru_cache(maxsize=4)
-def _retriever(kb: KnowledgeBase, cache_dir: Path | None) -> HybridRetriever:
-    # passage vectors come from the on-disk cache (keyed by content hash); only changed articles are embedded
+def _retriever(kb: KnowledgeBase, cache_dir: Path | None, embedding: Path | None = None) -> HybridRetriever:
+    # passage vectors come from the on-disk cache (keyed by content hash and model); only changed articles are
+    # embedded. A configured model folder replaces the shipped multilingual-e5-small; it is never downloaded.
+    if embedding is not None:
+        encoder = folder_encoder(embedding)
+        return HybridRetriever(kb, encoder, cache_dir=cache_dir, model_name=encoder.name)
     try:
         return HybridRetriever(kb, shared_multilingual(), cache_dir=cache_dir)
     except EncoderUnavailable:
@@ -60,12 +71,14 @@ def _retriever(kb: KnowledgeBase, cache_dir: Path | None) -> HybridRetriever:
         return HybridRetriever(kb, None)
 
 
-def build_answerer(kb: KnowledgeBase, cache_dir: Path | None = None) -> OfflineAssistant:
+def build_answerer(kb: KnowledgeBase, cache_dir: Path | None = None,
+                   embedding: Path | None = None) -> OfflineAssistant:
     """The help-center answerer the live assistant uses (retrieval and threshold); `tandem eval retrieval` too.
 
-    `cache_dir` keeps passage vectors between starts (default: beside the intent model)."""
+    `cache_dir` keeps passage vectors between starts (default: beside the intent model); `embedding` is the
+    operator's model folder (`models.embedding`), None for the shipped multilingual-e5-small."""
     directory = cache_dir if cache_dir is not None else Settings.model_fields["model_dir"].default / "kb-vectors"
-    retriever = _retriever(kb, directory)
+    retriever = _retriever(kb, directory, embedding)
     threshold = THRESHOLD if retriever.encoder is not None else LEXICAL_ONLY_THRESHOLD
     return OfflineAssistant(kb, retriever, min_similarity=threshold)
 
@@ -73,7 +86,7 @@ def build_answerer(kb: KnowledgeBase, cache_dir: Path | None = None) -> OfflineA
 def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBackend | None = None) -> Assistant:
     """The offline assistant (hybrid retrieval, embedding model shipped in a PyPI package) inside the rules,
     acting on the account backend when there is one, with a language model when one is configured."""
-    answerer = build_answerer(kb, settings.model_dir / "kb-vectors")
+    answerer = build_answerer(kb, settings.model_dir / "kb-vectors", settings.models.embedding)
     # the greeting names the configured company and assistant (the demo's are Kestrel Pay's, nobody else's)
     answerer.brand = {"company": settings.company.name, "assistant": settings.company.assistant_name}
     multilingual = MultilingualIntents(shared_multilingual(), TRAINING_CSV, settings.model_dir)
@@ -182,7 +195,7 @@ def initial_help_center(db: Database, settings: Settings) -> tuple[KnowledgeBase
 def _installer(services: Services, settings: Settings) -> Callable[[KnowledgeBase], None]:
     """Build the retriever for a new help center, then swap it into the assistant, its LLM and the pages."""
     def install(kb: KnowledgeBase) -> None:
-        fresh = build_answerer(kb, settings.model_dir / "kb-vectors")
+        fresh = build_answerer(kb, settings.model_dir / "kb-vectors", settings.models.embedding)
         answerer = getattr(services.assistant, "answerer", None)
         if isinstance(answerer, OfflineAssistant):
             answerer.use(kb, fresh.retriever, fresh.min_similarity)
