@@ -91,3 +91,18 @@ def test_a_short_ambiguous_request_keeps_the_conversation_language(client: TestC
     with services.work() as work:
         entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
         assert entry.detected_by == "rule" and entry.language == "sv"
+
+
+@pytest.mark.parametrize("text", ["human please", "agent please", "operator pls"])
+def test_a_short_latin_request_does_not_switch_an_established_language(client: TestClient, services: Services,
+                                                                      text: str) -> None:
+    # two words are enough for the language detector to say English, but not enough for the conversation to
+    # follow (docs/assistant.md, hysteresis): the Swedish customer is answered and routed in Swedish
+    cid, h = start_chat(client, language="sv")
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "Hej, jag har en fråga om min faktura"}, headers=h)
+    client.post(f"/api/conversations/{cid}/messages", json={"body": text}, headers=h)
+    with services.work() as work:
+        entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
+        conv = work.session.get(Conversation, cid)
+        assert entry.reason == "customer_request" and entry.language == "sv"
+        assert conv is not None and conv.language == "sv"

@@ -12,7 +12,7 @@ from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
 from tandem.engines.assistant.human_request import HumanRequest, detect_request
-from tandem.engines.assistant.nlu.language import detect_language, follow_language
+from tandem.engines.assistant.nlu.language import follow_language, script_language
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
@@ -87,10 +87,12 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
         if conv.state != C.AI.value:
             return
         if request is not None:
-            # answer and route in the language of the request when the text-level detector agrees with it (a
-            # German rule on a German message, 真人客服 on the first message); otherwise the followed language
-            agrees = detect_language(text, default=conv.language) == request.language
-            _escalate(work, services, conv, reason="customer_request", language=request.language if agrees else None,
+            # the followed language (hysteresis, _follow_language) already took long messages and repeated
+            # switches into account; a request switches it at once only when its writing system names the
+            # language (真人客服 in a Swedish chat). "human please" in a Swedish chat stays Swedish: two Latin
+            # words are enough for the detector to say English, not for the conversation to change language.
+            switch = script_language(text) == request.language != conv.language
+            _escalate(work, services, conv, reason="customer_request", language=request.language if switch else None,
                       detected=request)
             return
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)

@@ -21,11 +21,20 @@ _SCRIPTS = (
 MIN_SCORE = 0.35
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """Return the ISO 639-1 code of a supported language, or `default` when unsure."""
+def script_language(text: str) -> str | None:
+    """The language a distinctive writing system names on its own (Hangul, kana, Han, Arabic, Devanagari,
+    Greek), or None for Latin and Cyrillic text, where a few words do not tell the language apart reliably."""
     for pattern, code in _SCRIPTS:
         if pattern.search(text):
             return code
+    return None
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Return the ISO 639-1 code of a supported language, or `default` when unsure."""
+    script = script_language(text)
+    if script is not None:
+        return script
     words = text.split()
     if len(words) < 2 or sum(ch.isalpha() for ch in text) < 6:
         return default
