@@ -216,6 +216,7 @@ def test_a_second_company_from_init_to_an_agent_reply(company: Company, browser:
     # a new agent is offered a conversation once it has waited a minute (routing's first relaxation step)
     offer = agent.locator(".offer")
     offer.wait_for(timeout=120_000)
+    assert "Pay: €0.80 + €0.12/min" in offer.inner_text()  # pay.currency = "EUR" in the starter tandem.toml
     no_kestrel(agent)
     agent.screenshot(path=str(shots / "4-offer.png"))
     timings["offer"] = time.monotonic() - t0

@@ -92,6 +92,8 @@ def demo(host: str, port: int, data_dir: Path, no_browser: bool, traffic: bool, 
     url = os.environ.get("TANDEM_DATABASE_URL") if use_database_url else own
     settings = cli_settings(data_dir=data_dir, database_url=url, demo=True, env="development",
                             public_url=f"http://{host}:{port}")
+    if "TANDEM_PAY__CURRENCY" not in os.environ:  # Kestrel Pay's orders and its agents' pay are in US dollars
+        settings = settings.model_copy(update={"pay": settings.pay.model_copy(update={"currency": "USD"})})
     _run(settings, host, port, open_browser=not no_browser and not os.environ.get("CI"), demo=True, traffic=traffic)
 
 

@@ -111,7 +111,8 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
     )
     work.session.add(offer)
     work.session.flush()
-    work.emit(f"agent:{agent_id}", {"type": "offer", "offer": offer_view(offer, entry, conv)})
+    view = offer_view(offer, entry, conv, work.settings.pay.currency)
+    work.emit(f"agent:{agent_id}", {"type": "offer", "offer": view})
     return offer
 
 
@@ -333,7 +334,7 @@ def pending_offers_view(work: Work, agent_id: str) -> list[dict[str, Any]]:
         .join(Conversation, Conversation.id == Offer.conversation_id)
         .where(Offer.agent_id == agent_id, Offer.state == OfferState.PENDING.value, Offer.expires_at > work.now)
     )
-    return [offer_view(o, h, c) for o, h, c in rows]
+    return [offer_view(o, h, c, work.settings.pay.currency) for o, h, c in rows]
 
 
 def withdraw_agent_offers(work: Work, agent: Agent) -> None:
@@ -345,12 +346,12 @@ def withdraw_agent_offers(work: Work, agent: Agent) -> None:
             _back_to_waiting_if_unoffered(work, offer.conversation_id)
 
 
-def offer_view(offer: Offer, entry: Handoff, conv: Conversation) -> dict[str, Any]:
-    """What an agent sees on an offer card: the work and the pay, no customer data."""
+def offer_view(offer: Offer, entry: Handoff, conv: Conversation, currency: str) -> dict[str, Any]:
+    """What an agent sees on an offer card: the work and the pay in the company's currency, no customer data."""
     return {
         "id": offer.id, "conversation_id": conv.id, "topic": entry.topic, "language": entry.language,
         "reason": entry.reason, "intent": conv.intent, "waiting_since": entry.queued_since,
         "created_at": offer.created_at, "expires_at": offer.expires_at, "state": offer.state,
         "pay": {"base": str(offer.base_pay), "per_minute": str(offer.per_minute_pay),
-                "surge_bonus": str(offer.surge_bonus)},
+                "surge_bonus": str(offer.surge_bonus), "currency": currency},
     }
