@@ -225,6 +225,10 @@ def test_a_second_company_from_init_to_an_agent_reply(company: Company, browser:
     agent.locator("#handoff").wait_for(state="visible", timeout=15_000)
     assert "Handoff" in agent.locator("#handoff").inner_text()
     agent.locator("#msgs .msg", has_text="How do I unlock a bike with the app?").wait_for(timeout=15_000)
+    # an anonymous chat: no account actions to press; transfer offers the company's topics only
+    assert agent.locator("#act-form").is_hidden()
+    options = agent.locator("#xfer-topic option")
+    assert [options.nth(i).get_attribute("value") for i in range(options.count())] == ["", "general", "rides"]
     agent.fill("#reply", "Hi, this is Rosa from Wheelhouse. Which station are you at?")
     agent.press("#reply", "Enter")
     customer.locator(".msg.agent", has_text="this is Rosa").wait_for(timeout=15_000)

@@ -6,6 +6,8 @@ export function renderContext(c) {
   const box = $("context"); box.replaceChildren(T.el("h3", { class: "mt0" }, "Customer"));
   const cust = c.customer, orders = $("act-order");
   orders.replaceChildren();
+  // account actions need a linked account (and a backend): an anonymous chat gets no action to press
+  for (const id of ["act-title", "act-form", "act-result"]) $(id).hidden = !cust || !!cust.unavailable;
   if (!cust) { box.append(T.el("div", { class: "muted" }, "Anonymous chat — no account linked.")); return; }
   if (cust.unavailable) { box.append(T.el("div", { class: "error" }, "Account system unavailable.")); return; }
   box.append(T.el("dl", {}, T.el("dt", {}, "Name"), T.el("dd", {}, cust.name), T.el("dt", {}, "Email"), T.el("dd", {}, cust.email),

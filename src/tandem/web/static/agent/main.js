@@ -5,7 +5,7 @@ import { connect } from "./socket.js";
 import { onOffer, onReviewOffer, closeOffer, clearOffers, loadOffers } from "./offers.js";
 import { loadQueue } from "./queue.js";
 import { loadChats, select, dropChat, onMessage, onTyping, onWhisper, renderTyping } from "./conversation.js";
-import { wireTools } from "./tools.js";
+import { wireTools, loadTopics } from "./tools.js";
 import { wireComposer } from "./composer.js";
 
 const HANDLERS = {
@@ -26,7 +26,7 @@ const HANDLERS = {
 async function start() {
   if (!(await resume())) return;
   connect((e) => { const h = HANDLERS[e.type]; if (h) h(e); }, () => { loadChats(); loadOffers(); });
-  await Promise.all([loadQueue(), loadChats(), loadOffers()]);
+  await Promise.all([loadQueue(), loadChats(), loadOffers(), loadTopics()]);
   if (!state.active && state.chats.size) select(state.chats.keys().next().value);
 }
 

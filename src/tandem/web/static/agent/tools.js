@@ -3,6 +3,14 @@
 import { $, api, wb, state, showError } from "./state.js";
 import { dropChat } from "./conversation.js";
 
+// The transfer form offers the company's own topics (tandem.toml [[topics]]), not a built-in list.
+export async function loadTopics() {
+  let r;
+  try { r = await api("GET", "/api/workforce/certifications"); } catch (_) { return; }
+  $("xfer-topic").replaceChildren(T.el("option", { value: "" }, "same skill"),
+    ...r.topics.map((t) => T.el("option", { value: t.topic }, t.topic)));
+}
+
 export function wireTools() {
   $("act-kind").addEventListener("change", () => {
     const kind = $("act-kind").value;
