@@ -150,6 +150,9 @@ ROUTE_CLASS = {
     ("GET", "/api/workforce/agents/{agent_id}/earnings"): SUPERVISOR,
     ("POST", "/api/workforce/agents/{agent_id}/tier"): SUPERVISOR,
     ("POST", "/api/workforce/agents/{agent_id}/adjustments"): SUPERVISOR,
+    ("POST", "/api/workforce/invites"): SUPERVISOR,
+    ("GET", "/api/workforce/invites"): SUPERVISOR,
+    ("DELETE", "/api/workforce/invites/{invite_id}"): SUPERVISOR,
     ("GET", "/api/workforce/payouts.csv"): SUPERVISOR,
     ("GET", "/api/surge/current"): SELF,
     ("GET", "/api/surge/status"): SUPERVISOR,
@@ -299,7 +302,7 @@ def test_supervisor_routes_refuse_every_agent(client: TestClient, world: dict) -
              if _class(m.upper(), p) == SUPERVISOR]
     for method, path in paths:
         url = path.format(conversation_id=world["owned"], customer_ref="cus_demo_maya", agent_id="agt_x",
-                          canned_id="can_x", intent="x")
+                          canned_id="can_x", intent="x", invite_id="inv_x")
         for who in ("newbie", "ben", "ana"):
             r = client.request(method, url, headers=world[who], json={})
             assert r.status_code == 403, (method, path, who, r.status_code)

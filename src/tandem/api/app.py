@@ -28,6 +28,7 @@ from tandem.api import (
     routes_audit,
     routes_customer,
     routes_i18n,
+    routes_invites,
     routes_ops,
     routes_privacy,
     routes_quality,
@@ -99,6 +100,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(routes_ops.router)
     app.include_router(routes_privacy.router)
     app.include_router(routes_audit.router)
+    app.include_router(routes_invites.router)
     app.include_router(routes_workforce.router)
     app.include_router(routes_surge.router)
     app.include_router(routes_quality.router)

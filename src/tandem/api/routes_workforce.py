@@ -18,7 +18,7 @@ from tandem.api.schemas import AgentSignup, Strict
 from tandem.core.errors import Forbidden, InvalidInput
 from tandem.domain.skills import Tier
 from tandem.services import agents as agent_service
-from tandem.services import audit, earnings, workforce
+from tandem.services import audit, earnings, invites, workforce
 
 router = APIRouter(tags=["workforce"])
 STATIC = resources.files("tandem.web") / "static"
@@ -52,13 +52,19 @@ SIGNUP_ACCEPTED = ("Thank you. If this address is new, your account is ready: lo
 @router.post("/api/workforce/signup", status_code=202,
              summary="Sign up as a gig agent (no skills until certified); the same answer for any valid request")
 def signup(body: AgentSignup, services: ServicesDep) -> dict[str, Any]:
-    if services.settings.signup_mode == "invite":  # the company creates its people (tandem users create)
-        raise Forbidden("sign-up here is by invitation only: ask the support team's supervisor for an account")
+    by_invite = services.settings.signup_mode == "invite"
+    if by_invite and not body.invite:  # the company's people come from invite links or `tandem users create`
+        raise Forbidden("sign-up here is by invitation only: ask the support team's supervisor for an invite link",
+                        reason="invite_required")
     with services.work() as work:
+        invite = invites.check(work, body.invite, body.email) if by_invite else None
+        languages = list(invite.languages) if invite is not None and invite.languages else body.languages
         # a registered address is not an error: the answer would tell a stranger who has an account here
-        workforce.sign_up(work, name=body.name, email=body.email, password=body.password,
-                          languages=body.languages, topics=body.topics, capacity=body.capacity,
-                          country=body.country, timezone=body.timezone)
+        agent = workforce.sign_up(work, name=body.name, email=body.email, password=body.password,
+                                  languages=languages, topics=body.topics, capacity=body.capacity,
+                                  country=body.country, timezone=body.timezone)
+        if invite is not None and agent is not None:
+            invites.use(work, invite, agent.id)  # single use, in the same transaction as the account
     return {"status": "accepted", "message": SIGNUP_ACCEPTED}
 
 

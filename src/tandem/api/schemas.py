@@ -46,6 +46,8 @@ class AgentSignup(Strict):
     capacity: int = Field(2, ge=1, le=4)
     country: str | None = Field(None, max_length=64)
     timezone: str | None = Field(None, max_length=64)
+    # the token of an invite link (signup_mode = "invite"); ignored in open mode
+    invite: str | None = Field(None, max_length=128)
 
 
 class PresenceUpdate(Strict):

@@ -86,3 +86,20 @@ class LedgerEntry(Base):
     seconds: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(64), default="system")
+
+
+class AgentInvite(Base):
+    """A single-use sign-up link a supervisor made (signup_mode = "invite"); only the token's SHA-256 is kept."""
+
+    __tablename__ = "agent_invites"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float)
+    used_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    used_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    revoked_at: Mapped[float | None] = mapped_column(Float, nullable=True)

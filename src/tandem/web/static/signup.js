@@ -13,6 +13,13 @@
   const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).concat(["UTC"]);
   for (const z of [...new Set([here, ...zones])]) $("timezone").append(T.el("option", { value: z, selected: z === here }, z));
 
+  // an invite link (signup_mode = "invite"): /signup?invite=<token>; the server checks it on submit
+  const invite = new URLSearchParams(location.search).get("invite");
+  if (invite) {
+    $("signup").prepend(T.el("p", { id: "invited", class: "muted" },
+      "You were invited by the support team: this link works once, until it expires."));
+  }
+
   function showError(e) {
     const details = e && e.details && e.details.errors ? " (" + e.details.errors.map((x) => x.loc.slice(-1)[0]).join(", ") + ")" : "";
     $("error").textContent = e ? e.message + details : "";
@@ -27,6 +34,7 @@
       country: $("country").value.trim() || null, timezone: $("timezone").value || null,
       capacity: Number($("capacity").value),
     };
+    if (invite) body.invite = invite;
     $("submit").disabled = true;
     try {
       const res = await fetch("/api/workforce/signup", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
