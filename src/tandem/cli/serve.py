@@ -48,7 +48,9 @@ def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: boo
     click.echo(f"  Customer chat:     {base}/chat")
     click.echo(f"  Agent console:     {base}/agent")
     click.echo(f"  Operations page:   {base}/ops")
-    click.echo(f"  API docs:          {base}/docs\n")
+    docs_on = settings.api_docs if settings.api_docs is not None else settings.env != "production"
+    click.echo(f"  API docs:          {base}/docs\n" if docs_on else
+               "  API docs:          off in production (api_docs = true turns them on)\n")
     if demo:
         from tandem.demo.agents import DEMO_AGENTS, DEMO_PASSWORD
 
