@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy import delete, select
@@ -78,20 +78,28 @@ def list_users(config: Path | None) -> None:
         services.db.dispose()
 
 
+def _account(work: Any, email: str) -> Any:
+    """The account with this email (case-insensitive), or a CLI error naming it."""
+    from tandem.storage.models import Agent
+
+    agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+    if agent is None:
+        raise click.ClickException(f"no account with email {email!r}")
+    return agent
+
+
 @users_group.command("disable")
 @click.argument("email")
 @config_option
 def disable(email: str, config: Path | None) -> None:
     """Disable an account: it cannot log in, and its sessions end now."""
     from tandem.services import audit
-    from tandem.storage.models import Agent, AgentSession
+    from tandem.storage.models import AgentSession
 
     services = _services(config)
     try:
         with services.work() as work:
-            agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
-            if agent is None:
-                raise click.ClickException(f"no account with email {email!r}")
+            agent = _account(work, email)
             agent.active = False
             work.session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
             audit.record(work, actor="cli", action="agent.disabled", subject=agent.id)
@@ -107,16 +115,13 @@ def disable(email: str, config: Path | None) -> None:
 def reset_password(email: str, password_stdin: bool, config: Path | None) -> None:
     """Set a new password for EMAIL: every session of the account ends now (audited, the password is not)."""
     from tandem.services import agents, audit
-    from tandem.storage.models import Agent
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else \
         click.prompt("New password", hide_input=True, confirmation_prompt=True)
     services = _services(config)
     try:
         with services.work() as work:
-            agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
-            if agent is None:
-                raise click.ClickException(f"no account with email {email!r}")
+            agent = _account(work, email)
             ended = agents.set_password(work, agent, password)
             audit.record(work, actor="cli", action="agent.password_reset", subject=agent.id, sessions_ended=ended)
             click.echo(f"new password set for {agent.email}; {ended} session(s) ended")
