@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
+from tandem.api.app import create_app
+from tandem.services import flows
 from tandem.services.context import Services
 
 from .conftest import go, login, start_chat
@@ -177,3 +181,25 @@ def test_hint_coalescer_acts_at_once_then_keeps_one_trailing() -> None:
     assert hints.take(11.0) == {"n": 3} and hints.due_in(11.0) is None
     assert hints.offer({"n": 4}, 11.5) is False  # still inside the window that the trailing action opened
     assert hints.offer({"n": 5}, 12.1) is True and hints.due_in(12.1) is None
+
+
+def test_shutdown_waits_for_an_assistant_turn_still_running(services: Services,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The customer's socket closes and the server stops while the assistant is still answering: the turn finishes
+    (and commits) before shutdown lets go of the database, instead of holding a connection into a disposed pool."""
+    finished: list[str] = []
+
+    def slow_turn(_services: Services, conversation_id: str, _message: object) -> None:
+        time.sleep(0.5)
+        finished.append(conversation_id)
+
+    monkeypatch.setattr(flows, "assistant_turn", slow_turn)
+    with TestClient(create_app(services, run_dispatcher=False)) as client:
+        cid, h = start_chat(client)
+        with client.websocket_connect(f"/ws/conversations/{cid}") as ws:
+            ws.send_json({"type": "auth", "token": h["X-Conversation-Token"], "after": 0})
+            ws.send_json({"type": "message", "body": "what is a late fee?", "client_id": "c-1"})
+            while ws.receive_json()["type"] != "ack":
+                pass
+        assert finished == []  # still answering when the socket closed
+    assert finished == [cid]

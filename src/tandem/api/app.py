@@ -7,12 +7,14 @@ import contextlib
 import functools
 import html
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
@@ -52,6 +54,25 @@ T = TypeVar("T")
 STATIC = resources.files("tandem.web") / "static"
 
 
+# at shutdown, how long work still running in the thread pool may take to finish (an assistant turn whose socket has
+# gone, a message being stored when the customer dropped): it commits rather than meeting a closed database
+DRAIN_TIMEOUT_S = 10.0
+
+
+async def drain_threads(timeout_s: float) -> int:
+    """Wait, at most timeout_s, until no request work runs in the thread pool; returns how many were still busy.
+
+    A WebSocket reader cancelled by a disconnect does not stop the thread it awaited, and an assistant turn runs on
+    after the customer's socket closes; both hold a database connection until they commit."""
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    deadline = time.monotonic() + timeout_s
+    while limiter.borrowed_tokens and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    if limiter.borrowed_tokens:
+        log.warning("shutdown: %d thread-pool calls still running after %.0f s", limiter.borrowed_tokens, timeout_s)
+    return int(limiter.borrowed_tokens)
+
+
 def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     """Build the app around ready services; the dispatcher loop runs inside this process by default.
 
@@ -73,6 +94,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
         finally:
             if kb_task is not None:
                 kb_task.cancel()
+            await drain_threads(DRAIN_TIMEOUT_S)
             await surge_loop.stop()
             await dispatcher.stop()
             await services.bus.stop()
