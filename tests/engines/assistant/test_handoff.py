@@ -85,6 +85,8 @@ REQUESTS = [
     ("hu", "szeretnék egy ügyintézővel beszélni"),
     ("id", "saya mau bicara dengan agen"),
     ("vi", "tôi muốn nói chuyện với nhân viên"),
+    ("en", "Agent, who can help me?"),  # one clause after the word: a question to the agent, still a request
+    ("hi", "क्या किसी इंसान से बात की जा सकती है?"),  # "की जा सकती" (can be done) is not a past tense
 ]
 
 NOT_REQUESTS = [
@@ -137,6 +139,14 @@ NOT_REQUESTS = [
     "昨日オペレーターと話しました",
     "我昨天和客服聊过了",
     "Ich habe gestern mit einem Mitarbeiter gesprochen",
+    # a person named, then described by a relative clause: a mention, not a one-word request
+    "Operátor, kterého jsem měl minule, byl skvělý.",
+    "Agent, who helped me before, was great.",
+    "Kundtjänst, som jag pratade med igår, var jättebra.",
+    "Mitarbeiter, mit dem ich gestern sprach, war nett.",
+    # a past tense right after the Hindi frame: what happened, not a request
+    "कर्मचारी से बात हुई थी, उसने कहा ठीक है",
+    "insaan se baat hui thi kal",
     "I want to pay my invoice",
     "where is my refund",
     "",

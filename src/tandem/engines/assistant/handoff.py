@@ -32,6 +32,15 @@ _CONJUNCTION = re.compile(
 # Greetings and fillers that may precede a one-phrase request in any language ("ok agent", "hola, humano").
 _GREETING = r"(?:(?:ok|okay|hi|hello|hey|hej|hallo|hola|oi|ola|ciao|salut|bonjour|yes|ja|si|sim|tak|evet|hei|moi)\s+)*"
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
+# A one-word clause followed by a relative clause names a person, it does not ask for one: "Operátor, se kterým
+# jsem včera mluvil, byl milý", "Agent, who helped me before, was great", "Kundtjänst, som jag pratade med...".
+_RELATIVE_NEXT = (
+    r"^(?:(?:with|to|from|mit|med|avec|con|com|met|z|s|se|с|со|з|cu|με)\s+)?(?:who|whom|whose|which|som|"
+    r"dem|welche|welcher|welchem|qui|lequel|laquelle|dont|quien|quienes|el que|la que|el cual|la cual|cui|"
+    r"il quale|la quale|wie|waarmee|ktory|ktora|ktorym|ktorego|ktery|ktera|ktere|kterym|kterou|kterého|jenz|"
+    r"joka|jonka|jota|jolle|который|которая|которым|которой|которого|який|яка|яким|якою|якого|care|aki|"
+    r"akivel|akit|akinek|amely|που|ο οποιος|η οποια|τον οποιο|την οποια|vilken|vilket|hvem|hvilken)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -156,18 +165,30 @@ def _window(rule: _Rule, clause: str, match: re.Match[str]) -> str:
     return " ".join(head.split()[-4:] + [match.group()])
 
 
-def _with_corrections(parts: list[str]) -> list[str]:
-    """The clauses as typed, then any that read differently once typos are fixed."""
-    fixed = [corrected(part) for part in parts]
-    return parts + [f for f, part in zip(fixed, parts, strict=True) if f != part]
+def _named_not_asked(rule: _Rule, parts: list[str], index: int) -> bool:
+    """A solo match ("operator") on a clause that the next clause describes and a third one goes on about
+    ("Agent, who helped me before, was nice"); "Agent, who can help me?" stays a request."""
+    if not rule.name.endswith(".solo") or index + 2 >= len(parts):
+        return False
+    return _relative_next().search(parts[index + 1]) is not None
+
+
+@lru_cache(maxsize=1)
+def _relative_next() -> re.Pattern[str]:
+    return _compile(_RELATIVE_NEXT)
 
 
 def wants_human(text: str) -> HandoffMatch | None:
     """Return the first rule that reads the text as an explicit request for a human, if any."""
     rules, _ = _rules()
-    for clause in _with_corrections(clauses(text)):
+    parts = clauses(text)
+    fixed = [corrected(part) for part in parts]
+    # the clauses as typed, then any that read differently once typos are fixed (each keeps its position)
+    candidates = list(enumerate(parts)) + [(i, f) for i, (f, part) in enumerate(zip(fixed, parts, strict=True))
+                                           if f != part]
+    for index, clause in candidates:
         for rule in rules:
             for match in rule.pattern.finditer(clause):
-                if not _negated(rule, clause, match):
+                if not _negated(rule, clause, match) and not _named_not_asked(rule, parts, index):
                     return HandoffMatch(rule.language, rule.name, match.group().strip())
     return None

@@ -53,6 +53,11 @@ def _candidates(text: str) -> tuple[tuple[str, float], ...]:
     return tuple((_ALIASES.get(str(g["lang"]), str(g["lang"])), float(g["score"])) for g in guesses)
 
 
+def forget_recent_texts() -> None:
+    """Drop the cached guesses (benchmarks measuring never-seen text)."""
+    _candidates.cache_clear()
+
+
 FOLLOW_MIN_WORDS = 4  # a message this long in another language switches the conversation on its own
 _SAME = {"nb": "no", "nn": "no"}
 

@@ -58,6 +58,11 @@ class MultilingualEmbedder:
         """Embed what is searched ("passage: " prefix): an (n, 384) float32 array."""
         return self._encode(texts, query=False)
 
+    def forget_recent(self) -> None:
+        """Drop the recent-query vectors (benchmarks measuring never-seen text)."""
+        with self._lock:
+            self._recent.clear()
+
     def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
