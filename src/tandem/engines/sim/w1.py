@@ -72,12 +72,6 @@ def requests_per_hour(rec: Records) -> np.ndarray:
     return np.bincount((c["arrival_min"][c["escalated"]] // 60).astype(int))
 
 
-def perfect_foresight_hours(rec: Records, handle: float, patience: float, max_abandon: float,
-                            capacity: int = 1) -> float:
-    """Agent-hours if each hour had exactly the least agents meeting `max_abandon` at its true arrival rate."""
-    return float(hourly_plan(requests_per_hour(rec), handle, patience, max_abandon, capacity).sum())
-
-
 def plan_scenario(s: Scenario, plan: np.ndarray) -> Scenario:
     """The scenario staffed by an hourly plan: shift mode (no login lag, no pool behaviour), surge off."""
     shifts = tuple(int(k) for k in plan)
@@ -168,20 +162,3 @@ def search_plan(s: Scenario, cases: Sequence[Case], handle: float, patience: flo
                 fail = mid
     good = [r for r in runs if r.meets]
     return (min(good, key=lambda r: r.agent_hours) if good else None), runs
-
-
-def w1_report(rec: Records, agent_minutes: float, handle: float, patience: float,
-              capacity: int = 1) -> dict[str, float]:
-    """Share of hours with abandonment <= 5% (all hours, busy hours) and agent-hours against the per-hour 5% plan."""
-    _, share = hourly_abandonment(rec)
-    _, busy = hourly_abandonment(rec, BUSY_HOUR_REQUESTS)
-    plan = perfect_foresight_hours(rec, handle, patience, HOUR_BAR, capacity)
-    return {
-        "hours": int(share.size),
-        "hours_abandon_le_5pct": round(float(np.mean(share <= HOUR_BAR)), 4),
-        f"hours_ge_{BUSY_HOUR_REQUESTS}_requests": int(busy.size),
-        f"hours_ge_{BUSY_HOUR_REQUESTS}_abandon_le_5pct": round(float(np.mean(busy <= HOUR_BAR)), 4),
-        "agent_hours": round(agent_minutes / 60.0, 1),
-        "plan_agent_hours": round(plan, 1),
-        "ratio_to_plan": round(agent_minutes / 60.0 / plan, 3),
-    }
