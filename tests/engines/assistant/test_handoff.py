@@ -85,7 +85,27 @@ REQUESTS = [
     ("hu", "szeretnék egy ügyintézővel beszélni"),
     ("id", "saya mau bicara dengan agen"),
     ("vi", "tôi muốn nói chuyện với nhân viên"),
-    ("en", "Agent, who can help me?"),  # one clause after the word: a question to the agent, still a request
+    ("en", "Agent, who can help me?"),
+    ("en", "I'd like to speak with a caseworker about my claim"),  # role names
+    ("en", "need real ppl help"),  # txt-speak
+    # refusing the bot is a request for a person in every language, without the model
+    ("sv", "jag vill inte prata med en robot"),
+    ("no", "vil ikke skrive med en bot"),
+    ("de", "ich will nicht mit einem Bot reden"),
+    ("de", "keinen Bot bitte"),
+    ("fr", "je ne veux pas parler à un robot"),
+    ("es", "no quiero hablar con una máquina"),
+    ("pt", "não quero falar com um robô"),
+    ("pl", "nie chcę rozmawiać z botem"),
+    ("ru", "не хочу говорить с ботом"),
+    ("fi", "en halua puhua botin kanssa"),
+    ("hi", "bot nahi chahiye"),
+    ("hi", "बॉट से बात नहीं करनी"),
+    ("tr", "botla konuşmak istemiyorum"),
+    ("zh", "我不要机器人"),
+    ("ko", "봇 말고"),
+    ("en", "would a supervisor be able to look at this today?"),
+    ("fi", "voisinko saada yhteyden neuvojaan?"),  # one clause after the word: a question to the agent, still a request
     ("hi", "क्या किसी इंसान से बात की जा सकती है?"),  # "की जा सकती" (can be done) is not a past tense
 ]
 
@@ -147,6 +167,13 @@ NOT_REQUESTS = [
     # a past tense right after the Hindi frame: what happened, not a request
     "कर्मचारी से बात हुई थी, उसने कहा ठीक है",
     "insaan se baat hui thi kal",
+    "my case handler was great",
+    "the bot said my payment failed",
+    "a supervisor was able to look at it last time",
+    "Can someone else use my account if they have my phone?",
+    "ich will nicht, dass der Bot mein Konto sperrt",
+    "no me gusta el robot aspirador que compré",
+    "I talked to real ppl yesterday",
     "I want to pay my invoice",
     "where is my refund",
     "",

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from tandem.engines.assistant.nlu.handoff_lexicon import (
     BOT_REFUSALS,
+    BOT_REFUSALS_BY_LANGUAGE,
     FUZZY_KEYWORDS,
     LANGUAGES,
     LanguageRules,
@@ -138,6 +139,8 @@ def _language_rules(code: str, rules: LanguageRules) -> list[_Rule]:
 def _rules() -> tuple[tuple[_Rule, ...], dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]]:
     """Compile every rule once, with each language's negation cues."""
     rules = [_Rule("en", f"en.bot_refusal{i}", _compile(p), False) for i, p in enumerate(BOT_REFUSALS)]
+    for code, patterns in BOT_REFUSALS_BY_LANGUAGE.items():
+        rules.extend(_Rule(code, f"{code}.bot_refusal{i}", _compile(p), False) for i, p in enumerate(patterns))
     negations: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
     for code, language in LANGUAGES.items():
         rules.extend(_language_rules(code, language))

@@ -10,8 +10,9 @@ _EN_DET = (
     r"freaking|frigging|effing)\s+){0,3}"
 )
 _EN_NOUN = (
-    r"(?:humans?|human beings?|persons?|people|agents?|representatives?|reps?|operators?|someone|somebody|"
+    r"(?:humans?|human beings?|persons?|people|ppl|agents?|representatives?|reps?|operators?|someone|somebody|"
     r"anyone|anybody|staff(?: member)?|employees?|advisors?|advisers?|consultants?|managers?|supervisors?|"
+    r"case ?handlers?|case ?workers?|claims? handlers?|account managers?|complaints? officers?|"
     r"customer (?:service|support|care)(?: (?:agent|rep|representative|team|person|department))?|"
     r"support (?:team|staff|agent|person)|team members?|associates?|specialists?|member of staff|live chat|"
     r"live support|real one|assistants?|bank workers?|workers?|executives?|reception|front desk|"
@@ -36,29 +37,35 @@ ENGLISH = LanguageRules(
         rf"\b(?:want|need|get|give me|gimme|find|request|require|prefer|demand|would like|d like|wanna|"
         rf"bring me|send me|i ll take)\s+(?:me\s+)?(?:to\s+(?:talk|speak)\s+(?:to|with)\s+)?{_EN_DET}"
         r"(?:humans?|human beings?|real person|live person|actual person|agents?|live agents?|human agents?|"
-        r"representatives?|reps?|operators?|supervisors?|managers?|real people|"
+        r"representatives?|reps?|operators?|supervisors?|managers?|real people|real ppl|case ?handlers?|"
+        r"case ?workers?|claims? handlers?|account managers?|staff members?|"
         r"customer (?:service|support|care) (?:agent|rep|representative|person))\b" + _EN_AFTER_OK,
         r"\b(?:want|need|get|give me|gimme|find|would like|d like|wanna)\s+(?:me\s+)?(?:someone|somebody)"
         r"(?:\s+else)?(?=\s*$|\s+(?:to (?:talk|speak|chat|help me|call me|look)|please|now|real|who can|"
         r"on the line))",
         r"\b(?:is there|are there|is|anyone|anybody|any)\s+(?:a\s+|an\s+|any\s+)?(?:real\s+|live\s+|actual\s+)?"
         r"(?:human\s+)?"
-        r"(?:human|humans|person|people|agent|agents|one|body|someone|somebody|anyone|anybody|operator|"
+        r"(?:human|humans|person|people|ppl|agent|agents|one|body|someone|somebody|anyone|anybody|operator|"
         r"representative)\s+(?:there|here|available|around|alive|online|on the other end|i can talk to|"
         r"i can speak to|to talk to|to speak to|who can help)\b",
         r"\b(?:can|could|would|will|please|have|get|i want|i need|i would like|i d like)\s+(?:someone|somebody|"
         r"an agent|a person|a human|a representative|one of you|(?:a|the|your)\s+(?:manager|supervisor|specialist|"
         r"advisor|adviser|colleague|staff member|team leader))\s+(?:(?:on|from|at) your (?:end|side|team|company)\s+)?"
-        r"(?:to\s+)?(?:(?:call|ring|phone|contact)\s+(?:me|us)|give (?:me|us) a (?:call|ring))\b",
+        r"(?:be able to\s+)?(?:to\s+)?(?:(?:call|ring|phone|contact)\s+(?:me|us)|give (?:me|us) a (?:call|ring))\b",
         r"\b(?:can|could|would|will|please|have|i want|i need|i d like)\s+(?:someone|somebody|a (?:colleague|manager|"
         r"supervisor|person|human|staff member|specialist)|one of (?:you|your (?:staff|team|colleagues|people)))\s+"
-        r"(?:(?:on|from|at) your (?:end|side|team|company)\s+)?(?:personally\s+)?(?:to\s+)?(?:look (?:at|into)|"
+        r"(?:(?:on|from|at) your (?:end|side|team|company)\s+)?(?:be able to\s+)?(?:personally\s+)?(?:to\s+)?"
+        r"(?:look (?:at|into)|"
         r"check|review|handle|take a look)\b",
         r"\b(?:request|want|need|book|schedule|arrange)\s+(?:a\s+)?(?:call\s*back|phone call from (?:an agent|"
         r"a person|a human|someone))\b",
-        r"\b(?:can|could|may)\s+(?:i\s+(?:get|have|talk to|speak to|speak with)\s+)?(?:someone|somebody)\s+else\b",
+        # "can someone else use my account?" asks about access, not for a person
+        r"\b(?:can|could|may)\s+(?:i\s+(?:get|have|talk to|speak to|speak with)\s+)?(?:someone|somebody)\s+else\b"
+        r"(?!\s+(?:use|access|log|pay|see|have|get|open|make|sign|withdraw|spend|buy|order|read|change|"
+        r"collect|pick|receive|sign|view|manage)\b)",
         rf"\bget\s+me\s+(?:to|through to)\s+{_EN_DET}{_EN_NOUN}\b",
-        r"\b(?:real|live|actual)\s+(?:person|people|human|agent)s?\s+(?:to (?:talk|chat|speak)|available|please|now)\b",
+        r"\b(?:real|live|actual)\s+(?:person|people|ppl|human|agent)s?\s+"
+        r"(?:to (?:talk|chat|speak)|available|please|now)\b",
         r"\b(?:please\s+)?escalate\s+(?:this|it|my (?:case|issue|complaint|ticket))(?:\s+(?:please|now))?$",
     ),
     solo=(

@@ -53,8 +53,10 @@ FINNISH = LanguageRules(
         r"ihmisten)\s+kanssa\b",
         r"\b(?:ihmisen|asiakaspalvelijan|henkilön|virkailijan|työntekijän|agentin)\s+kanssa\s+(?:puhua|puhumaan|"
         r"keskustella|jutella|asioida)\b",
-        r"\b(?:haluan|tarvitsen|saisinko|voinko saada|anna)\s+(?:oikean\s+|elävän\s+)?(?:ihmisen|"
-        r"asiakaspalvelijan|virkailijan|henkilön)\b",
+        r"\b(?:haluan|tarvitsen|saisinko|voinko saada|voisinko saada|saanko|anna)\s+(?:oikean\s+|elävän\s+)?"
+        r"(?:ihmisen|asiakaspalvelijan|virkailijan|henkilön|neuvojan|työntekijän)\b",
+        r"\b(?:saisinko|voisinko saada|haluan|saanko|voinko saada)\s+yhteyden\s+(?:oikeaan\s+)?(?:ihmiseen|"
+        r"neuvojaan|asiakaspalvelijaan|asiakaspalveluun|virkailijaan|työntekijään|henkilöön)\b",
         r"\b(?:yhdistä|ohjaa|siirrä)\s+(?:minut\s+)?(?:oikealle\s+)?(?:ihmiselle|asiakaspalvelijalle|"
         r"virkailijalle|asiakaspalveluun|henkilölle)\b",
     ),

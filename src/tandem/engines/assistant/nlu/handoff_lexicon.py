@@ -32,9 +32,10 @@ from tandem.engines.assistant.nlu.handoff_europe import (
     SWEDISH,
     UKRAINIAN,
 )
+from tandem.engines.assistant.nlu.handoff_refusals import BOT_REFUSALS_BY_LANGUAGE
 from tandem.engines.assistant.nlu.handoff_rules import LanguageRules
 
-__all__ = ["BOT_REFUSALS", "FUZZY_KEYWORDS", "LANGUAGES", "LanguageRules"]
+__all__ = ["BOT_REFUSALS", "BOT_REFUSALS_BY_LANGUAGE", "FUZZY_KEYWORDS", "LANGUAGES", "LanguageRules"]
 
 LANGUAGES: dict[str, LanguageRules] = {
     "en": ENGLISH,
