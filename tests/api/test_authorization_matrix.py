@@ -143,6 +143,7 @@ ROUTE_CLASS = {
     ("DELETE", "/api/privacy/customers/{customer_ref}"): SUPERVISOR,
     ("DELETE", "/api/privacy/conversations/{conversation_id}"): SUPERVISOR,
     ("POST", "/api/workforce/signup"): PUBLIC,
+    ("GET", "/api/workforce/signup"): PUBLIC,
     ("GET", "/api/workforce/certifications"): SELF,
     ("POST", "/api/workforce/certifications/{topic}/attempts"): SELF,
     ("POST", "/api/workforce/certifications/attempts/{attempt_id}/submit"): SELF,

@@ -108,6 +108,7 @@ def company(tmp_path_factory: pytest.TempPathFactory, database: str) -> Iterator
     end = toml.index("[help_center]")
     toml = toml[:start] + TOPICS.lstrip() + "\n" + toml[end:]
     toml = toml.replace('assistant_name = "Wheelhouse Bikes assistant"', 'assistant_name = "Wheelie"')
+    toml = toml.replace('\nlanguages = ["en"]', '\nlanguages = ["en", "da", "de"]')
     config.write_text(toml)
     cfg = ["--config", str(config)]
     run([*cfg, "config", "check"], env, work)
@@ -195,6 +196,11 @@ def test_a_second_company_from_init_to_an_agent_reply(company: Company, browser:
 
     t0 = time.monotonic()
     agent = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    agent.goto(f"{base}/signup")  # the sign-up page offers the company's topics, not Kestrel Pay's
+    agent.locator("input[name=topic][value=rides]").wait_for(timeout=10_000)
+    assert agent.locator("#topics").inner_text().split("\n")[1:] == [
+        "Prices, passes and accounts", "Unlocking, docking, damage and theft"]
+    no_kestrel(agent)
     agent.goto(f"{base}/certify")
     agent.fill("#email", AGENT[0])
     agent.fill("#password", AGENT[2])
@@ -229,6 +235,9 @@ def test_a_second_company_from_init_to_an_agent_reply(company: Company, browser:
     assert agent.locator("#act-form").is_hidden()
     options = agent.locator("#xfer-topic option")
     assert [options.nth(i).get_attribute("value") for i in range(options.count())] == ["", "general", "rides"]
+    languages = agent.locator("#xfer-lang option")  # and the company's languages, by name
+    assert [languages.nth(i).inner_text() for i in range(languages.count())] == [
+        "same language", "English", "Danish", "German"]
     agent.fill("#reply", "Hi, this is Rosa from Wheelhouse. Which station are you at?")
     agent.press("#reply", "Enter")
     customer.locator(".msg.agent", has_text="this is Rosa").wait_for(timeout=15_000)

@@ -67,6 +67,7 @@ def test_resolve_pays_base_per_minute_and_surge_exactly(client: TestClient, serv
     assert all(isinstance(e.amount, Decimal) and e.conversation_id == cid and e.offer_id for e in entries)
     mine = client.get("/api/workforce/me/earnings", headers=auth).json()
     assert mine["today"]["total"] == "2.43" and mine["today"]["surge_bonus"] == "1.25"
+    assert mine["currency"] == services.settings.pay.currency == "EUR"  # the company's, not a hard-coded USD
     assert mine["week"]["conversations"] == 1
     [row] = mine["conversations"]
     assert row["conversation_id"] == cid and row["total"] == "2.43" and row["outcome"] == "resolved"

@@ -100,3 +100,25 @@ def test_signup_page_is_served(client: TestClient) -> None:
     for path in ("/signup", "/certify", "/earnings"):
         r = client.get(path)
         assert r.status_code == 200 and "<!doctype html>" in r.text.lower()
+
+
+def test_signup_offers_the_company_topics_and_accepts_only_those(client: TestClient, services: Services) -> None:
+    from tandem.core.settings import TopicSpec
+
+    topics = (TopicSpec(name="bikes", label="Bikes and docks"), TopicSpec(name="billing"),
+              TopicSpec(name="accidents", sensitive=True))
+    services.settings = services.settings.model_copy(update={"topics": topics, "general_topic": "billing",
+                                                             "languages": ("en", "de")})
+    options = client.get("/api/workforce/signup").json()
+    assert options == {"mode": "open", "languages": ["en", "de"], "topics": [
+        {"name": "bikes", "label": "Bikes and docks", "sensitive": False},
+        {"name": "billing", "label": "billing", "sensitive": False},
+        {"name": "accidents", "label": "accidents", "sensitive": True}]}
+    # a built-in topic the company does not route is refused; the company's own is kept
+    body = {"name": "Rider", "email": "rider@gig.example", "password": PASSWORD, "languages": ["de"]}
+    r = client.post("/api/workforce/signup", json={**body, "topics": ["payments"]})
+    assert r.status_code == 422 and "payments" in r.json()["error"]["message"]
+    signup(client, "rider@gig.example", topics=["bikes", "accidents"])
+    with services.work() as work:
+        profile = work.session.scalars(select(WorkforceProfile)).one()
+        assert profile.topics == ["bikes", "accidents"]

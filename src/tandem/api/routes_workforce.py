@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.schemas import AgentSignup, Strict
@@ -45,8 +45,30 @@ class AdjustmentCreate(Strict):
     conversation_id: str | None = Field(None, max_length=64)
 
 
+class SignupTopic(BaseModel):
+    name: str
+    label: str
+    sensitive: bool
+
+
+class SignupOptions(BaseModel):
+    """What the sign-up page offers: the company's configured topics and languages, and whether an invite is needed."""
+
+    mode: str
+    topics: list[SignupTopic]
+    languages: list[str]
+
+
 SIGNUP_ACCEPTED = ("Thank you. If this address is new, your account is ready: log in with it. If it already "
                    "has an account, we have told its owner and nothing was changed.")
+
+
+@router.get("/api/workforce/signup", response_model=SignupOptions,
+            summary="The topics and languages a new agent can choose, and the sign-up mode (public)")
+def signup_options(services: ServicesDep) -> SignupOptions:
+    settings = services.settings
+    topics = [SignupTopic(name=t.name, label=t.label or t.name, sensitive=t.sensitive) for t in settings.topics]
+    return SignupOptions(mode=settings.signup_mode, topics=topics, languages=list(settings.languages))
 
 
 @router.post("/api/workforce/signup", status_code=202,

@@ -220,7 +220,7 @@ def agent_summary(work: Work, agent: Agent, limit: int = 50) -> dict[str, Any]:
     today, week = period_starts(work.now, zone)
     entries = entries_between(work, 0.0, work.now + 1, agent.id)
     return {
-        "agent_id": agent.id, "timezone": str(zone), "now": work.now, "currency": "USD",
+        "agent_id": agent.id, "timezone": str(zone), "now": work.now, "currency": work.settings.pay.currency,
         "today": totals([e for e in entries if e.at >= today]).view(),
         "week": totals([e for e in entries if e.at >= week]).view(),
         "all_time": totals(entries).view(),

@@ -28,6 +28,11 @@ const T = {
     }
     return data;
   },
+  // an amount in the company's currency (pay.currency in tandem.toml, sent with offers and earnings), two decimals
+  money(amount, currency) {
+    try { return new Intl.NumberFormat("en", { style: "currency", currency: currency || "USD" }).format(Number(amount)); }
+    catch (_) { return `${Number(amount).toFixed(2)} ${currency}`; }
+  },
   // The one login component. Every page with a login has `<form id="login" data-login="Title">` (optionally
   // data-signup) and this fills it: labelled email and password fields, a submit button and an error line.
   renderLogin(form) {

@@ -4,7 +4,8 @@
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem("tandem.agent.token");
   const auth = () => ({ Authorization: "Bearer " + token });
-  const usd = (s) => "$" + s;
+  let currency = "USD";
+  const money = (s) => T.money(s, currency);  // the company's currency, which the earnings answer names
   const OUTCOMES = { resolved: "Resolved", handed_back: "Handed back", transferred: "Transferred", dropped: "Disconnected" };
 
   async function start() {
@@ -21,11 +22,12 @@
     let r;
     try { r = await T.api("GET", "/api/workforce/me/earnings", undefined, auth()); $("error").textContent = ""; }
     catch (e) { $("error").textContent = e.message; return; }
-    $("today").textContent = usd(r.today.total);
+    currency = r.currency;
+    $("today").textContent = money(r.today.total);
     $("today-detail").textContent = `${r.today.conversations} conversation${r.today.conversations === 1 ? "" : "s"}`;
-    $("week").textContent = usd(r.week.total);
-    $("week-detail").textContent = `${r.week.conversations} conversation${r.week.conversations === 1 ? "" : "s"} · base ${usd(r.week.base)} · per minute ${usd(r.week.per_minute)}`;
-    $("week-surge").textContent = usd(r.week.surge_bonus);
+    $("week").textContent = money(r.week.total);
+    $("week-detail").textContent = `${r.week.conversations} conversation${r.week.conversations === 1 ? "" : "s"} · base ${money(r.week.base)} · per minute ${money(r.week.per_minute)}`;
+    $("week-surge").textContent = money(r.week.surge_bonus);
     $("zone").textContent = "Days and weeks in " + r.timezone;
     const body = $("rows").querySelector("tbody"); body.replaceChildren();
     for (const row of r.conversations) {
@@ -35,9 +37,9 @@
         T.el("td", {}, row.conversation_id ? row.conversation_id.slice(0, 14) : "—"),
         T.el("td", {}, row.kind === "adjustment" ? "Adjustment: " + (row.note || "") : (OUTCOMES[row.outcome] || row.outcome)),
         T.el("td", { class: "num" }, row.seconds === null ? "" : T.ago(row.seconds)),
-        T.el("td", { class: "num" }, usd(row.base)), T.el("td", { class: "num" }, usd(row.per_minute)),
-        T.el("td", { class: "num" + (surge ? " surge" : "") }, usd(row.surge_bonus)),
-        T.el("td", { class: "num" }, usd(row.adjustment)), T.el("td", { class: "num total" }, usd(row.total))));
+        T.el("td", { class: "num" }, money(row.base)), T.el("td", { class: "num" }, money(row.per_minute)),
+        T.el("td", { class: "num" + (surge ? " surge" : "") }, money(row.surge_bonus)),
+        T.el("td", { class: "num" }, money(row.adjustment)), T.el("td", { class: "num total" }, money(row.total))));
     }
     $("empty").hidden = r.conversations.length > 0;
   }

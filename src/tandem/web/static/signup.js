@@ -2,13 +2,14 @@
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
-  const TOPICS = ["payments", "refunds", "disputes", "fraud", "hardship", "account"];
-  const SENSITIVE = new Set(["disputes", "fraud", "hardship"]);
-
-  for (const t of TOPICS) {
-    $("topics").append(T.el("label", {}, T.el("input", { type: "checkbox", name: "topic", value: t }),
-      t + (SENSITIVE.has(t) ? " (sensitive: routed to senior agents)" : "")));
-  }
+  // the company's own topics (tandem.toml [[topics]]), not a built-in list: sign-up refuses a topic it does not route
+  fetch("/api/workforce/signup").then((r) => (r.ok ? r.json() : Promise.reject(r))).then((options) => {
+    for (const t of options.topics) {
+      $("topics").append(T.el("label", {}, T.el("input", { type: "checkbox", name: "topic", value: t.name }),
+        t.label + (t.sensitive ? " (sensitive: routed to senior agents)" : "")));
+    }
+    $("languages").placeholder = options.languages.join(", ");
+  }).catch(() => { $("error").textContent = "Could not load the topics; reload the page to try again."; });
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).concat(["UTC"]);
   for (const z of [...new Set([here, ...zones])]) $("timezone").append(T.el("option", { value: z, selected: z === here }, z));

@@ -14,20 +14,14 @@ function countdown(o, card, pool) {
   return [count, tick];
 }
 
-// an amount in the company's currency (the offer carries pay.currency from tandem.toml), two decimals
-function money(amount, currency) {
-  try { return new Intl.NumberFormat("en", { style: "currency", currency: currency || "USD" }).format(Number(amount)); }
-  catch (_) { return `${Number(amount).toFixed(2)} ${currency}`; }
-}
-
 function offerCard(o) {
   const pay = o.pay;
   const card = T.el("div", { class: "card offer", "data-offer": o.id, role: "group", "aria-label": `Offer: ${o.topic || "general"}, ${o.language}` });
   const [count, tick] = countdown(o, card, state.offers);
   card.append(T.el("strong", {}, "New conversation"), T.el("div", {}, `Topic: ${o.topic || "general"} · Language: ${o.language}`),
     T.el("div", { class: "muted" }, `Reason: ${o.reason}`),
-    T.el("div", {}, `Pay: ${money(pay.base, pay.currency)} + ${money(pay.per_minute, pay.currency)}/min` +
-      (Number(pay.surge_bonus) > 0 ? ` + surge ${money(pay.surge_bonus, pay.currency)}` : "")),
+    T.el("div", {}, `Pay: ${T.money(pay.base, pay.currency)} + ${T.money(pay.per_minute, pay.currency)}/min` +
+      (Number(pay.surge_bonus) > 0 ? ` + surge ${T.money(pay.surge_bonus, pay.currency)}` : "")),
     T.el("div", {}, "Expires in ", count),
     T.el("div", { class: "row mt8" },
       T.el("button", { class: "primary", onclick: () => answer(o.id, "accept") }, "Accept"),

@@ -3,12 +3,18 @@
 import { $, api, wb, state, showError } from "./state.js";
 import { dropChat } from "./conversation.js";
 
-// The transfer form offers the company's own topics (tandem.toml [[topics]]), not a built-in list.
+// The transfer form offers the company's own topics (tandem.toml [[topics]]) and languages (languages), not
+// built-in lists.
 export async function loadTopics() {
-  let r;
-  try { r = await api("GET", "/api/workforce/certifications"); } catch (_) { return; }
+  let r, company;
+  try { [r, company] = await Promise.all([api("GET", "/api/workforce/certifications"), api("GET", "/api/company")]); }
+  catch (_) { return; }
   $("xfer-topic").replaceChildren(T.el("option", { value: "" }, "same skill"),
     ...r.topics.map((t) => T.el("option", { value: t.topic }, t.topic)));
+  const names = Intl.DisplayNames ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
+  const name = (code) => { try { return names ? names.of(code) : code; } catch (_) { return code; } };
+  $("xfer-lang").replaceChildren(T.el("option", { value: "" }, "same language"),
+    ...company.languages.map((code) => T.el("option", { value: code }, name(code))));
 }
 
 export function wireTools() {
