@@ -105,7 +105,13 @@ REQUESTS = [
     ("zh", "我不要机器人"),
     ("ko", "봇 말고"),
     ("en", "would a supervisor be able to look at this today?"),
-    ("fi", "voisinko saada yhteyden neuvojaan?"),  # one clause after the word: a question to the agent, still a request
+    ("fi", "voisinko saada yhteyden neuvojaan?"),
+    ("pl", "gadac z konsultantem chce"),
+    ("el", "thelw na milisw me ypallilo"),  # Greeklish
+    ("vi", "chuyển tôi sang tổng đài nhé"),
+    ("vi", "Dạ, cho tôi gặp nhân viên"),
+    ("en", "transfer me to your fraud specialist"),
+    ("cs", "Chtěl bych mluvit s operátorem"),  # one clause after the word: a question to the agent, still a request
     ("hi", "क्या किसी इंसान से बात की जा सकती है?"),  # "की जा सकती" (can be done) is not a past tense
 ]
 
@@ -170,6 +176,10 @@ NOT_REQUESTS = [
     "my case handler was great",
     "the bot said my payment failed",
     "a supervisor was able to look at it last time",
+    # past tenses: what happened, not a request
+    "Včera jsem mluvil s operátorem a vše vyřešil.",
+    "Kemarin saya sudah bicara dengan agen, katanya beres",
+    "Tuần trước tôi đã nói chuyện với nhân viên tư vấn",
     "Can someone else use my account if they have my phone?",
     "ich will nicht, dass der Bot mein Konto sperrt",
     "no me gusta el robot aspirador que compré",

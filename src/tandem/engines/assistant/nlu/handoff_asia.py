@@ -94,7 +94,8 @@ INDONESIAN = LanguageRules(
         r"customer service|orang asli)\b",
     ),
     solo=r"(?:agen|operator|petugas|cs|admin|manusia)(?:\s+(?:tolong|dong|please|sekarang))*",
-    negation_before=r"\b(?:tidak|nggak|ngga|gak|ga|tak|bukan|jangan|enggak|tanpa)\b",
+    # also "sudah / pernah" (already / once): "kemarin saya sudah bicara dengan petugas" tells what happened
+    negation_before=r"\b(?:tidak|nggak|ngga|gak|ga|tak|bukan|jangan|enggak|tanpa|sudah|udah|pernah)\b",
 )
 
 VIETNAMESE = LanguageRules(
@@ -102,7 +103,11 @@ VIETNAMESE = LanguageRules(
         r"\b(?:nói chuyện|gặp|kết nối|chuyển|liên hệ|chat|trò chuyện)\s+(?:tôi\s+|mình\s+|em\s+)?(?:với|cho|đến|"
         r"sang|tới)\s+(?:một\s+)?(?:nhân viên|tổng đài viên|người thật|con người|tư vấn viên|nhân viên tư vấn)\b",
         r"\b(?:cho (?:tôi|mình|em)\s+)?gặp\s+(?:một\s+)?(?:nhân viên|tổng đài viên|người thật|tư vấn viên)\b",
+        r"\bchuyển\s+(?:cho\s+)?(?:tôi\s+|mình\s+|em\s+)?(?:qua|sang|tới|đến)\s+(?:bộ phận\s+)?(?:chăm sóc khách hàng|"
+        r"cskh|tổng đài|nhân viên|tư vấn viên|hỗ trợ viên)\b",
     ),
     solo=r"(?:nhân viên|tổng đài viên|người thật|tư vấn viên)(?:\s+(?:ơi|đi|với|nhé|ạ))*",
-    negation_before=r"\b(?:không|đừng|chẳng|chả|khỏi)\b",
+    # also a past with its subject ("tôi đã nói chuyện với…", I talked) or "hôm qua" (yesterday)
+    negation_before=r"\b(?:không|đừng|chẳng|chả|khỏi)\b|\b(?:tôi|mình|em|chúng tôi)\s+(?:đã|từng|vừa)\b|"
+    r"\bhôm qua\b",
 )

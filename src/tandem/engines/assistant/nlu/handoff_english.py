@@ -11,7 +11,8 @@ _EN_DET = (
 )
 _EN_NOUN = (
     r"(?:humans?|human beings?|persons?|people|ppl|agents?|representatives?|reps?|operators?|someone|somebody|"
-    r"anyone|anybody|staff(?: member)?|employees?|advisors?|advisers?|consultants?|managers?|supervisors?|"
+    r"anyone|anybody|staff(?: member)?|employees?|(?:[a-z]+\s+)?(?:advisors?|advisers?|consultants?|specialists?)|"
+    r"managers?|supervisors?|"
     r"case ?handlers?|case ?workers?|claims? handlers?|account managers?|complaints? officers?|"
     r"customer (?:service|support|care)(?: (?:agent|rep|representative|team|person|department))?|"
     r"support (?:team|staff|agent|person)|team members?|associates?|specialists?|member of staff|live chat|"

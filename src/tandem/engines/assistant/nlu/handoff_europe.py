@@ -182,7 +182,7 @@ PORTUGUESE = LanguageRules(
 
 POLISH = LanguageRules(
     frames=(
-        r"\b(?:rozmawiać|porozmawiać|mówić|pogadać|połączyć|połącz|połączcie|przekieruj|przekierować|"
+        r"\b(?:rozmawiać|porozmawiać|mówić|pogadać|gadać|połączyć|połącz|połączcie|przekieruj|przekierować|"
         r"przełącz|przełączyć|skontaktować)\s+(?:mnie\s+)?(?:się\s+)?(?:z|ze|do)\s+(?:prawdziwym\s+|żywym\s+|"
         r"żywą\s+|prawdziwą\s+)?(?:człowiekiem|konsultantem|konsultantką|pracownikiem|agentem|operatorem|"
         r"osobą|doradcą|kimś|obsługą|konsultanta|człowieka)\b",
@@ -206,7 +206,10 @@ CZECH = LanguageRules(
         r"operátora|operátorku|pracovníka|konzultanta|poradce)\b",
     ),
     solo=r"(?:(?:živý|skutečný)\s+)*(?:operátor|operátora|živý člověk|člověk)(?:\s+(?:prosím|hned|ted))*",
-    negation_before=r"\b(?:nechci|nechtěl|nechtěla|nepotřebuji|nepotřebuju|nemusím|ne|nikdy|bez)\b",
+    # also a past tense with its auxiliary: "včera jsem mluvil s člověkem" tells what happened
+    negation_before=r"\b(?:nechci|nechtěl|nechtěla|nepotřebuji|nepotřebuju|nemusím|ne|nikdy|bez)\b|"
+    r"\b(?:jsem|jsme|jste|jsi)\s+(?:včera\s+|minule\s+|už\s+|dnes\s+)?(?:mluvil|mluvila|mluvili|hovořil|"
+    r"hovořila|chatoval|chatovala|bavil|bavila)\b|\b(?:mluvil|mluvila|mluvili|hovořil|hovořila)\s+jsem\b",
 )
 
 RUSSIAN = LanguageRules(
@@ -232,6 +235,9 @@ GREEK = LanguageRules(
         r"εξυπηρέτηση|εκπρόσωπό)",
         r"\b(?:θέλω|χρειάζομαι)\s+(?:έναν\s+|ένα\s+)?(?:πραγματικό\s+|αληθινό\s+)?(?:άνθρωπο|εκπρόσωπο|υπάλληλο|"
         r"χειριστή)\b",
+        # Greeklish: "thelo na milisw me anthrwpo"
+        r"\b(?:milis[ow]|milisoume|milao|milaw|syndese|syndeste|sindese)\s+(?:me\s+)?(?:me|se)\s+(?:enan\s+|kapoion\s+|"
+        r"ton\s+)?(?:anthr[ow]po|anthropo|ypallilo|upallilo|ekprosopo|ekproswpo|kapoion)\b",
     ),
     solo=r"(?:(?:έναν|πραγματικό)\s+)*(?:άνθρωπος|άνθρωπο|εκπρόσωπος|εκπρόσωπο|υπάλληλος|υπάλληλο)"
     r"(?:\s+(?:παρακαλώ|τώρα))*",
