@@ -84,8 +84,8 @@ class BackendMachine(RuleBasedStateMachine):
                 for e in log
                 if e.order_id == order and e.action == "resend_invoice" and e.outcome == "done"
             ]
-            for i in range(len(mine) - policy.INVOICE_RESENDS_PER_DAY):
-                assert mine[i + policy.INVOICE_RESENDS_PER_DAY] - mine[i] >= timedelta(hours=24), sends
+            for i in range(len(mine) - policy.DEFAULT_LIMITS.invoice_resends_per_day):
+                assert mine[i + policy.DEFAULT_LIMITS.invoice_resends_per_day] - mine[i] >= timedelta(hours=24), sends
 
     @invariant()
     def schedules_move_within_the_limits(self) -> None:
@@ -96,8 +96,8 @@ class BackendMachine(RuleBasedStateMachine):
                 self.original[order], self.backend.payment_schedule(MAYA, order), strict=True
             ):
                 shift = (now.due_on - before.due_on).days
-                limit_late = policy.PAUSE_MAX_DAYS + policy.DUE_DATE_SHIFT_MAX_DAYS
-                assert -policy.DUE_DATE_SHIFT_MAX_DAYS <= shift <= limit_late
+                limit_late = policy.DEFAULT_LIMITS.pause_max_days + policy.DEFAULT_LIMITS.due_date_shift_max_days
+                assert -policy.DEFAULT_LIMITS.due_date_shift_max_days <= shift <= limit_late
                 assert before.paid_on is None or shift == 0
 
     def teardown(self) -> None:

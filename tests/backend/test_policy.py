@@ -225,7 +225,7 @@ def test_an_allowed_pause_respects_every_limit(
     actor: Actor, customer: Customer, order: Order, schedule: tuple[Installment, ...], days: int
 ) -> None:
     if policy.check_pause(actor, customer, order, schedule, days, TODAY).allowed:
-        assert 1 <= days <= policy.PAUSE_MAX_DAYS
+        assert 1 <= days <= policy.DEFAULT_LIMITS.pause_max_days
         assert order.pauses_used == 0 and order.status is OrderStatus.ACTIVE
         assert customer.status is CustomerStatus.ACTIVE and customer.open_disputes == 0
         assert all(i.status is not InstallmentStatus.OVERDUE for i in schedule)
@@ -238,9 +238,10 @@ def test_human_actions_stay_within_tier_limits(
 ) -> None:
     if policy.check_waive_late_fee(actor, customer, order, schedule).allowed:
         assert actor.tier is not None
-        assert policy.outstanding_late_fees(schedule) <= policy.WAIVE_LIMIT[actor.tier]
+        assert policy.outstanding_late_fees(schedule) <= policy.waive_limit(policy.DEFAULT_LIMITS, actor.tier)
     if policy.check_goodwill_credit(actor, customer, amount, (), TODAY).allowed:
-        assert actor.tier is not None and Decimal(0) < amount <= policy.GOODWILL_LIMIT[actor.tier]
+        assert actor.tier is not None
+        assert Decimal(0) < amount <= policy.goodwill_limit(policy.DEFAULT_LIMITS, actor.tier)
 
 
 def test_actor_validation() -> None:

@@ -61,11 +61,12 @@ def test_numbers_agree_with_the_policy_in_code() -> None:
     late = BY_ID["late-fees"].body
     assert f"${policy.LATE_FEE:.0f}" in late and f"{policy.LATE_FEE_CAP_SHARE:.0%}" in late
     assert f"{policy.LATE_FEE_GRACE_DAYS} days after the due date" in late
-    assert f"up to {policy.PAUSE_MAX_DAYS} days" in BY_ID["pause-a-payment"].body
+    assert f"up to {policy.DEFAULT_LIMITS.pause_max_days} days" in BY_ID["pause-a-payment"].body
     assert "once per order" in BY_ID["pause-a-payment"].body
-    assert f"up to {policy.DUE_DATE_SHIFT_MAX_DAYS} days" in BY_ID["change-due-date"].body
+    assert f"up to {policy.DEFAULT_LIMITS.due_date_shift_max_days} days" in BY_ID["change-due-date"].body
     assert "once per plan" in BY_ID["change-due-date"].body
-    assert f"up to {policy.INVOICE_RESENDS_PER_DAY} times per order in any 24 hours" in BY_ID["invoices"].body
+    resends = policy.DEFAULT_LIMITS.invoice_resends_per_day
+    assert f"up to {resends} times per order in any 24 hours" in BY_ID["invoices"].body
     for text in ("| Card | 10 days |", "| Bank account | 5 days |", "| Kestrel balance | 1 day |"):
         assert text in BY_ID["refund-timelines"].body
 

@@ -30,6 +30,7 @@ from tandem.backend.records import (
 from tandem.core.clock import Clock, SystemClock, utc
 from tandem.core.errors import Conflict, NotFound
 from tandem.core.masking import mask_cards
+from tandem.core.settings import ActionPolicy
 
 _ORDER_NOT_FOUND = "order not found"
 
@@ -76,9 +77,11 @@ class _Scope:
 class DemoBackend:
     """An AccountBackend over the demo_ tables."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(self, engine: Engine, clock: Clock | None = None,
+                 limits: ActionPolicy = policy.DEFAULT_LIMITS) -> None:
         self._engine = engine
         self._clock = clock or SystemClock()
+        self._limits = limits  # the company's [policy] section
         t.metadata.create_all(engine)
 
     def now(self) -> datetime:
@@ -153,7 +156,7 @@ class DemoBackend:
 
         def decide(s: _Scope) -> Decision:
             assert s.order is not None
-            return policy.check_pause(actor, s.customer, s.order, s.schedule, days, self.today())
+            return policy.check_pause(actor, s.customer, s.order, s.schedule, days, self.today(), self._limits)
 
         def apply(conn: Connection, s: _Scope) -> _Outcome:
             dates = self._shift(conn, s, days, "pauses_used")
@@ -166,7 +169,8 @@ class DemoBackend:
 
         def decide(s: _Scope) -> Decision:
             assert s.order is not None
-            return policy.check_due_date_change(actor, s.customer, s.order, s.schedule, days, self.today())
+            return policy.check_due_date_change(actor, s.customer, s.order, s.schedule, days, self.today(),
+                                                self._limits)
 
         def apply(conn: Connection, s: _Scope) -> _Outcome:
             dates = self._shift(conn, s, days, "due_date_changes_used")
@@ -182,7 +186,7 @@ class DemoBackend:
 
         def decide(s: _Scope) -> Decision:
             assert s.order is not None
-            return policy.check_resend_invoice(actor, s.customer, s.order, sent, self.now())
+            return policy.check_resend_invoice(actor, s.customer, s.order, sent, self.now(), self._limits)
 
         def apply(conn: Connection, s: _Scope) -> _Outcome:
             return _Outcome(f"Invoice for {order_id} sent to {s.customer.email}.")
@@ -199,7 +203,7 @@ class DemoBackend:
 
         def decide(s: _Scope) -> Decision:
             assert s.order is not None
-            return policy.check_waive_late_fee(actor, s.customer, s.order, s.schedule)
+            return policy.check_waive_late_fee(actor, s.customer, s.order, s.schedule, self._limits)
 
         def apply(conn: Connection, s: _Scope) -> _Outcome:
             assert s.order is not None
@@ -216,7 +220,7 @@ class DemoBackend:
         given: list[date] = []
 
         def decide(s: _Scope) -> Decision:
-            return policy.check_goodwill_credit(actor, s.customer, amount, given, self.today())
+            return policy.check_goodwill_credit(actor, s.customer, amount, given, self.today(), self._limits)
 
         def apply(conn: Connection, s: _Scope) -> _Outcome:
             row = conn.execute(

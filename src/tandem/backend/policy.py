@@ -1,5 +1,9 @@
 """The action policy, in code: pure functions over structured records that allow or deny with a reason.
 
+The limits (how long a pause, how far a due date moves, how much each tier may waive or credit, how often) are
+the company's `[policy]` section of tandem.toml (`ActionPolicy`); every check takes them, defaulting to the
+built-in values. The fee schedule (late fee, its cap and grace period) is the product's and stays here.
+
 Free text (order notes, names, conversation messages) is never read here, so no text can widen or narrow
 what the AI or an agent may do. Backends call these functions inside the action's transaction; the assistant
 may call them beforehand to decide what to offer.
@@ -23,19 +27,23 @@ from tandem.backend.records import (
     money,
 )
 from tandem.core.errors import PolicyDenied
+from tandem.core.settings import ActionPolicy
 from tandem.domain.skills import Tier
 
-PAUSE_MAX_DAYS = 14
-PAUSES_PER_ORDER = 1
-DUE_DATE_SHIFT_MAX_DAYS = 10
-DUE_DATE_CHANGES_PER_PLAN = 1
-INVOICE_RESENDS_PER_DAY = 3
+DEFAULT_LIMITS = ActionPolicy()
 LATE_FEE = Decimal("7.00")
 LATE_FEE_CAP_SHARE = Decimal("0.25")
 LATE_FEE_GRACE_DAYS = 7
-WAIVE_LIMIT = {Tier.NEW: Decimal("7.00"), Tier.VERIFIED: Decimal("20.00"), Tier.SENIOR: Decimal("50.00")}
-GOODWILL_LIMIT = {Tier.NEW: Decimal("0.00"), Tier.VERIFIED: Decimal("20.00"), Tier.SENIOR: Decimal("50.00")}
-GOODWILL_COOLDOWN_DAYS = 30
+
+
+def waive_limit(limits: ActionPolicy, tier: Tier) -> Decimal:
+    """The most a late-fee waiver by this tier may be (waive_limit is ordered new, verified, senior)."""
+    return limits.waive_limit[tier - Tier.NEW]
+
+
+def goodwill_limit(limits: ActionPolicy, tier: Tier) -> Decimal:
+    """The most a goodwill credit by this tier may be."""
+    return limits.goodwill_limit[tier - Tier.NEW]
 
 
 @dataclass(frozen=True)
@@ -109,32 +117,32 @@ def _plan_gate(
 
 
 def check_pause(
-    actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment], days: int, today: date
+    actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment], days: int, today: date,
+    limits: ActionPolicy = DEFAULT_LIMITS,
 ) -> Decision:
     """Decide whether actor may postpone the order's unpaid installments by days."""
     gate = _plan_gate(customer, order, schedule, today)
     if gate:
         return gate
-    if not 1 <= days <= PAUSE_MAX_DAYS:
-        return deny("days_out_of_range", f"A pause is 1 to {PAUSE_MAX_DAYS} days.")
-    if order.pauses_used >= PAUSES_PER_ORDER:
-        return deny("pause_already_used", "This order has already been paused once.")
+    if not 1 <= days <= limits.pause_max_days:
+        return deny("days_out_of_range", f"A pause is 1 to {limits.pause_max_days} days.")
+    if order.pauses_used >= limits.pauses_per_order:
+        return deny("pause_already_used", "This order cannot be paused again.")
     return allow(f"Pause of {days} days allowed for {actor.label}.")
 
 
 def check_due_date_change(
-    actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment], days: int, today: date
+    actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment], days: int, today: date,
+    limits: ActionPolicy = DEFAULT_LIMITS,
 ) -> Decision:
     """Decide whether actor may move the remaining installments by days (negative = earlier)."""
     gate = _plan_gate(customer, order, schedule, today)
     if gate:
         return gate
-    if days == 0 or abs(days) > DUE_DATE_SHIFT_MAX_DAYS:
-        return deny("days_out_of_range", f"A due date can move 1 to {DUE_DATE_SHIFT_MAX_DAYS} days.")
-    if order.due_date_changes_used >= DUE_DATE_CHANGES_PER_PLAN:
-        return deny(
-            "due_date_change_already_used", "The due date of this plan has already been changed once."
-        )
+    if days == 0 or abs(days) > limits.due_date_shift_max_days:
+        return deny("days_out_of_range", f"A due date can move 1 to {limits.due_date_shift_max_days} days.")
+    if order.due_date_changes_used >= limits.due_date_changes_per_plan:
+        return deny("due_date_change_already_used", "The due date of this plan cannot be changed again.")
     upcoming = next_unpaid(schedule, today)
     if upcoming is not None and upcoming.due_on + timedelta(days=days) <= today:
         return deny("date_in_past", "The new due date would be today or earlier.")
@@ -142,17 +150,19 @@ def check_due_date_change(
 
 
 def check_resend_invoice(
-    actor: Actor, customer: Customer, order: Order, recent_sends: Sequence[datetime], now: datetime
+    actor: Actor, customer: Customer, order: Order, recent_sends: Sequence[datetime], now: datetime,
+    limits: ActionPolicy = DEFAULT_LIMITS,
 ) -> Decision:
-    """Decide whether actor may email the invoice again (at most 3 per order in 24 hours)."""
+    """Decide whether actor may email the invoice again (invoice_resends_per_day per order in 24 hours)."""
     window = [t for t in recent_sends if now - t < timedelta(hours=24)]
-    if len(window) >= INVOICE_RESENDS_PER_DAY:
+    if len(window) >= limits.invoice_resends_per_day:
         return deny("rate_limited", f"The invoice was sent {len(window)} times in the last 24 hours.")
     return allow(f"Invoice resend allowed for {actor.label} to the email on file.")
 
 
 def check_waive_late_fee(
-    actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment]
+    actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment],
+    limits: ActionPolicy = DEFAULT_LIMITS,
 ) -> Decision:
     """Decide whether actor may waive the order's outstanding late fees."""
     if actor.tier is None:
@@ -164,7 +174,7 @@ def check_waive_late_fee(
         return deny(
             "waiver_already_used", "Fees on this order were waived before; a senior agent must decide."
         )
-    limit = WAIVE_LIMIT[actor.tier]
+    limit = waive_limit(limits, actor.tier)
     if owed > limit:
         return deny(
             "over_tier_limit", f"A {actor.tier.name.lower()} agent may waive up to ${limit}; owed ${owed}."
@@ -173,7 +183,8 @@ def check_waive_late_fee(
 
 
 def check_goodwill_credit(
-    actor: Actor, customer: Customer, amount: Decimal, recent_credits: Sequence[date], today: date
+    actor: Actor, customer: Customer, amount: Decimal, recent_credits: Sequence[date], today: date,
+    limits: ActionPolicy = DEFAULT_LIMITS,
 ) -> Decision:
     """Decide whether actor may credit amount to the customer's account."""
     if actor.tier is None:
@@ -182,9 +193,10 @@ def check_goodwill_credit(
         return deny("invalid_amount", "A credit is a positive amount in whole cents.")
     if customer.status is CustomerStatus.CLOSED:
         return deny("account_closed", "The account is closed.")
-    limit = GOODWILL_LIMIT[actor.tier]
+    limit = goodwill_limit(limits, actor.tier)
     if amount > limit:
         return deny("over_tier_limit", f"A {actor.tier.name.lower()} agent may credit up to ${limit}.")
-    if any(today - d < timedelta(days=GOODWILL_COOLDOWN_DAYS) for d in recent_credits):
-        return deny("credit_recently_given", f"A credit was given in the last {GOODWILL_COOLDOWN_DAYS} days.")
+    if any(today - d < timedelta(days=limits.goodwill_cooldown_days) for d in recent_credits):
+        return deny("credit_recently_given",
+                    f"A credit was given in the last {limits.goodwill_cooldown_days} days.")
     return allow(f"Goodwill credit of ${amount} allowed for {actor.label}.")

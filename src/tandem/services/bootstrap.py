@@ -92,7 +92,7 @@ def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBacke
     multilingual = MultilingualIntents(shared_multilingual(), TRAINING_CSV, settings.model_dir)
     nlu = NLU(settings.model_dir, embedder=shared_embedder(), multilingual=multilingual) \
         if settings.intent_model else None
-    tools = AccountTools(backend) if backend is not None else None
+    tools = AccountTools(backend, limits=settings.policy) if backend is not None else None
     assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb))
     assistant.warm_up()
     return assistant
@@ -165,7 +165,7 @@ def build_backend(settings: Settings, db: Database, demo: bool) -> AccountBacken
     if settings.backend == "demo" or (settings.backend is None and demo):
         from tandem.backend.demo import DemoBackend
 
-        return DemoBackend(db.engine)
+        return DemoBackend(db.engine, limits=settings.policy)
     if settings.backend is None:
         return None
     module_name, _, attr = settings.backend.partition(":")

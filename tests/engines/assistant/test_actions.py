@@ -5,13 +5,17 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine
 
+from tandem.backend import policy
 from tandem.backend.demo import DemoBackend, Snapshot
 from tandem.backend.seed import build_snapshot, seed_demo
 from tandem.core.clock import FakeClock
+from tandem.core.settings import ActionPolicy
+from tandem.domain.skills import Tier
 from tandem.engines.assistant.actions import AccountTools, Outcome, failed_turns, pending_question
 from tandem.engines.assistant.actions_match import MONEY_REQUEST, Tool, days_in, match
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
@@ -143,7 +147,7 @@ def test_a_denied_action_gives_the_reason_and_the_next_turn_goes_to_a_person(ass
     assert outcome(chat.say("pause my Northwind payment for 7 days"))[2] == "done"
     denied = chat.say("pause my Northwind payment for 7 more days")
     assert outcome(denied) == ("pause_payment", "ord_maya_pay4", "denied", "pause_already_used")
-    assert "already been paused once" in denied.text and "talk to a human" in denied.text
+    assert "cannot be paused again" in denied.text and "talk to a human" in denied.text
     assert denied.escalation is None
     assert chat.say("ok").escalation == "failed_action"
     assert [e.outcome for e in backend.audit_log(MAYA)] == ["done", "denied"]
@@ -284,3 +288,27 @@ def test_history_carries_the_pending_question_and_the_failures() -> None:
     failed = (Turn("customer", "a"), Turn("ai", "no", "action:pause_payment:denied"), Turn("customer", "b"),
               Turn("ai", "ok", "kb:x"), Turn("customer", "c"))
     assert failed_turns(failed, "c") == [True, False]
+
+
+def test_the_company_policy_limits_are_the_ones_enforced_and_stated() -> None:
+    """tandem.toml [policy]: a 5-day pause limit and two pauses per order, in the backend's checks and the replies."""
+    limits = ActionPolicy(pause_max_days=5, pauses_per_order=2)
+    backend = DemoBackend(create_engine("sqlite://"), FakeClock(), limits=limits)
+    seed_demo(backend, customers=12)
+    chat = Chat(GuardedAssistant(OfflineAssistant(demo_help_center()), actions=AccountTools(backend, limits=limits)))
+    question = chat.say("can you pause my Lumen Home payment")
+    assert outcome(question)[2] == "clarify" and "1 to 5 days" in question.text
+    refused = chat.say("7")
+    assert outcome(refused)[2:] == ("denied", "days_out_of_range") and "1 to 5 days" in refused.text
+    assert backend.get_order(MAYA, "ord_maya_pay30").pauses_used == 0
+    for days in ("5", "3"):  # two pauses allowed on the order
+        again = Chat(chat.assistant)
+        again.say("can you pause my Lumen Home payment")
+        assert outcome(again.say(days))[2] == "done"
+    assert backend.get_order(MAYA, "ord_maya_pay30").pauses_used == 2
+    last = Chat(chat.assistant).say("can you pause my Lumen Home payment")  # refused before asking the days
+    assert outcome(last)[2:] == ("denied", "pause_already_used") and "cannot be paused again" in last.text
+    # an agent's action passes the same limits: a verified agent's waiver ceiling comes from waive_limit
+    strict = ActionPolicy(waive_limit=(Decimal("1.00"), Decimal("2.00"), Decimal("3.00")))
+    assert policy.waive_limit(strict, Tier.VERIFIED) == Decimal("2.00")
+    assert policy.goodwill_limit(limits, Tier.NEW) == Decimal("0.00")

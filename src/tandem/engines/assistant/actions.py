@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tandem.backend import policy
+from tandem.backend.policy import DEFAULT_LIMITS
 from tandem.backend.protocol import AccountBackend
 from tandem.backend.records import Actor, Order, OrderStatus
 from tandem.core.errors import NotFound, PolicyDenied
+from tandem.core.settings import ActionPolicy
 from tandem.domain.skills import Topic
 from tandem.engines.assistant import actions_text as say
 from tandem.engines.assistant.actions_match import (
@@ -145,8 +147,10 @@ def pending_question(history: Sequence[Turn], current_text: str) -> _Pending | N
 class AccountTools:
     """Pick a tool for a customer message by rules, fill its slots, and run it under the backend's policy."""
 
-    def __init__(self, backend: AccountBackend, max_clarify_rounds: int = 2) -> None:
+    def __init__(self, backend: AccountBackend, max_clarify_rounds: int = 2,
+                 limits: ActionPolicy = DEFAULT_LIMITS) -> None:
         self.backend = backend
+        self.limits = limits  # the company's [policy]: the ranges the replies state and the precheck applies
         self.actor = Actor.ai()
         self.max_clarify_rounds = max_clarify_rounds
 
@@ -167,7 +171,8 @@ class AccountTools:
             return self._run(customer_ref, tool, order_id, days, lang)
         except PolicyDenied as err:
             code = str(err.details.get("policy", "denied"))
-            return ToolResult(tool, Outcome.DENIED, say.denied_text(tool, code, err.message, lang), order_id, code)
+            return ToolResult(tool, Outcome.DENIED, say.denied_text(tool, code, err.message, lang, self.limits),
+                              order_id, code)
         except NotFound:
             return ToolResult(tool, Outcome.NOT_FOUND, say.not_found(lang), order_id, "not_found")
         except Exception:  # the backend is someone else's system: its failure must not strand the customer
@@ -180,7 +185,7 @@ class AccountTools:
         b = self.backend
         if tool in CHANGES and days is None:
             order = b.get_order(customer, order_id)
-            text = say.how_many_days_text(order, tool is Tool.CHANGE_DUE_DATE, lang)
+            text = say.how_many_days_text(order, tool is Tool.CHANGE_DUE_DATE, lang, self.limits)
             return ToolResult(tool, Outcome.CLARIFY, text, order_id)
         if tool is Tool.PAUSE_PAYMENT:
             assert days is not None
@@ -294,11 +299,12 @@ class AccountTools:
         b = self.backend
         customer, order = b.get_customer(customer_id), b.get_order(customer_id, order_id)
         check = policy.check_pause if tool is Tool.PAUSE_PAYMENT else policy.check_due_date_change
-        decision = check(self.actor, customer, order, b.payment_schedule(customer_id, order_id), 1, b.today())
+        decision = check(self.actor, customer, order, b.payment_schedule(customer_id, order_id), 1, b.today(),
+                         self.limits)
         if decision.allowed or decision.code in ("days_out_of_range", "date_in_past"):
             return None
-        return ToolResult(tool, Outcome.DENIED, say.denied_text(tool, decision.code, decision.reason, lang),
-                          order_id, decision.code)
+        text = say.denied_text(tool, decision.code, decision.reason, lang, self.limits)
+        return ToolResult(tool, Outcome.DENIED, text, order_id, decision.code)
 
 
 def _pick_order(tool: Tool, texts: Sequence[str], orders: Sequence[Order]) -> Order | None:

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tandem.backend.policy import DUE_DATE_SHIFT_MAX_DAYS, PAUSE_MAX_DAYS, next_unpaid
+from tandem.backend.policy import DEFAULT_LIMITS, next_unpaid
 from tandem.backend.records import ActionResult, Installment, Order, PlanType, Refund
 from tandem.core.i18n import N_, _t, format_day, format_money, locale_of
 from tandem.core.masking import mask_cards
+from tandem.core.settings import ActionPolicy
 
 _PLAN = {PlanType.PAY_IN_4: N_("Pay in 4"), PlanType.PAY_IN_30: N_("Pay in 30 days"),
          PlanType.FINANCING: N_("financing")}
@@ -32,8 +33,8 @@ _DENIAL = {
     "plan_not_active": N_("This plan is not active any more."),
     "installment_overdue": N_("A payment is overdue; a person can look at options with you."),
     "nothing_unpaid": N_("There is no upcoming unpaid payment on this plan."),
-    "pause_already_used": N_("This order has already been paused once."),
-    "due_date_change_already_used": N_("The due date of this plan has already been changed once."),
+    "pause_already_used": N_("This order cannot be paused again."),
+    "due_date_change_already_used": N_("The due date of this plan cannot be changed again."),
     "date_in_past": N_("The new due date would be today or earlier."),
     "rate_limited": N_("The invoice has been sent several times in the last 24 hours."),
 }
@@ -184,10 +185,10 @@ def invoice_text(order: Order, lang: str = "en") -> str:
               merchant=order.merchant, order_id=order.id)
 
 
-def denied_text(tool: str, code: str, reason: str, lang: str = "en") -> str:
+def denied_text(tool: str, code: str, reason: str, lang: str = "en", limits: ActionPolicy = DEFAULT_LIMITS) -> str:
     """Explain plainly why an action was refused, in the customer's language, and offer a person."""
     if code == "days_out_of_range" and tool in _DAYS_RANGE:
-        limit = PAUSE_MAX_DAYS if tool == "pause_payment" else DUE_DATE_SHIFT_MAX_DAYS
+        limit = limits.pause_max_days if tool == "pause_payment" else limits.due_date_shift_max_days
         why = _t(lang, _DAYS_RANGE[tool], max_days=limit)
     elif code in _DENIAL:
         why = _t(lang, _DENIAL[code])
@@ -204,14 +205,14 @@ def which_order_text(tool: str, orders: Sequence[Order], lang: str = "en") -> st
     return "\n".join((question, listed, _t(lang, "Reply with the merchant's name.")))
 
 
-def how_many_days_text(order: Order, change: bool, lang: str = "en") -> str:
+def how_many_days_text(order: Order, change: bool, lang: str = "en", limits: ActionPolicy = DEFAULT_LIMITS) -> str:
     """Ask for the number of days, stating the allowed range."""
     if change:
         return _t(lang, "How many days should I move the due dates of your {merchant} order? Say for example "
                   "\"5 days later\" or \"3 days earlier\" (up to {max_days} days).", merchant=order.merchant,
-                  max_days=DUE_DATE_SHIFT_MAX_DAYS)
+                  max_days=limits.due_date_shift_max_days)
     return _t(lang, "For how many days should I pause your {merchant} payments? I can pause 1 to {max_days} days.",
-              merchant=order.merchant, max_days=PAUSE_MAX_DAYS)
+              merchant=order.merchant, max_days=limits.pause_max_days)
 
 
 def sign_in(lang: str = "en") -> str:
