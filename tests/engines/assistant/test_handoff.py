@@ -111,7 +111,14 @@ REQUESTS = [
     ("vi", "chuyển tôi sang tổng đài nhé"),
     ("vi", "Dạ, cho tôi gặp nhân viên"),
     ("en", "transfer me to your fraud specialist"),
-    ("cs", "Chtěl bych mluvit s operátorem"),  # one clause after the word: a question to the agent, still a request
+    ("cs", "Chtěl bych mluvit s operátorem"),
+    ("en", "give me a staff member"),
+    ("en", "a rep could call me this afternoon, that would help"),
+    ("en", "could I have a word with a supervisor"),
+    ("de", "Ich möchte mit einem Kundenberater sprechen"),
+    ("fi", "onko siellä ketään ihmistä?"),
+    ("hi", "bas asli insaan chahiye"),  # Hinglish
+    ("hi", "koi banda hai jo meri help kare"),  # one clause after the word: a question to the agent, still a request
     ("hi", "क्या किसी इंसान से बात की जा सकती है?"),  # "की जा सकती" (can be done) is not a past tense
 ]
 
@@ -176,6 +183,12 @@ NOT_REQUESTS = [
     "my case handler was great",
     "the bot said my payment failed",
     "a supervisor was able to look at it last time",
+    "the agent said a representative will call me",
+    "I had a word with your manager",
+    "Der Kundenberater hat gesagt, es ist erledigt",
+    "onko teillä ihmistä joka puhuu ruotsia?",
+    "mujhe insaan nahi chahiye",
+    "I want employees to see the invoices",
     # past tenses: what happened, not a request
     "Včera jsem mluvil s operátorem a vše vyřešil.",
     "Kemarin saya sudah bicara dengan agen, katanya beres",

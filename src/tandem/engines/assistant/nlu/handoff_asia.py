@@ -40,6 +40,10 @@ HINDI = LanguageRules(
         r"representative|staff)\s+(?:se|say|sey)\s+(?:baat|bat|connect|milwa|jod|jodo|baat karao|baat karwao)",
         r"(?:असली|किसी)\s+(?:इंसान|व्यक्ति)\s+(?:से|को)",
         r"बात\s+(?:[^\s]+\s+){0,2}(?:इंसान|व्यक्ति|एजेंट|प्रतिनिधि|अधिकारी|कर्मचारी)\s+से\s+(?:हो|करा|करवा)",
+        # Hinglish "asli insaan chahiye" (I need a real person), "koi support wala hai?" (anyone from support there?)
+        r"\b(?:asli\s+|real\s+|koi\s+)?(?:insaan|insan|aadmi|banda|agent|human)\s+(?:chahiye|chaiye|chahie)\b",
+        r"\bkoi\s+(?:insaan|insan|agent|banda|aadmi|support wala|customer care wala|staff wala|human)\s+"
+        r"(?:hai|h|he)\b",
     ),
     solo=r"(?:एजेंट|इंसान|कस्टमर केयर|ग्राहक सेवा)(?:\s+(?:प्लीज|कृपया|चाहिए|दीजिए))*",
     # "नहीं" / "मत" (not) after the verb, or a past tense right after it: "कर्मचारी से बात हुई थी" (I talked to

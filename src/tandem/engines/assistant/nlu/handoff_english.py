@@ -12,7 +12,7 @@ _EN_DET = (
 _EN_NOUN = (
     r"(?:humans?|human beings?|persons?|people|ppl|agents?|representatives?|reps?|operators?|someone|somebody|"
     r"anyone|anybody|staff(?: member)?|employees?|(?:[a-z]+\s+)?(?:advisors?|advisers?|consultants?|specialists?)|"
-    r"managers?|supervisors?|"
+    r"managers?|supervisors?|team leaders?|"
     r"case ?handlers?|case ?workers?|claims? handlers?|account managers?|complaints? officers?|"
     r"customer (?:service|support|care)(?: (?:agent|rep|representative|team|person|department))?|"
     r"support (?:team|staff|agent|person)|team members?|associates?|specialists?|member of staff|live chat|"
@@ -29,7 +29,8 @@ _EN_NOT_PAST = r"(?<!was )(?<!were )(?<!been )(?<!i m )(?<!im )"
 ENGLISH = LanguageRules(
     frames=(
         rf"\b{_EN_NOT_PAST}(?:(?:talk|speak|chat|communicate|converse|talking|speaking|chatting)\s+"
-        rf"(?:directly\s+|right now\s+)?{_EN_TO}|contact|contacting|reach|get hold of|get through to|"
+        rf"(?:directly\s+|right now\s+)?{_EN_TO}|have a (?:quick\s+)?word with|contact|contacting|reach|"
+        rf"get hold of|get through to|"
         rf"get in touch with|be connected (?:to|with)|be put through to|deal with|get transferred to|"
         rf"be transferred to)\s+{_EN_DET}{_EN_NOUN}\b{_EN_AFTER_OK}",
         rf"\b(?:connect|transfer|put|pass|forward|redirect|escalate|route|hand|switch|patch|bring)\s+"
@@ -39,7 +40,8 @@ ENGLISH = LanguageRules(
         rf"bring me|send me|i ll take)\s+(?:me\s+)?(?:to\s+(?:talk|speak)\s+(?:to|with)\s+)?{_EN_DET}"
         r"(?:humans?|human beings?|real person|live person|actual person|agents?|live agents?|human agents?|"
         r"representatives?|reps?|operators?|supervisors?|managers?|real people|real ppl|case ?handlers?|"
-        r"case ?workers?|claims? handlers?|account managers?|staff members?|"
+        r"case ?workers?|claims? handlers?|account managers?|staff members?|employee|member of staff|"
+        r"team leader|advisor|adviser|specialist|"
         r"customer (?:service|support|care) (?:agent|rep|representative|person))\b" + _EN_AFTER_OK,
         r"\b(?:want|need|get|give me|gimme|find|would like|d like|wanna)\s+(?:me\s+)?(?:someone|somebody)"
         r"(?:\s+else)?(?=\s*$|\s+(?:to (?:talk|speak|chat|help me|call me|look)|please|now|real|who can|"
@@ -58,6 +60,10 @@ ENGLISH = LanguageRules(
         r"(?:(?:on|from|at) your (?:end|side|team|company)\s+)?(?:be able to\s+)?(?:personally\s+)?(?:to\s+)?"
         r"(?:look (?:at|into)|"
         r"check|review|handle|take a look)\b",
+        # "(I'd appreciate it if) a representative could give me a ring"
+        r"\b(?:a|an|one of your|your|someone from your|somebody from your)\s+(?:representative|rep|agent|advisor|"
+        r"adviser|manager|supervisor|person|human|colleague|staff member|specialist|team member)\s+(?:could|can|"
+        r"would|to)\s+(?:please\s+)?(?:(?:call|ring|phone|contact)\s+(?:me|us)|give (?:me|us) a (?:call|ring))\b",
         r"\b(?:request|want|need|book|schedule|arrange)\s+(?:a\s+)?(?:call\s*back|phone call from (?:an agent|"
         r"a person|a human|someone))\b",
         # "can someone else use my account?" asks about access, not for a person

@@ -57,6 +57,9 @@ FINNISH = LanguageRules(
         r"(?:ihmisen|asiakaspalvelijan|virkailijan|henkilön|neuvojan|työntekijän)\b",
         r"\b(?:saisinko|voisinko saada|haluan|saanko|voinko saada)\s+yhteyden\s+(?:oikeaan\s+)?(?:ihmiseen|"
         r"neuvojaan|asiakaspalvelijaan|asiakaspalveluun|virkailijaan|työntekijään|henkilöön)\b",
+        # "is there (any) human there?"
+        r"\bonko\s+siellä\s+(?:ketään\s+|joku\s+|yhtään\s+)?(?:oikeaa\s+|oikea\s+)?(?:ihmistä|ihminen|"
+        r"asiakaspalvelijaa|työntekijää)\b",
         r"\b(?:yhdistä|ohjaa|siirrä)\s+(?:minut\s+)?(?:oikealle\s+)?(?:ihmiselle|asiakaspalvelijalle|"
         r"virkailijalle|asiakaspalveluun|henkilölle)\b",
     ),
@@ -70,19 +73,21 @@ GERMAN = LanguageRules(
         r"\bmit\s+(?:einem|einer|einen|jemandem|dem|der|ihrem|ihrer|eurem|eurer|nem|ner|echten|richtigen)?\s*"
         r"(?:echten|richtigen|menschlichen|lebenden|realen|zuständigen)?\s*(?:menschen|mensch|mitarbeiter|"
         r"mitarbeiterin|berater|beraterin|sachbearbeiter|sachbearbeiterin|kundenservice|kundendienst|"
-        r"kundenbetreuer|kundenbetreuerin|person|agenten|operator|servicemitarbeiter|vorgesetzten|jemandem|"
+        r"kundenbetreuer|kundenbetreuerin|kundenberater|kundenberaterin|person|agenten|operator|"
+        r"servicemitarbeiter|vorgesetzten|jemandem|"
         r"support|menschen sprechen)\s+(?:\w+\s+)?(?:sprechen|reden|chatten|schreiben|verbunden|verbinden|"
         r"telefonieren)\b",
         r"\b(?:sprechen|reden|chatten)\s+mit\s+(?:einem|einer|jemandem|dem|der|ihrem|ihrer)?\s*(?:echten|"
         r"richtigen|menschlichen)?\s*(?:menschen|mitarbeiter|mitarbeiterin|berater|beraterin|sachbearbeiter|"
+        r"kundenberater|kundenberaterin|"
         r"kundenservice|person|jemandem)\b",
         r"\b(?:verbinde|verbinden|weiterleiten|leiten|leite|stelle|stellen|durchstellen)\s+(?:sie\s+)?"
         r"(?:mich\s+)?(?:bitte\s+)?(?:weiter\s+)?(?:mit|an|zu)\s+(?:einem|einer|einen|jemandem|dem|der)?\s*"
         r"(?:echten\s+)?(?:menschen|mitarbeiter|mitarbeiterin|berater|beraterin|sachbearbeiter|kundenservice|"
-        r"person|jemandem|kundendienst)\b",
+        r"person|jemandem|kundendienst|kundenberater|kundenberaterin|kundenbetreuer|kundenbetreuerin)\b",
         r"\b(?:will|möchte|moechte|brauche|hätte gern|hätte gerne|wünsche|verlange)\s+(?:bitte\s+)?(?:jetzt\s+)?"
         r"(?:einen|eine|einem)?\s*(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter|mitarbeiterin|berater|"
-        r"beraterin|sachbearbeiter)\b",
+        r"beraterin|sachbearbeiter|kundenberater|kundenberaterin|kundenbetreuer|kundenbetreuerin)\b",
     ),
     solo=r"(?:(?:ich will|ich möchte|einen|eine|echten|echter|bitte)\s+)*(?:mensch|menschen|mitarbeiter|"
     r"mitarbeiterin|kundenservice|kundendienst|berater|sachbearbeiter|echter mensch)(?:\s+(?:bitte|jetzt|"
