@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "init": "tandem.cli.config:init",
     "config": "tandem.cli.config:config_group",
     "users": "tandem.cli.users:users_group",
+    "train": "tandem.cli.train:train_group",
 }
 
 

@@ -23,6 +23,8 @@ from tandem.engines.assistant.base import Assistant
 from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
 from tandem.engines.assistant.llm import LLMAssistant, OpenAICompatibleProvider
+from tandem.engines.assistant.nlu.company_intents import CompanyIntents
+from tandem.engines.assistant.nlu.company_intents import load as load_company_intents
 from tandem.engines.assistant.nlu.embeddings import shared_embedder
 from tandem.engines.assistant.nlu.folder_encoder import FolderEncoder
 from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable, shared_multilingual
@@ -93,7 +95,8 @@ def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBacke
     nlu = NLU(settings.model_dir, embedder=shared_embedder(), multilingual=multilingual) \
         if settings.intent_model else None
     tools = AccountTools(backend, limits=settings.policy) if backend is not None else None
-    assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb))
+    assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb),
+                                 company_intents=company_intents(settings))
     assistant.warm_up()
     return assistant
 
@@ -105,6 +108,21 @@ def build_llm(settings: Settings, tools: AccountTools | None, kb: KnowledgeBase)
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     provider = OpenAICompatibleProvider(settings.llm_base_url, settings.llm_model, key, settings.llm_timeout_s)
     return LLMAssistant(provider, tools, kb, company=settings.company.name)
+
+
+def company_intents(settings: Settings) -> CompanyIntents | None:
+    """The company's intent model (`[intents] model`, from `tandem train intents`), checked against the mapping."""
+    if settings.intents.model is None:
+        return None
+    try:
+        model = load_company_intents(settings.intents.model)
+    except ValueError as exc:
+        raise ConfigError(f"intents.model: {exc}") from None
+    unknown = sorted(set(settings.intents.topics) - set(model.labels))
+    if unknown:
+        raise ConfigError(f"intents.topics: maps intents the model does not have: {unknown}; "
+                          f"its intents are {list(model.labels)}")
+    return model
 
 
 def build_bus(settings: Settings) -> Bus:

@@ -26,7 +26,9 @@ from tandem.engines.assistant.escalation import (
 )
 from tandem.engines.assistant.escalation import frustration as frustration_rule
 from tandem.engines.assistant.llm import LLMAssistant
+from tandem.engines.assistant.nlu.company_intents import CompanyIntents
 from tandem.engines.assistant.nlu.intents import Intent
+from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable, shared_multilingual
 from tandem.engines.assistant.nlu.sensitive import sensitivities
 from tandem.engines.assistant.nlu.signals import frustration_cues, sentiment
 from tandem.engines.assistant.nlu.understanding import NLU, Understanding, topic_of
@@ -42,8 +44,9 @@ class GuardedAssistant:
 
     def __init__(self, answerer: OfflineAssistant, nlu: NLU | None = None,
                  policy: EscalationPolicy = DEFAULT_POLICY, actions: AccountTools | None = None,
-                 llm: LLMAssistant | None = None) -> None:
+                 llm: LLMAssistant | None = None, company_intents: CompanyIntents | None = None) -> None:
         self.answerer = answerer
+        self.company_intents = company_intents  # the company's own labels (`tandem train intents`), when trained
         self.actions = actions
         self.llm = llm
         self.nlu = nlu
@@ -78,19 +81,34 @@ class GuardedAssistant:
         history = [Turn(self._understand(t, tuple(earlier[:i]), ctx.language), i < len(failed) and failed[i])
                    for i, t in enumerate(earlier)]
         escalation = self._decide(history, current)
+        company_intent = self._company_intent(ctx.text)
         if escalation is not None:
             return AssistantTurn(
                 text=phrase("handoff", ctx.language), escalation=escalation.reason.value,
-                intent=current.intent.value, topic=(escalation.topic or current.topic),
+                intent=current.intent.value if self.company_intents is None else company_intent,
+                topic=(escalation.topic or current.topic),
                 confidence=current.confidence, sentiment=current.sentiment, language=ctx.language,
             )
         turn = self._answer(ctx, current)
+        if self.company_intents is not None:
+            intent = company_intent
+        else:
+            intent = current.intent.value if self.classifier_ready and not turn.actions else turn.intent
         return AssistantTurn(
-            text=turn.text, citations=turn.citations, escalation=turn.escalation,
-            intent=current.intent.value if self.classifier_ready and not turn.actions else turn.intent,
+            text=turn.text, citations=turn.citations, escalation=turn.escalation, intent=intent,
             topic=current.topic or turn.topic, confidence=turn.confidence, sentiment=current.sentiment,
             language=ctx.language, no_answer=turn.no_answer, actions=turn.actions,
         )
+
+    def _company_intent(self, text: str) -> str | None:
+        """The company's intent for this message when its model is sure enough; None keeps the earlier one."""
+        if self.company_intents is None:
+            return None
+        try:
+            label, probability = self.company_intents.classify([text], shared_multilingual())[0]
+        except EncoderUnavailable:
+            return None
+        return label if probability >= self.company_intents.threshold else None
 
     def _answer(self, ctx: TurnContext, current: Understanding) -> AssistantTurn:
         """The language model when one is configured and answers; else the account tools; else the help center."""
