@@ -189,6 +189,7 @@ NOT_REQUESTS = [
     "onko teillä ihmistä joka puhuu ruotsia?",
     "mujhe insaan nahi chahiye",
     "I want employees to see the invoices",
+    "is there a fee to speak to an advisor about a loan?",
     # past tenses: what happened, not a request
     "Včera jsem mluvil s operátorem a vše vyřešil.",
     "Kemarin saya sudah bicara dengan agen, katanya beres",

@@ -28,6 +28,12 @@ MENTIONS = [
     "my husband wants to pay the rest of the order",
     "is a human checking the fraud alerts?",
     "when is my next payment due?",
+    # the messages of bench/assistant.py: v7 (threshold 0.68) read the first as a request (p 0.73)
+    "please resend the invoice for my Lumen order",
+    "Show me the payment schedule of my laptop order",
+    "Please pause my payment for 5 days",
+    "move the due date of my Lumen order 2 days later",
+    "I didn't receive my order, what should I do?",
 ]
 
 

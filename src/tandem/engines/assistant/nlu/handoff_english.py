@@ -24,7 +24,8 @@ _EN_AFTER_OK = (
     r"fees|commission|login|portal|app|signup|sign up|program|programme|near|nearby|in my area|close to)\b)"
 )
 _EN_TO = r"(?:to|with)"
-_EN_NOT_PAST = r"(?<!was )(?<!were )(?<!been )(?<!i m )(?<!im )"
+# not a past ("I was talking to an agent") nor a question about the price ("is there a fee to speak to an advisor")
+_EN_NOT_PAST = r"(?<!was )(?<!were )(?<!been )(?<!i m )(?<!im )(?<!fee to )(?<!cost to )(?<!charge to )(?<!price to )"
 
 ENGLISH = LanguageRules(
     frames=(
