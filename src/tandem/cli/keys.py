@@ -7,14 +7,14 @@ import click
 from tandem.core import keys
 from tandem.core.settings import DEV_SECRET, Settings
 
-SHOWABLE = {"customer-identity": keys.Purpose.CUSTOMER_IDENTITY}
+SHOWABLE = {"customer-identity": keys.Purpose.CUSTOMER_IDENTITY, "account-backend": keys.Purpose.ACCOUNT_BACKEND}
 
 
 @click.command("keys")
 @click.argument("purpose", type=click.Choice(sorted(SHOWABLE)))
 def keys_command(purpose: str) -> None:
-    """Print the hex key for PURPOSE: give `customer-identity` to the site that signs customer_ref, never the
-    server secret itself."""
+    """Print the hex key for PURPOSE: give `customer-identity` to the site that signs customer_ref and
+    `account-backend` to the account API that verifies Tandem's requests; never the server secret itself."""
     secret = Settings().secret_key
     if secret == DEV_SECRET:
         click.echo("warning: TANDEM_SECRET_KEY is not set; this is the public development key", err=True)

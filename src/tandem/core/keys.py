@@ -20,6 +20,7 @@ class Purpose(StrEnum):
     AGENT_WEBHOOK = "tandem/agent-webhook/v1"  # per-agent webhook secrets (with the agent id and a salt)
     CONVERSATION_TOKEN = "tandem/conversation-token/v1"  # reserved: signed customer-side tokens
     INVITE = "tandem/invite/v1"  # reserved: invitation links
+    ACCOUNT_BACKEND = "tandem/account-backend/v1"  # requests to the company's account API (backend = "http")
 
 
 def hkdf_sha256(key_material: bytes, info: bytes, length: int = HASH_LEN, salt: bytes = b"") -> bytes:

@@ -162,6 +162,20 @@ class Models(Section):
     embedding: Path | None = None
 
 
+class HttpBackend(Section):
+    """The built-in HTTP account backend (`backend = "http"`): the company's REST endpoints (docs/backend.md)."""
+
+    # https, or plain http only to this machine (a sidecar or a test server)
+    base_url: str | None = Field(default=None, max_length=500, pattern=r"^(https://[^\s/?#]+(/[^\s?#]*)?"
+                                 r"|http://(127\.0\.0\.1|localhost)(:\d+)?(/[^\s?#]*)?)$")
+    timeout_s: float = Field(default=3.0, gt=0, le=30)
+    # reads are retried (with a short backoff) on a timeout, a dropped connection or a 5xx; actions never are
+    read_retries: int = Field(default=2, ge=0, le=5)
+    # the circuit opens after this many failures in a row and lets one probe through after breaker_reset_s
+    breaker_failures: int = Field(default=5, ge=1, le=100)
+    breaker_reset_s: float = Field(default=30.0, gt=0, le=3600)
+
+
 class Intents(Section):
     """The company's own intent model (`tandem train intents`) and which topic each intent routes to."""
 
@@ -271,8 +285,10 @@ class Settings(BaseSettings):
     costs: Costs = Costs()
     models: Models = Models()
     intents: Intents = Intents()
-    # the account backend: "module:factory" (called with the settings), "demo", or None (no account tools)
-    backend: str | None = Field(default=None, pattern=r"^(demo|[A-Za-z_][\w.]*:[A-Za-z_]\w*)$")
+    # the account backend: "http" (the company's REST endpoints, [backend_http]), "demo", "module:factory"
+    # (called with the settings), a name registered in the tandem.backends entry-point group, or None (no tools)
+    backend: str | None = Field(default=None, pattern=r"^(http|demo|[A-Za-z_][\w.-]*|[A-Za-z_][\w.]*:[A-Za-z_]\w*)$")
+    backend_http: HttpBackend = HttpBackend()
     # open: anyone may sign up as a gig agent; invite: only with a supervisor's single-use invite link
     signup_mode: Literal["open", "invite"] = "open"
     invite_ttl_s: float = Field(default=7 * 86400.0, gt=0, le=90 * 86400.0)
@@ -311,6 +327,8 @@ class Settings(BaseSettings):
             raise ValueError(f"topics: need at least one, each name once; got {names}")
         if self.general_topic not in names:
             raise ValueError(f"general_topic: {self.general_topic!r} is not one of the topics {names}")
+        if self.backend == "http" and self.backend_http.base_url is None:
+            raise ValueError("backend_http.base_url: required when backend = \"http\" (the company's API, https)")
         unknown = sorted({t for t in self.intents.topics.values() if t not in names})
         if unknown:
             raise ValueError(f"intents.topics: maps to unknown topics {unknown}; the topics are {names}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import logging
 from collections.abc import Callable
 from importlib import resources
@@ -186,13 +187,33 @@ def build_backend(settings: Settings, db: Database, demo: bool) -> AccountBacken
         return DemoBackend(db.engine, limits=settings.policy)
     if settings.backend is None:
         return None
-    module_name, _, attr = settings.backend.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(f"backend: cannot load {settings.backend!r}: {exc}") from None
-    backend: AccountBackend = factory(settings)
+    if settings.backend == "http":
+        from tandem.backend.http import HttpAccountBackend
+
+        return HttpAccountBackend.from_settings(settings)
+    factory = _backend_factory(settings.backend)
+    backend = factory(settings)
+    if not isinstance(backend, AccountBackend):
+        raise ConfigError(f"backend: {settings.backend!r} returned {type(backend).__name__}, which lacks the "
+                          "AccountBackend methods (tandem.backend.protocol)")
     return backend
+
+
+def _backend_factory(name: str) -> Callable[[Settings], AccountBackend]:
+    """`module:factory`, or a name in the `tandem.backends` entry-point group of an installed package."""
+    if ":" not in name:
+        found = [e for e in importlib.metadata.entry_points(group="tandem.backends") if e.name == name]
+        if not found:
+            registered = sorted(e.name for e in importlib.metadata.entry_points(group="tandem.backends"))
+            raise ConfigError(f"backend: {name!r} is not 'http', 'demo', 'module:factory' or a name in the "
+                              f"tandem.backends entry-point group (registered: {registered or 'none'})")
+        name = found[0].value
+    module_name, _, attr = name.partition(":")
+    try:
+        factory: Callable[[Settings], AccountBackend] = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"backend: cannot load {name!r}: {exc}") from None
+    return factory
 
 
 def initial_help_center(db: Database, settings: Settings) -> tuple[KnowledgeBase, int | None]:
