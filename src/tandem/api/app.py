@@ -42,6 +42,7 @@ from tandem.api import (
 from tandem.api.headers import SecurityHeadersMiddleware
 from tandem.api.limits import BodyLimitMiddleware, too_large
 from tandem.api.ratelimit import Limiter, RateLimitMiddleware
+from tandem.api.responses_customer import CompanyOut, Health
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center, review
@@ -286,9 +287,9 @@ def _install_pages(app: FastAPI) -> None:
     app.add_api_route("/widget.js", _page("widget.js"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/", lambda: RedirectResponse("/chat"), include_in_schema=False, methods=["GET"])
     app.add_api_route("/help/{article_id}", _help, include_in_schema=False, methods=["GET"])
-    app.add_api_route("/api/company", _company, methods=["GET"], tags=["customer"],
+    app.add_api_route("/api/company", _company, methods=["GET"], tags=["customer"], response_model=CompanyOut,
                       summary="The company's public branding: names, widget colours and logo, languages")
-    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness")
+    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness", response_model=Health)
     app.add_api_route("/readyz", _readyz, methods=["GET"], tags=["ops"],
                       summary="Readiness: the database answers and the event bus is connected")
 

@@ -8,6 +8,15 @@ from fastapi import APIRouter, BackgroundTasks, Query
 
 from tandem.api.deps import CustomerTokenDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
+from tandem.api.responses_customer import (
+    ConversationCreated,
+    ConversationEnded,
+    ConversationStatus,
+    HandoffStatus,
+    MessageAck,
+    MessagePage,
+    RatingOut,
+)
 from tandem.api.schemas import ConversationCreate, HandoffCreate, MessageCreate, RatingCreate
 from tandem.core import embed
 from tandem.core.errors import InvalidInput, NotFound
@@ -31,7 +40,8 @@ def _check_customer_ref(services: Services, ref: str | None, signature: str | No
     return ref
 
 
-@router.post("", status_code=201, summary="Start a conversation with the assistant")
+@router.post("", status_code=201, response_model=ConversationCreated,
+             summary="Start a conversation with the assistant")
 def create_conversation(body: ConversationCreate, services: ServicesDep) -> dict[str, Any]:
     ref = _check_customer_ref(services, body.customer_ref, body.signature, body.exp)
     name = None
@@ -47,7 +57,8 @@ def create_conversation(body: ConversationCreate, services: ServicesDep) -> dict
     return {**view, "token": token}
 
 
-@router.get("/{conversation_id}", summary="Read the conversation, its queue position and wait")
+@router.get("/{conversation_id}", response_model=ConversationStatus,
+            summary="Read the conversation, its queue position and wait")
 def read_conversation(conversation_id: str, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
@@ -62,7 +73,8 @@ def _queue_status(services: Services, work: Any, conversation_id: str) -> dict[s
     return queue.estimate(work, entry, services.settings.assumed_handle_time_s, conv.language).view()
 
 
-@router.get("/{conversation_id}/messages", summary="Messages after a sequence number, in order")
+@router.get("/{conversation_id}/messages", response_model=MessagePage,
+            summary="Messages after a sequence number, in order")
 def list_messages(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
                   after: int = Query(0, ge=0)) -> dict[str, Any]:
     with services.work() as work:
@@ -71,7 +83,8 @@ def list_messages(conversation_id: str, token: CustomerTokenDep, services: Servi
         return {"messages": [conversations.message_view(m) for m in msgs], "last_seq": conv.last_seq}
 
 
-@router.post("/{conversation_id}/messages", status_code=201, summary="Send a message (idempotent by client_id)")
+@router.post("/{conversation_id}/messages", status_code=201, response_model=MessageAck,
+             summary="Send a message (idempotent by client_id)")
 def post_message(conversation_id: str, body: MessageCreate, token: CustomerTokenDep, services: ServicesDep,
                  background: BackgroundTasks, limiter: LimiterDep) -> dict[str, Any]:
     ack = store_customer_message(services, limiter, conversation_id, token, body.body, body.client_id)
@@ -92,7 +105,8 @@ def store_customer_message(services: Services, limiter: Limiter | None, conversa
     return flows.customer_message(services, conversation_id, token, body, client_id)
 
 
-@router.post("/{conversation_id}/handoff", status_code=202, summary="Ask for a human (always queues)")
+@router.post("/{conversation_id}/handoff", status_code=202, response_model=HandoffStatus,
+             summary="Ask for a human (always queues)")
 def request_human(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
                   body: HandoffCreate | None = None) -> dict[str, Any]:
     flows.request_human(services, conversation_id, token, (body.reason if body else "customer_button"))
@@ -101,12 +115,14 @@ def request_human(conversation_id: str, token: CustomerTokenDep, services: Servi
         return {"state": conv.state, "language": conv.language, "queue": _queue_status(services, work, conv.id)}
 
 
-@router.post("/{conversation_id}/end", summary="The customer ends the conversation")
+@router.post("/{conversation_id}/end", response_model=ConversationEnded,
+             summary="The customer ends the conversation")
 def end_conversation(conversation_id: str, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
     return {"state": flows.customer_end(services, conversation_id, token)}
 
 
-@router.post("/{conversation_id}/rating", summary="Rate an ended conversation 1-5 with a comment")
+@router.post("/{conversation_id}/rating", response_model=RatingOut,
+             summary="Rate an ended conversation 1-5 with a comment")
 def rate(conversation_id: str, body: RatingCreate, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)

@@ -6,12 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from tandem.api.responses_customer import ChatLabels
 from tandem.core.i18n import LANGUAGES, locale_of, widget_messages
 
 router = APIRouter(prefix="/api/i18n", tags=["customer"])
 
 
-@router.get("/{language}", summary="The chat widget's labels for a language (English for an unknown one)")
+@router.get("/{language}", response_model=ChatLabels,
+            summary="The chat widget's labels for a language (English for an unknown one)")
 def chat_messages(language: str, response: Response) -> dict[str, Any]:
     response.headers["Cache-Control"] = "public, max-age=300"
     # public labels, no credentials: the widget reads them from the company's own pages

@@ -1,0 +1,92 @@
+"""What the customer-facing API answers: the typed bodies /openapi.json describes (issue 18).
+
+Each model lists every field the route returns (response_model drops fields a model does not name, so a field
+added to a view must be added here too; tests/api/test_response_schemas.py validates real answers against
+the published schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class QueueStatus(BaseModel):
+    """Where a waiting customer is: position, an honest wait, and one sentence in their language."""
+
+    position: int
+    eta_seconds: float | None
+    agents_online: int
+    explanation: str
+    text: str
+
+
+class ConversationOut(BaseModel):
+    id: str
+    state: str
+    language: str
+    channel: str
+    last_seq: int
+    created_at: float
+    rating: int | None
+
+
+class ConversationCreated(ConversationOut):
+    token: str  # the conversation token: X-Conversation-Token on every later call
+
+
+class ConversationStatus(ConversationOut):
+    queue: QueueStatus | None
+
+
+class MessageOut(BaseModel):
+    seq: int
+    author: str
+    body: str
+    client_id: str | None
+    created_at: float
+    meta: dict[str, Any]
+
+
+class MessagePage(BaseModel):
+    messages: list[MessageOut]
+    last_seq: int
+
+
+class MessageAck(BaseModel):
+    seq: int
+    client_id: str | None
+    duplicate: bool
+
+
+class HandoffStatus(BaseModel):
+    state: str
+    language: str
+    queue: QueueStatus | None
+
+
+class ConversationEnded(BaseModel):
+    state: str
+
+
+class RatingOut(BaseModel):
+    rating: int | None
+
+
+class ChatLabels(BaseModel):
+    language: str
+    languages: list[str]
+    messages: dict[str, str]
+
+
+class CompanyOut(BaseModel):
+    name: str
+    assistant_name: str
+    widget: dict[str, Any]
+    languages: list[str]
+
+
+class Health(BaseModel):
+    ok: bool
+    version: str
+    intent_classifier_ready: bool
