@@ -42,7 +42,7 @@ from tandem.api import (
 from tandem.api.headers import SecurityHeadersMiddleware
 from tandem.api.limits import BodyLimitMiddleware, too_large
 from tandem.api.ratelimit import Limiter, RateLimitMiddleware
-from tandem.api.responses_customer import CompanyOut, Health
+from tandem.api.responses import CompanyOut, Health
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center, review

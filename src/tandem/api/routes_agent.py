@@ -10,6 +10,7 @@ from pydantic import Field
 
 from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
+from tandem.api.responses import Assigned, MessageAck, Ok, PresenceOut, StateOut
 from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
 from tandem.core.errors import NotFound, Unauthorized
 from tandem.core.i18n import _t
@@ -53,7 +54,7 @@ def _login(body: Login, services: Services, limiter: Limiter | None) -> dict[str
     return answer
 
 
-@router.post("/logout", summary="End the session (live sockets of this session close)")
+@router.post("/logout", response_model=Ok, summary="End the session (live sockets of this session close)")
 def logout(token: BearerDep, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         me = agent_service.get(work, agent.id)
@@ -69,7 +70,7 @@ def me(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
         return agent_service.agent_view(agent, agent_service.skills_of(work, [agent.id])[agent.id])
 
 
-@router.put("/me/presence", summary="Go available, away or offline")
+@router.put("/me/presence", response_model=PresenceOut, summary="Go available, away or offline")
 def set_presence(body: PresenceUpdate, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     target = Presence(body.presence)
     with services.work() as work:
@@ -86,7 +87,7 @@ def set_presence(body: PresenceUpdate, agent: AgentDep, services: ServicesDep) -
     return {"presence": presence}
 
 
-@router.post("/me/heartbeat", summary="Keep presence alive (the WebSocket does this too)")
+@router.post("/me/heartbeat", response_model=Ok, summary="Keep presence alive (the WebSocket does this too)")
 def heartbeat(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     services.heartbeats.beat((agent.id,), services.clock.now())  # not a database write (services/presence.py)
     return {"ok": True}
@@ -111,14 +112,14 @@ def my_offers(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
         return {"offers": dispatch.pending_offers_view(work, agent.id)}
 
 
-@router.post("/offers/{offer_id}/accept", summary="Accept an offer (first accept wins)")
+@router.post("/offers/{offer_id}/accept", response_model=Assigned, summary="Accept an offer (first accept wins)")
 def accept_offer(offer_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         conv = dispatch.accept(work, agent_service.get(work, agent.id), offer_id)
         return {"conversation_id": conv.id, "state": conv.state}
 
 
-@router.post("/offers/{offer_id}/decline", summary="Decline an offer, with an optional reason")
+@router.post("/offers/{offer_id}/decline", response_model=Ok, summary="Decline an offer, with an optional reason")
 def decline_offer(offer_id: str, agent: AgentDep, services: ServicesDep,
                   body: DeclineBody | None = None) -> dict[str, Any]:
     with services.work() as work:
@@ -126,7 +127,8 @@ def decline_offer(offer_id: str, agent: AgentDep, services: ServicesDep,
     return {"ok": True}
 
 
-@router.post("/conversations/{conversation_id}/claim", summary="Take a waiting conversation from the queue")
+@router.post("/conversations/{conversation_id}/claim", response_model=Assigned,
+             summary="Take a waiting conversation from the queue")
 def claim(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         conv = dispatch.claim(work, agent_service.get(work, agent.id), conversation_id,
@@ -182,7 +184,8 @@ def _agent_conv_view(conv: Conversation) -> dict[str, Any]:
     }
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201, summary="Reply to the customer")
+@router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=MessageAck,
+             summary="Reply to the customer")
 def reply(conversation_id: str, body: AgentReply, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     text = conversations.clean_body(body.body, services.settings.max_message_chars)
     with services.work() as work:
@@ -209,11 +212,13 @@ def _release(services: Services, agent: Agent, conversation_id: str, target: C, 
         return {"state": conv.state}
 
 
-@router.post("/conversations/{conversation_id}/resolve", summary="Mark the conversation resolved")
+@router.post("/conversations/{conversation_id}/resolve", response_model=StateOut,
+             summary="Mark the conversation resolved")
 def resolve(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return _release(services, agent, conversation_id, C.RESOLVED, "resolved")
 
 
-@router.post("/conversations/{conversation_id}/handback", summary="Hand the conversation back to the assistant")
+@router.post("/conversations/{conversation_id}/handback", response_model=StateOut,
+             summary="Hand the conversation back to the assistant")
 def handback(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return _release(services, agent, conversation_id, C.AI, "handed_back")

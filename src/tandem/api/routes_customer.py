@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 
 from tandem.api.deps import CustomerTokenDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
-from tandem.api.responses_customer import (
+from tandem.api.responses import (
     ConversationCreated,
     ConversationEnded,
     ConversationStatus,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from tandem.api.responses_customer import ChatLabels
+from tandem.api.responses import ChatLabels
 from tandem.core.i18n import LANGUAGES, locale_of, widget_messages
 
 router = APIRouter(prefix="/api/i18n", tags=["customer"])

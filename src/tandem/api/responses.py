@@ -1,4 +1,5 @@
-"""What the customer-facing API answers: the typed bodies /openapi.json describes (issue 18).
+"""What the API answers: the typed success bodies /openapi.json describes (the customer's routes, then the
+agent's).
 
 Each model lists every field the route returns (response_model drops fields a model does not name, so a field
 added to a view must be added here too; tests/api/test_response_schemas.py validates real answers against
@@ -90,3 +91,26 @@ class Health(BaseModel):
     ok: bool
     version: str
     intent_classifier_ready: bool
+
+
+class Ok(BaseModel):
+    """An action that has nothing to report but that it happened."""
+
+    ok: bool
+
+
+class PresenceOut(BaseModel):
+    presence: str
+
+
+class Assigned(BaseModel):
+    """The conversation an agent now holds (an accepted offer, a claim from the queue)."""
+
+    conversation_id: str
+    state: str
+
+
+class StateOut(BaseModel):
+    """A conversation's state after an agent released it (resolved, handed back)."""
+
+    state: str
