@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import agents, conversations, dispatch, queue
 from tandem.services.context import Services
 
@@ -215,7 +216,7 @@ def _waiting(client: TestClient, services: Services, topic: str, language: str =
     with services.work() as work:
         conv = conversations.get(work, cid)
         conv.topic = topic
-        queue.request_human(work, conv, reason="customer_button", topic=topic)
+        queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_BUTTON, topic=topic)
     return cid
 
 

@@ -10,6 +10,7 @@ from tandem.api.app import create_app
 from tandem.core.clock import FakeClock
 from tandem.core.settings import Company, Intents, Settings, TopicSpec
 from tandem.engines.assistant.base import TurnContext
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import conversations, queue
 from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
@@ -47,10 +48,11 @@ def test_queue_entries_carry_only_the_company_topics(services: Services) -> None
         "topics": topics, "general_topic": "general", "intents": Intents(topics={"late_fee": "billing"})})
     with services.work() as work:
         plain, _ = conversations.create(work, language="en")
-        assert queue.request_human(work, plain, reason="customer_button", topic="payments").topic == "general"
+        button = EscalationReason.CUSTOMER_BUTTON
+        assert queue.request_human(work, plain, reason=button, topic="payments").topic == "general"
         mapped, _ = conversations.create(work, language="en")
         mapped.intent = "late_fee"
-        assert queue.request_human(work, mapped, reason="customer_button", topic="payments").topic == "billing"
+        assert queue.request_human(work, mapped, reason=button, topic="payments").topic == "billing"
 
 
 def test_invite_mode_refuses_open_sign_up(services: Services) -> None:

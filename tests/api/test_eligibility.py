@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tandem.core.clock import FakeClock
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import conversations, dispatch, queue
 from tandem.services.context import Services
 
@@ -24,7 +25,7 @@ def waiting_chat(client: TestClient, services: Services, topic: str, language: s
     with services.work() as work:
         conv = conversations.get(work, cid)
         conv.topic = topic
-        queue.request_human(work, conv, reason="customer_button", topic=topic)
+        queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_BUTTON, topic=topic)
     return cid, token
 
 

@@ -106,3 +106,11 @@ def test_a_short_latin_request_does_not_switch_an_established_language(client: T
         conv = work.session.get(Conversation, cid)
         assert entry.reason == "customer_request" and entry.language == "sv"
         assert conv is not None and conv.language == "sv"
+
+
+def test_a_handoff_reason_outside_the_escalation_reasons_is_refused(client: TestClient) -> None:
+    cid, token = start_chat(client)
+    r = client.post(f"/api/conversations/{cid}/handoff", json={"reason": "made_up_reason"}, headers=token)
+    assert r.status_code == 422
+    assert client.post(f"/api/conversations/{cid}/handoff", json={"reason": "vulnerability"},
+                       headers=token).status_code == 202

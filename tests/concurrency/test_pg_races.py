@@ -13,6 +13,7 @@ from tandem.core.errors import Conflict
 from tandem.core.settings import Settings
 from tandem.demo.agents import seed_agents
 from tandem.domain.presence import Presence
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.routing import RoutingConfig
 from tandem.services import agents, conversations, dispatch, queue
 from tandem.services.bootstrap import build_services
@@ -82,7 +83,7 @@ def pg_services(pg_database: str, tmp_path: Path) -> Iterator[Services]:
 def _waiting_conversation(svc: Services) -> str:
     with svc.work() as work:
         conv, _ = conversations.create(work, language="en")
-        queue.request_human(work, conv, reason="test")
+        queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_BUTTON)
         return conv.id
 
 

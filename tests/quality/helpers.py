@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.presence import Presence
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import agents, conversations, dispatch, queue, routing_live
 from tandem.services.context import Services
 from tandem.storage.models import Agent, Conversation
@@ -42,7 +43,7 @@ def human_conversation(services: Services, intent: str, rating: int | None, agen
         conv, _ = conversations.create(work, language="en", customer_ref=customer)
         conv.intent, conv.topic = intent, "refunds"
         conversations.append(work, conv, author=Author.CUSTOMER, body="I want a person")
-        queue.request_human(work, conv, reason="customer_request")
+        queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_REQUEST)
         conv_id = conv.id
     clock.advance(wait_s)  # type: ignore[attr-defined]
     with services.work() as work:

@@ -17,6 +17,7 @@ from tandem.core.clock import FakeClock
 from tandem.core.errors import Conflict
 from tandem.demo.agents import DEMO_PASSWORD, seed_agents
 from tandem.domain.skills import Tier
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import agents, conversations, dispatch, queue, review
 from tandem.services.context import Services
 from tandem.storage.models import Agent, AgentSkill, Offer
@@ -198,7 +199,7 @@ def test_a_senior_never_reviews_a_conversation_they_handled(client: TestClient, 
 def _ask_for_human(services: Services) -> str:
     with services.work() as work:
         conv, _ = conversations.create(work, language="en")
-        queue.request_human(work, conv, reason="customer_request")
+        queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_REQUEST)
         return conv.id
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from tandem.demo.agents import seed_agents
 from tandem.domain.conversation import Author
 from tandem.domain.presence import Presence
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import agents, conversations, dispatch, queue
 from tandem.services.context import Services
 from tandem.services.leader import Lease, LeaseLost, fence
@@ -26,7 +27,7 @@ def waiting_customer_and_free_agent(services: Services) -> str:
         conv, _ = conversations.create(work, language="en")
         conv.topic = "refunds"
         conversations.append(work, conv, author=Author.CUSTOMER, body="I want a person")
-        queue.request_human(work, conv, reason="customer_request")
+        queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_REQUEST)
         return conv.id
 
 

@@ -16,6 +16,7 @@ from tandem.domain.conversation import ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier, Topic
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.routing import differences, restore
 from tandem.services import agents as agent_service
 from tandem.services import conversations, dispatch, queue, routing_live, workbench, workforce
@@ -78,7 +79,7 @@ def run_op(services: Services, clock: FakeClock, live: routing_live.LiveRouting,
             with services.work() as work:
                 conv, _ = conversations.create(work, language=op[2])
                 conv.priority = op[3]
-                queue.request_human(work, conv, reason="test", topic=op[1].value)
+                queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_BUTTON, topic=op[1].value)
         elif kind == "pass":
             dispatch.tick(services, live)
         elif kind in ("accept", "decline"):

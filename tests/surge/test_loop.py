@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tandem.core.clock import FakeClock
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.staffing import StaffingTarget
 from tandem.engines.surge import ControlRules, agents_needed
 from tandem.services import conversations, dispatch, queue, surge
@@ -52,7 +53,7 @@ def test_demand_up_raises_level_and_offers_carry_the_bonus(services: Services, s
 
     with services.work() as work:
         conv, _ = conversations.create(work, language="en")
-        entry = queue.request_human(work, conv, reason="customer_button")
+        entry = queue.request_human(work, conv, reason=EscalationReason.CUSTOMER_BUTTON)
         offer = dispatch.create_offer(work, entry, "agt-syn-" + _first_synthetic_suffix(services), 20.0)
         assert offer.surge_bonus == Decimal("2.00")
     offer_events = [e for topic, e in events if topic.startswith("agent:") and e.get("type") == "offer"]

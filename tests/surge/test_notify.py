@@ -75,7 +75,7 @@ def _opt_in(services: Services, agent_id: str, url: str | None, opted_in: bool =
 def _fast_sender(services: Services, **kw: Any) -> notify.WebhookSender:
     # the receivers here listen on loopback: only these tests turn the public-address check off
     kw.setdefault("public_only", False)
-    return notify.WebhookSender(services.db, services.settings.secret_key, backoff_s=0.01, **kw)
+    return notify.WebhookSender(services.db, services.settings.secret_key, backoff_s=0.01, clock=services.clock, **kw)
 
 
 def _wait_for(predicate: Any, timeout: float = 10.0) -> None:
@@ -126,6 +126,7 @@ def test_rise_announced_only_to_opted_in_offline_agents(services: Services, synt
         salt = work.session.get(AgentNotification, offline_hook).webhook_salt
     agent_secret = notify.webhook_secret(services.settings.secret_key, offline_hook, salt)
     assert headers[notify.SIGNATURE_HEADER] == notify.sign(agent_secret, headers[notify.TIMESTAMP_HEADER], body)
+    assert headers[notify.TIMESTAMP_HEADER] == str(int(services.clock.now()))  # the services' clock, not time.time
     assert headers[notify.SIGNATURE_HEADER] != notify.sign(
         services.settings.secret_key, headers[notify.TIMESTAMP_HEADER], body)
     # the level holding at HIGH is no new rise: nobody is told twice

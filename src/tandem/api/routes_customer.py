@@ -109,7 +109,7 @@ def store_customer_message(services: Services, limiter: Limiter | None, conversa
              summary="Ask for a human (always queues)")
 def request_human(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
                   body: HandoffCreate | None = None) -> dict[str, Any]:
-    flows.request_human(services, conversation_id, token, (body.reason if body else "customer_button"))
+    flows.request_human(services, conversation_id, token, (body or HandoffCreate()).reason)
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
         return {"state": conv.state, "language": conv.language, "queue": _queue_status(services, work, conv.id)}

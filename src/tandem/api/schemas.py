@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tandem.engines.assistant.escalation import EscalationReason
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=20_000)
@@ -29,7 +31,7 @@ class RatingCreate(Strict):
 
 
 class HandoffCreate(Strict):
-    reason: str = Field("customer_button", pattern=r"^[a-z_]{1,40}$")
+    reason: EscalationReason = EscalationReason.CUSTOMER_BUTTON
 
 
 class Login(Strict):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.assistant.human_request import HumanRequest, detect_request
 from tandem.engines.assistant.nlu.language import follow_language, script_language
 from tandem.engines.assistant.phrases import phrase
@@ -92,7 +93,8 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
             # language (真人客服 in a Swedish chat). "human please" in a Swedish chat stays Swedish: two Latin
             # words are enough for the detector to say English, not for the conversation to change language.
             switch = script_language(text) == request.language != conv.language
-            _escalate(work, services, conv, reason="customer_request", language=request.language if switch else None,
+            _escalate(work, services, conv, reason=EscalationReason.CUSTOMER_REQUEST,
+                      language=request.language if switch else None,
                       detected=request)
             return
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
@@ -112,7 +114,7 @@ def _store_turn(services: Services, conversation_id: str, turn: AssistantTurn) -
         _record_understanding(conv, turn)
         guarded = guardrail.is_guarded(work, conv.intent, conv.topic)  # AI quality below target for this intent
         if guarded and not turn.actions:
-            _escalate(work, services, conv, reason="quality_guardrail")
+            _escalate(work, services, conv, reason=EscalationReason.QUALITY_GUARDRAIL)
             return
         meta: dict[str, Any] = {
             "citations": [{"article_id": c.article_id, "title": c.title} for c in turn.citations],
@@ -122,9 +124,9 @@ def _store_turn(services: Services, conversation_id: str, turn: AssistantTurn) -
             meta["actions"] = list(turn.actions)
         conversations.append(work, conv, author=Author.AI, body=turn.text, meta=meta)
         if guarded:  # an action already ran: the customer sees its result, then a person takes over
-            _escalate(work, services, conv, reason="quality_guardrail")
+            _escalate(work, services, conv, reason=EscalationReason.QUALITY_GUARDRAIL)
         elif turn.escalation:
-            queue.request_human(work, conv, reason=turn.escalation, topic=turn.topic)
+            queue.request_human(work, conv, reason=EscalationReason(turn.escalation), topic=turn.topic)
 
 
 def _safe_respond(services: Services, ctx: TurnContext) -> AssistantTurn:
@@ -133,7 +135,7 @@ def _safe_respond(services: Services, ctx: TurnContext) -> AssistantTurn:
         return services.assistant.respond(ctx)
     except Exception:
         log.exception("assistant failed; handing the conversation to a human")
-        return AssistantTurn(text=phrase("handoff", ctx.language), escalation="assistant_error")
+        return AssistantTurn(text=phrase("handoff", ctx.language), escalation=EscalationReason.ASSISTANT_ERROR)
 
 
 def _record_understanding(conv: Conversation, turn: AssistantTurn) -> None:
@@ -153,8 +155,8 @@ def _history(work: Work, conv: Conversation) -> tuple[Turn, ...]:
                  for m in recent)
 
 
-def _escalate(work: Work, services: Services, conv: Conversation, *, reason: str, language: str | None = None,
-              note: str | None = None, detected: HumanRequest | None = None) -> None:
+def _escalate(work: Work, services: Services, conv: Conversation, *, reason: EscalationReason,
+              language: str | None = None, note: str | None = None, detected: HumanRequest | None = None) -> None:
     if language:  # the language the customer asked in: for the reply, the queue entry and routing
         conv.language = language
     entry = queue.request_human(work, conv, reason=reason, note=note,
@@ -167,7 +169,8 @@ def _escalate(work: Work, services: Services, conv: Conversation, *, reason: str
                          meta=meta)
 
 
-def request_human(services: Services, conversation_id: str, token: str, reason: str = "customer_button") -> None:
+def request_human(services: Services, conversation_id: str, token: str,
+                  reason: EscalationReason = EscalationReason.CUSTOMER_BUTTON) -> None:
     """The 'Talk to a human' control: always queues, whatever state the assistant is in."""
     try:
         _request_human_once(services, conversation_id, token, reason)
@@ -176,7 +179,7 @@ def request_human(services: Services, conversation_id: str, token: str, reason: 
         _request_human_once(services, conversation_id, token, reason)
 
 
-def _request_human_once(services: Services, conversation_id: str, token: str, reason: str) -> None:
+def _request_human_once(services: Services, conversation_id: str, token: str, reason: EscalationReason) -> None:
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
         if conv.state == C.AI.value:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.assistant.kb import terms
 from tandem.engines.assistant.nlu.signals import sentiment
 
@@ -20,16 +21,22 @@ MAX_SENTENCE = 200
 # a drop or rise of this much between the first and the last customer messages counts as a trend
 TREND_STEP = 0.25
 
-REASONS = {
-    "customer_request": "the customer asked for a person",
-    "customer_button": "the customer pressed 'Talk to a human'",
-    "sensitive_topic": "a sensitive topic (the assistant does not handle it)",
-    "vulnerability": "signs that the customer may be vulnerable",
-    "frustration": "the customer seemed frustrated",
-    "low_confidence": "the assistant had no good answer twice",
-    "loop": "the conversation was going in circles",
-    "assistant_error": "the assistant failed",
-    "transfer": "transferred by another agent",
+R = EscalationReason
+REASONS: dict[str, str] = {  # every EscalationReason, as the handoff card says it (a test checks none is missing)
+    R.CUSTOMER_REQUEST: "the customer asked for a person",
+    R.CUSTOMER_BUTTON: "the customer pressed 'Talk to a human'",
+    R.EXPLICIT_REQUEST: "the customer asked for a person",
+    R.ASKED_FOR_HUMAN: "the customer asked for a person",
+    R.SENSITIVE_TOPIC: "a sensitive topic (the assistant does not handle it)",
+    R.VULNERABILITY: "signs that the customer may be vulnerable",
+    R.FRUSTRATION: "the customer seemed frustrated",
+    R.FAILED_ACTION: "an account action the assistant tried was refused or failed",
+    R.LOW_CONFIDENCE: "the assistant had no good answer twice",
+    R.LOOP: "the conversation was going in circles",
+    R.MODEL_UNAVAILABLE: "the assistant's model was unavailable",
+    R.QUALITY_GUARDRAIL: "the quality guardrail sends this kind of question to people for now",
+    R.ASSISTANT_ERROR: "the assistant failed",
+    R.TRANSFER: "transferred by another agent",
 }
 
 

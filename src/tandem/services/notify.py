@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 from sqlalchemy import func, select, update
 
 from tandem.core import keys
+from tandem.core.clock import Clock, SystemClock
 from tandem.core.errors import Conflict, InvalidInput, NotFound
 from tandem.domain.presence import Presence
 from tandem.services.context import Work
@@ -311,8 +312,9 @@ class WebhookSender:
                  timeout_s: float = TIMEOUT_S,
                  post: Callable[[str, bytes, dict[str, str], float, str], int] = post_once,
                  sleep: Callable[[float], None] = time.sleep, workers: int = 4, public_only: bool = True,
-                 resolve: Callable[[str], list[str]] | None = None) -> None:
+                 resolve: Callable[[str], list[str]] | None = None, clock: Clock | None = None) -> None:
         self.db, self.secret = db, secret
+        self.clock = clock or SystemClock()  # the signature's timestamp: the services' clock, like the rest
         self.public_only, self.resolve = public_only, resolve
         self.attempts, self.backoff_s, self.timeout_s = attempts, backoff_s, timeout_s
         self.post, self.sleep = post, sleep
@@ -340,7 +342,7 @@ class WebhookSender:
             log.warning("surge webhook for notice %s refused: not a public address", delivery.notice_id)
             return "refused"
         for attempt in range(1, self.attempts + 1):
-            timestamp = str(int(time.time()))
+            timestamp = str(int(self.clock.now()))
             headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
                        SIGNATURE_HEADER: sign(secret, timestamp, body), "User-Agent": "Tandem-Surge/1"}
             status = self.post(delivery.url, body, headers, self.timeout_s, addresses[0])

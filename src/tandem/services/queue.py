@@ -11,6 +11,7 @@ from tandem.core.i18n import _t, format_duration
 from tandem.core.ids import new_id
 from tandem.domain.conversation import ConversationState
 from tandem.domain.presence import Presence
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import conversations
 from tandem.services.context import Work
 from tandem.storage.models import Agent, Conversation, Handoff
@@ -32,7 +33,7 @@ def routed_topic(work: Work, conv: Conversation, topic: str | None) -> str:
     return named if named in work.settings.topic_names else work.settings.general_topic
 
 
-def request_human(work: Work, conv: Conversation, *, reason: str, topic: str | None = None,
+def request_human(work: Work, conv: Conversation, *, reason: EscalationReason, topic: str | None = None,
                   note: str | None = None, queued_since: float | None = None,
                   detected_by: str | None = None, detection_score: float | None = None) -> Handoff:
     """Queue the conversation for a human; idempotent while a request is already open."""

@@ -327,7 +327,8 @@ class SurgeLoop:
         self.lease = lease
         self.forecaster = shared_forecaster(services)
         # every environment: a self-signed-up agent must never make the server POST into its own network
-        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key, public_only=True)
+        self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key, public_only=True,
+                                                       clock=services.clock)
         self._task: asyncio.Task[None] | None = None
 
     def step(self) -> SurgeState | None:

@@ -22,6 +22,7 @@ from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.assistant.llm import LLMError, LLMProvider
 from tandem.services import agents as agent_service
 from tandem.services import audit, conversations, dispatch, handoff_summary, queue, routing_live, suggestions
@@ -253,7 +254,7 @@ def transfer(services: Services, agent: Agent, conversation_id: str, *, language
 
 
 def _new_entry(work: Work, conv: Conversation) -> Handoff:
-    entry = Handoff(id=new_id("hand"), conversation_id=conv.id, reason="transfer", topic=conv.topic,
+    entry = Handoff(id=new_id("hand"), conversation_id=conv.id, reason=EscalationReason.TRANSFER, topic=conv.topic,
                     language=conv.language, priority=conv.priority, status=queue.WAITING, requested_at=work.now,
                     queued_since=conv.waiting_since or work.now)
     work.session.add(entry)

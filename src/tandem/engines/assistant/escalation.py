@@ -21,6 +21,10 @@ from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensiti
 
 
 class EscalationReason(StrEnum):
+    """Why a conversation went to a person: every queue entry's reason is one of these."""
+
+    CUSTOMER_BUTTON = "customer_button"  # the customer pressed 'Talk to a human'
+    CUSTOMER_REQUEST = "customer_request"  # the customer asked in words (rules or the learned backstop)
     EXPLICIT_REQUEST = "explicit_request"
     VULNERABILITY = "vulnerability"
     SENSITIVE_TOPIC = "sensitive_topic"
@@ -30,6 +34,9 @@ class EscalationReason(StrEnum):
     LOW_CONFIDENCE = "low_confidence"
     LOOP = "loop"
     MODEL_UNAVAILABLE = "model_unavailable"
+    QUALITY_GUARDRAIL = "quality_guardrail"  # the guardrail sends this intent to people while AI quality is low
+    ASSISTANT_ERROR = "assistant_error"  # the assistant failed: a person takes over
+    TRANSFER = "transfer"  # an agent moved the conversation to another queue
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tandem.engines.assistant.actions import AccountTools, Outcome, ToolResult, 
 from tandem.engines.assistant.actions_match import Tool
 from tandem.engines.assistant.actions_text import order_label
 from tandem.engines.assistant.base import AssistantTurn, TurnContext
+from tandem.engines.assistant.escalation import EscalationReason
 from tandem.engines.assistant.kb import KnowledgeBase
 from tandem.engines.assistant.phrases import phrase
 
@@ -166,7 +167,7 @@ class LLMAssistant:
             if not completion.tool_calls:
                 return self._final(completion.text or "", results)
             if any(call.name == HANDOFF_TOOL for call in completion.tool_calls):
-                return AssistantTurn(text=phrase("handoff", ctx.language), escalation="asked_for_human",
+                return AssistantTurn(text=phrase("handoff", ctx.language), escalation=EscalationReason.ASKED_FOR_HUMAN,
                                      intent="llm:handoff", actions=tuple(r.record() for r in results))
             messages.append(_assistant_message(completion))
             for call in completion.tool_calls:

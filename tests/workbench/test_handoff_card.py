@@ -1,0 +1,7 @@
+
+
+def test_every_escalation_reason_has_words_on_the_handoff_card() -> None:
+    from tandem.engines.assistant.escalation import EscalationReason
+    from tandem.services.handoff_summary import REASONS
+
+    assert sorted(set(EscalationReason) - set(REASONS)) == []
