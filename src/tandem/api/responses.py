@@ -114,3 +114,15 @@ class StateOut(BaseModel):
     """A conversation's state after an agent released it (resolved, handed back)."""
 
     state: str
+
+
+class SignupAccepted(BaseModel):
+    """The same answer for every valid sign-up, whether or not the address was new."""
+
+    status: str
+    message: str
+
+
+class ReviewResult(BaseModel):
+    passed: bool
+    pay: str  # decimal string, the company's currency

@@ -23,6 +23,7 @@ from sqlalchemy import case, func, literal_column, select
 from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
+from tandem.api.responses import Ok, ReviewResult
 from tandem.core import counters
 from tandem.core.errors import NotFound, Unauthorized
 from tandem.services import agents as agent_service
@@ -194,7 +195,8 @@ def accept_review(offer_id: str, agent: AgentDep, services: ServicesDep) -> dict
         return {"task": review.task_view(work, task)}
 
 
-@router.post("/api/review/offers/{offer_id}/decline", tags=["review"], summary="Decline a review offer")
+@router.post("/api/review/offers/{offer_id}/decline", tags=["review"], response_model=Ok,
+             summary="Decline a review offer")
 def decline_review(offer_id: str, agent: AgentDep, services: ServicesDep,
                    body: ReviewDecline | None = None) -> dict[str, Any]:
     with services.work() as work:
@@ -225,7 +227,8 @@ def read_review(task_id: str, agent: AgentDep, services: ServicesDep) -> dict[st
         return {"task": review.task_view(work, review.own_task(work, agent, task_id))}
 
 
-@router.post("/api/review/tasks/{task_id}", tags=["review"], summary="Submit the rubric; paid per review")
+@router.post("/api/review/tasks/{task_id}", tags=["review"], response_model=ReviewResult,
+             summary="Submit the rubric; paid per review")
 def submit_review(task_id: str, body: ReviewSubmit, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         score, pay = review.submit(work, agent, task_id, body.model_dump())

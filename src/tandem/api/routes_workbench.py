@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
+from tandem.api.responses import Ok
 from tandem.api.schemas import Strict
 from tandem.services import audit, suggestions, workbench
 
@@ -127,7 +128,7 @@ def canned_update(canned_id: str, body: CannedPatch, supervisor: SupervisorDep,
         return workbench.save_canned(work, supervisor, body.model_dump(), canned_id)
 
 
-@router.delete("/canned/{canned_id}", summary="Delete a canned response (supervisors only)")
+@router.delete("/canned/{canned_id}", response_model=Ok, summary="Delete a canned response (supervisors only)")
 def canned_delete(canned_id: str, supervisor: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         workbench.delete_canned(work, supervisor, canned_id)

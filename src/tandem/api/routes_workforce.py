@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
+from tandem.api.responses import SignupAccepted
 from tandem.api.schemas import AgentSignup, Strict
 from tandem.core.errors import Forbidden, InvalidInput
 from tandem.domain.skills import Tier
@@ -71,7 +72,7 @@ def signup_options(services: ServicesDep) -> SignupOptions:
     return SignupOptions(mode=settings.signup_mode, topics=topics, languages=list(settings.languages))
 
 
-@router.post("/api/workforce/signup", status_code=202,
+@router.post("/api/workforce/signup", status_code=202, response_model=SignupAccepted,
              summary="Sign up as a gig agent (no skills until certified); the same answer for any valid request")
 def signup(body: AgentSignup, services: ServicesDep) -> dict[str, Any]:
     by_invite = services.settings.signup_mode == "invite"
