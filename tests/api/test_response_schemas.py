@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema_rs
 from fastapi.testclient import TestClient
 
+from tandem.demo.agents import DEMO_PASSWORD
+from tandem.services.context import Services
+
 UNTYPED_YET = {
-    "POST /api/agent/login",
-    "GET /api/agent/me",
-    "GET /api/agent/queue",
     "GET /api/agent/offers",
     "GET /api/agent/conversations",
     "GET /api/agent/conversations/{conversation_id}",
@@ -161,3 +161,25 @@ def test_the_schema_validator_catches_a_body_that_breaks_the_schema(client: Test
     validator = jsonschema_rs.validator_for({**schema, "components": spec["components"]})
     assert not validator.is_valid({"id": "c1", "state": "ai"})  # token, language, ... missing
 
+
+
+def test_the_generated_client_runs_an_agent_taking_a_conversation(client: TestClient, seeded: Services) -> None:
+    api, agent, conv = SchemaClient(client), "/api/agent", "/api/agent/conversations/{conversation_id}"
+    session = api.call(op(api, "login", agent + "/login"), json={"email": "ana@agents.example",
+                                                                 "password": DEMO_PASSWORD})
+    bearer = {"Authorization": "Bearer " + session["token"]}
+    assert api.call(op(api, "me", agent + "/me"), headers=bearer)["email"] == "ana@agents.example"
+    assert api.call(op(api, "set_presence", agent + "/me/presence"), headers=bearer,
+                    json={"presence": "available"})["presence"] == "available"
+    created = api.call(op(api, "create_conversation", "/api/conversations"), json={"language": "en"})
+    token = {"X-Conversation-Token": created["token"]}
+    api.call(op(api, "request_human", "/api/conversations/{conversation_id}/handoff"), headers=token,
+             conversation_id=created["id"])
+    waiting = api.call(op(api, "waiting_queue", agent + "/queue"), headers=bearer)["waiting"]
+    assert [w["conversation_id"] for w in waiting] == [created["id"]]
+    assert api.call(op(api, "claim", conv + "/claim"), headers=bearer, conversation_id=created["id"])["state"]
+    ack = api.call(op(api, "reply", conv + "/messages"), headers=bearer, conversation_id=created["id"],
+                   json={"body": "Hi, Ana here.", "client_id": "a1"})
+    assert ack["duplicate"] is False
+    assert api.call(op(api, "resolve", conv + "/resolve"), headers=bearer, conversation_id=created["id"])["state"]
+    assert api.call(op(api, "logout", agent + "/logout"), headers=bearer)["ok"] is True

@@ -126,3 +126,43 @@ class SignupAccepted(BaseModel):
 class ReviewResult(BaseModel):
     passed: bool
     pay: str  # decimal string, the company's currency
+
+
+class AgentOut(BaseModel):
+    """An agent as they and supervisors see them; skills map topic -> tier name."""
+
+    id: str
+    name: str
+    email: str
+    role: str
+    languages: list[str]
+    capacity: int
+    load: int
+    presence: str
+    skills: dict[str, str]
+    country: str | None
+    timezone: str | None
+
+
+class Session(BaseModel):
+    token: str  # bearer token for Authorization: Bearer ...
+    expires_in: int  # seconds
+    agent: AgentOut
+
+
+class WaitingEntry(BaseModel):
+    """A waiting conversation as an agent who may take it sees it: no customer data."""
+
+    conversation_id: str
+    reason: str
+    topic: str | None
+    language: str
+    priority: int
+    waiting_since: float
+    intent: str | None
+    state: str
+
+
+class WaitingQueue(BaseModel):
+    waiting: list[WaitingEntry]
+    now: float

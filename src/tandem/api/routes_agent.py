@@ -10,7 +10,7 @@ from pydantic import Field
 
 from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
-from tandem.api.responses import Assigned, MessageAck, Ok, PresenceOut, StateOut
+from tandem.api.responses import AgentOut, Assigned, MessageAck, Ok, PresenceOut, Session, StateOut, WaitingQueue
 from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
 from tandem.core.errors import NotFound, Unauthorized
 from tandem.core.i18n import _t
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/agent", tags=["agent"])
 C = ConversationState
 
 
-@router.post("/login", summary="Log in; returns a bearer token that expires")
+@router.post("/login", response_model=Session, summary="Log in; returns a bearer token that expires")
 async def login(body: Login, services: ServicesDep, limiter: LimiterDep) -> dict[str, Any]:
     # Argon2 takes tens of milliseconds of CPU by design: logins run in their own small pool, so a burst of
     # them (a shift starting, consoles after a deploy) queues there instead of taking every worker thread that
@@ -64,7 +64,7 @@ def logout(token: BearerDep, agent: AgentDep, services: ServicesDep) -> dict[str
     return {"ok": True}
 
 
-@router.get("/me", summary="The logged-in agent")
+@router.get("/me", response_model=AgentOut, summary="The logged-in agent")
 def me(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return agent_service.agent_view(agent, agent_service.skills_of(work, [agent.id])[agent.id])
@@ -93,7 +93,8 @@ def heartbeat(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return {"ok": True}
 
 
-@router.get("/queue", summary="Conversations waiting for a human that I may take (no transcripts)")
+@router.get("/queue", response_model=WaitingQueue,
+            summary="Conversations waiting for a human that I may take (no transcripts)")
 def waiting_queue(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         # only what this agent may claim: the router's eligibility, so a sensitive topic is not even listed
