@@ -15,8 +15,6 @@ from tandem.demo.agents import DEMO_PASSWORD
 from tandem.services.context import Services
 
 UNTYPED_YET = {
-    "GET /api/agent/offers",
-    "GET /api/agent/conversations",
     "GET /api/agent/conversations/{conversation_id}",
     "GET /api/ops/summary",
     "GET /api/privacy/customers/{customer_ref}/export",
@@ -177,7 +175,10 @@ def test_the_generated_client_runs_an_agent_taking_a_conversation(client: TestCl
              conversation_id=created["id"])
     waiting = api.call(op(api, "waiting_queue", agent + "/queue"), headers=bearer)["waiting"]
     assert [w["conversation_id"] for w in waiting] == [created["id"]]
+    assert api.call(op(api, "my_offers", agent + "/offers"), headers=bearer)["offers"] == []  # claimed, not offered
     assert api.call(op(api, "claim", conv + "/claim"), headers=bearer, conversation_id=created["id"])["state"]
+    mine = api.call(op(api, "my_conversations", agent + "/conversations"), headers=bearer)["conversations"]
+    assert [c["id"] for c in mine] == [created["id"]]
     ack = api.call(op(api, "reply", conv + "/messages"), headers=bearer, conversation_id=created["id"],
                    json={"body": "Hi, Ana here.", "client_id": "a1"})
     assert ack["duplicate"] is False

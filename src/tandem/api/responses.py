@@ -166,3 +166,53 @@ class WaitingEntry(BaseModel):
 class WaitingQueue(BaseModel):
     waiting: list[WaitingEntry]
     now: float
+
+
+class OfferPay(BaseModel):
+    """What taking the offer pays, as decimal strings in the company's currency."""
+
+    base: str
+    per_minute: str
+    surge_bonus: str
+    currency: str
+
+
+class OfferOut(BaseModel):
+    """An offer card: the work and the pay, no customer data."""
+
+    id: str
+    conversation_id: str
+    topic: str | None
+    language: str
+    reason: str
+    intent: str | None
+    waiting_since: float
+    created_at: float
+    expires_at: float
+    state: str
+    pay: OfferPay
+
+
+class Offers(BaseModel):
+    offers: list[OfferOut]
+
+
+class AgentConversation(BaseModel):
+    """A conversation the agent holds, as their list shows it."""
+
+    id: str
+    state: str
+    language: str
+    intent: str | None
+    topic: str | None
+    sentiment: float | None
+    summary: str | None
+    escalation_reason: str | None
+    waiting_since: float | None
+    assigned_at: float | None
+    last_seq: int
+    customer_name: str | None
+
+
+class AgentConversations(BaseModel):
+    conversations: list[AgentConversation]

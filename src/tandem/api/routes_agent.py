@@ -10,7 +10,18 @@ from pydantic import Field
 
 from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
-from tandem.api.responses import AgentOut, Assigned, MessageAck, Ok, PresenceOut, Session, StateOut, WaitingQueue
+from tandem.api.responses import (
+    AgentConversations,
+    AgentOut,
+    Assigned,
+    MessageAck,
+    Offers,
+    Ok,
+    PresenceOut,
+    Session,
+    StateOut,
+    WaitingQueue,
+)
 from tandem.api.schemas import AgentMessage, DeclineBody, Login, PresenceUpdate
 from tandem.core.errors import NotFound, Unauthorized
 from tandem.core.i18n import _t
@@ -107,7 +118,7 @@ def waiting_queue(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
         return {"waiting": [queue.queue_view(e, convs[e.conversation_id]) for e in entries], "now": work.now}
 
 
-@router.get("/offers", summary="My pending offers")
+@router.get("/offers", response_model=Offers, summary="My pending offers")
 def my_offers(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"offers": dispatch.pending_offers_view(work, agent.id)}
@@ -137,7 +148,7 @@ def claim(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[
         return {"conversation_id": conv.id, "state": conv.state}
 
 
-@router.get("/conversations", summary="My active conversations")
+@router.get("/conversations", response_model=AgentConversations, summary="My active conversations")
 def my_conversations(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         rows = work.session.query(Conversation).filter(
