@@ -216,3 +216,30 @@ class AgentConversation(BaseModel):
 
 class AgentConversations(BaseModel):
     conversations: list[AgentConversation]
+
+
+class CannedOut(BaseModel):
+    """A canned response; `filled` (for one conversation) has the customer's placeholders filled in."""
+
+    id: str
+    title: str
+    shortcut: str
+    body: str
+    language: str
+    updated_at: float
+    filled: str | None = None
+
+
+class CannedList(BaseModel):
+    canned: list[CannedOut]
+
+
+class WhisperOut(BaseModel):
+    id: str
+    author_name: str
+    body: str
+    created_at: float
+
+
+class Whispers(BaseModel):
+    whispers: list[WhisperOut]

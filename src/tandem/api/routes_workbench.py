@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
-from tandem.api.responses import Ok
+from tandem.api.responses import CannedList, CannedOut, Ok, WhisperOut, Whispers
 from tandem.api.schemas import Strict
 from tandem.services import audit, suggestions, workbench
 
@@ -62,7 +62,8 @@ def suggest(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dic
     return workbench.suggest(services, agent, conversation_id)
 
 
-@router.get(CONV + "/canned", summary="Canned responses with placeholders filled for this customer")
+@router.get(CONV + "/canned", response_model=CannedList,
+            summary="Canned responses with placeholders filled for this customer")
 def canned_filled(conversation_id: str, agent: AgentDep, services: ServicesDep,
                   q: str | None = Query(None, max_length=80)) -> dict[str, Any]:
     return {"canned": workbench.canned_for_conversation(services, agent, conversation_id, q)}
@@ -85,12 +86,14 @@ def translate(conversation_id: str, body: TranslateBody, agent: AgentDep, servic
     return workbench.translate(services, agent, conversation_id, body.text, body.direction)
 
 
-@router.get(CONV + "/whispers", summary="Private supervisor notes on this conversation (agent and supervisors)")
+@router.get(CONV + "/whispers", response_model=Whispers,
+            summary="Private supervisor notes on this conversation (agent and supervisors)")
 def list_whispers(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return {"whispers": workbench.whispers(services, agent, conversation_id)}
 
 
-@router.post(CONV + "/whispers", status_code=201, summary="Whisper a note to the agent (supervisors only)")
+@router.post(CONV + "/whispers", status_code=201, response_model=WhisperOut,
+             summary="Whisper a note to the agent (supervisors only)")
 def add_whisper(conversation_id: str, body: WhisperBody, supervisor: SupervisorDep,
                 services: ServicesDep) -> dict[str, Any]:
     return workbench.whisper(services, supervisor, conversation_id, body.body)
@@ -109,19 +112,22 @@ def live(supervisor: SupervisorDep, services: ServicesDep,
     return workbench.live_view(services, long_wait_s)
 
 
-@router.get("/canned", summary="All canned responses, optionally searched")
+@router.get("/canned", response_model=CannedList,
+            summary="All canned responses, optionally searched")
 def canned_list(agent: AgentDep, services: ServicesDep, q: str | None = Query(None, max_length=80)) -> dict[str, Any]:
     with services.work() as work:
         return {"canned": workbench.list_canned(work, q)}
 
 
-@router.post("/canned", status_code=201, summary="Create a canned response (supervisors only)")
+@router.post("/canned", status_code=201, response_model=CannedOut,
+             summary="Create a canned response (supervisors only)")
 def canned_create(body: CannedBody, supervisor: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return workbench.save_canned(work, supervisor, body.model_dump())
 
 
-@router.patch("/canned/{canned_id}", summary="Change a canned response (supervisors only)")
+@router.patch("/canned/{canned_id}", response_model=CannedOut,
+              summary="Change a canned response (supervisors only)")
 def canned_update(canned_id: str, body: CannedPatch, supervisor: SupervisorDep,
                   services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
