@@ -243,3 +243,38 @@ class WhisperOut(BaseModel):
 
 class Whispers(BaseModel):
     whispers: list[WhisperOut]
+
+
+class SurgeNow(BaseModel):
+    """The surge level and bonus an offer made now carries."""
+
+    level: str
+    bonus: str  # decimal string, the company's currency
+    message: str
+
+
+class NotificationSettingsOut(BaseModel):
+    """An agent's surge notification settings."""
+
+    opted_in: bool
+    webhook_url: str | None
+    has_webhook_secret: bool
+
+
+class NotificationSettingsSaved(NotificationSettingsOut):
+    webhook_secret: str | None  # shown this once, when saving made a new secret; null otherwise
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: str  # surge call or release notice
+    at: float
+    level: str
+    bonus: str
+    message: str
+    webhook: str  # delivery outcome: none, delivered, failed, refused, no_secret
+    acked_at: float | None
+
+
+class Notices(BaseModel):
+    notices: list[NoticeOut]

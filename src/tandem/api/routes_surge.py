@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
+from tandem.api.responses import NoticeOut, Notices, NotificationSettingsOut, NotificationSettingsSaved, SurgeNow
 from tandem.engines.surge import bonus_for, shortfall
 from tandem.services import notify, surge
 from tandem.storage.models_surge import SurgeState
@@ -23,7 +24,7 @@ class NotificationSettings(BaseModel):
     rotate_secret: bool = False
 
 
-@router.get("/current", summary="The surge level and bonus an offer made now carries")
+@router.get("/current", response_model=SurgeNow, summary="The surge level and bonus an offer made now carries")
 def current(_: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         level = surge.level_of(surge.latest(work), work.now)
@@ -66,13 +67,14 @@ def roster_today(_: SupervisorDep, services: ServicesDep,
         return roster_view(work, services.settings, quantile)
 
 
-@router.get("/notifications", summary="My surge notification settings")
+@router.get("/notifications", response_model=NotificationSettingsOut, summary="My surge notification settings")
 def get_notifications(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return notify.get_settings(work, agent.id)
 
 
-@router.put("/notifications", summary="Opt in or out of surge announcements while offline; set a webhook")
+@router.put("/notifications", response_model=NotificationSettingsSaved,
+            summary="Opt in or out of surge announcements while offline; set a webhook")
 def put_notifications(body: NotificationSettings, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     production = services.settings.env == "production"
     url = notify.check_webhook_url(body.webhook_url, https_only=production, public_only=True)
@@ -81,13 +83,13 @@ def put_notifications(body: NotificationSettings, agent: AgentDep, services: Ser
                                    server_secret=services.settings.secret_key, rotate_secret=body.rotate_secret)
 
 
-@router.get("/notices", summary="My latest surge notices, newest first")
+@router.get("/notices", response_model=Notices, summary="My latest surge notices, newest first")
 def notices(agent: AgentDep, services: ServicesDep, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
     with services.work() as work:
         return {"notices": notify.notices(work, agent.id, limit)}
 
 
-@router.post("/notices/{notice_id}/ack", summary='Answer a surge notice with "on my way"')
+@router.post("/notices/{notice_id}/ack", response_model=NoticeOut, summary='Answer a surge notice with "on my way"')
 def acknowledge(agent: AgentDep, services: ServicesDep, notice_id: int = Path(ge=1, le=2**31 - 1)) -> dict[str, Any]:
     with services.work() as work:
         return notify.acknowledge(work, agent.id, notice_id)
