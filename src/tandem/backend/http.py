@@ -134,7 +134,6 @@ class HttpAccountBackend:
         self._client = httpx.Client(base_url=config.base_url.rstrip("/"), timeout=config.timeout_s,
                                     transport=transport, follow_redirects=False,
                                     headers={"Accept": "application/json", "User-Agent": "tandem-account-backend"})
-        self._prefix = httpx.URL(config.base_url.rstrip("/")).raw_path.decode()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HttpAccountBackend:
