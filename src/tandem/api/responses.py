@@ -278,3 +278,57 @@ class NoticeOut(BaseModel):
 
 class Notices(BaseModel):
     notices: list[NoticeOut]
+
+
+class TopicCertification(BaseModel):
+    """One topic as the certification page shows it to the agent."""
+
+    topic: str
+    wanted: bool
+    sensitive: bool
+    tier: str | None  # held: new, verified, senior
+    required_tier: str  # the least tier routing offers this topic's conversations to
+    routable: bool
+    has_quiz: bool
+    attempts_left: int
+    next_attempt_at: float | None
+    questions: int
+    pass_mark: float
+
+
+class Certifications(BaseModel):
+    topics: list[TopicCertification]
+
+
+class QuizQuestion(BaseModel):
+    """A question with its choices; never the answer."""
+
+    id: str
+    question: str
+    choices: list[str]
+    article: str
+
+
+class QuizAttempt(BaseModel):
+    id: str
+    topic: str
+    expires_at: float
+    attempts_left: int
+    questions: list[QuizQuestion]
+
+
+class QuizResult(BaseModel):
+    """Only the score goes back, and which articles to re-read; not which answers were right."""
+
+    topic: str
+    correct: int
+    total: int
+    passed: bool
+    pass_mark: float
+    tier: str | None
+    routable: bool
+    review_articles: list[str]
+
+
+class CapacityOut(BaseModel):
+    capacity: int

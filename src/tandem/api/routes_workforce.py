@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
-from tandem.api.responses import SignupAccepted
+from tandem.api.responses import CapacityOut, Certifications, QuizAttempt, QuizResult, SignupAccepted
 from tandem.api.schemas import AgentSignup, Strict
 from tandem.core.errors import Forbidden, InvalidInput
 from tandem.domain.skills import Tier
@@ -91,26 +91,28 @@ def signup(body: AgentSignup, services: ServicesDep) -> dict[str, Any]:
     return {"status": "accepted", "message": SIGNUP_ACCEPTED}
 
 
-@router.get("/api/workforce/certifications", summary="My certification status per topic")
+@router.get("/api/workforce/certifications", response_model=Certifications, summary="My certification status per topic")
 def certifications(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"topics": workforce.certification_status(work, agent, services.banks)}
 
 
-@router.post("/api/workforce/certifications/{topic}/attempts", status_code=201,
+@router.post("/api/workforce/certifications/{topic}/attempts", status_code=201, response_model=QuizAttempt,
              summary="Start a quiz for a topic (questions and choices only; answers stay on the server)")
 def start_attempt(topic: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return workforce.start_attempt(work, agent, topic, services.banks)
 
 
-@router.post("/api/workforce/certifications/attempts/{attempt_id}/submit", summary="Submit answers; graded once")
+@router.post("/api/workforce/certifications/attempts/{attempt_id}/submit", response_model=QuizResult,
+             summary="Submit answers; graded once")
 def submit_attempt(attempt_id: str, body: QuizAnswers, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return workforce.submit_attempt(work, agent, attempt_id, body.answers, services.banks)
 
 
-@router.put("/api/agent/me/capacity", summary="Set how many chats I take at once (1-4, not below my load)")
+@router.put("/api/agent/me/capacity", response_model=CapacityOut,
+            summary="Set how many chats I take at once (1-4, not below my load)")
 def set_capacity(body: CapacityUpdate, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"capacity": workforce.set_capacity(work, agent, body.capacity)}
