@@ -332,3 +332,46 @@ class QuizResult(BaseModel):
 
 class CapacityOut(BaseModel):
     capacity: int
+
+
+class PayTotals(BaseModel):
+    """Pay summed over a period; amounts are decimal strings in the company's currency."""
+
+    conversations: int
+    base: str
+    per_minute: str
+    surge_bonus: str
+    adjustment: str
+    total: str
+
+
+class EarningsRow(PayTotals):
+    """One paid conversation (its stint with the agent) or one adjustment."""
+
+    conversation_id: str | None
+    kind: str  # conversation or adjustment
+    outcome: str | None
+    seconds: int | None
+    note: str | None
+    assigned_at: float | None
+    at: float
+
+
+class EarningsSummary(BaseModel):
+    """Today and this week in the agent's time zone, all time, and the latest rows."""
+
+    agent_id: str
+    timezone: str
+    now: float
+    currency: str
+    today: PayTotals
+    week: PayTotals
+    all_time: PayTotals
+    conversations: list[EarningsRow]
+
+
+class AdjustmentOut(BaseModel):
+    id: int
+    kind: str
+    amount: str
+    at: float

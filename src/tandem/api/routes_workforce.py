@@ -14,7 +14,16 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
-from tandem.api.responses import CapacityOut, Certifications, QuizAttempt, QuizResult, SignupAccepted
+from tandem.api.responses import (
+    AdjustmentOut,
+    AgentOut,
+    CapacityOut,
+    Certifications,
+    EarningsSummary,
+    QuizAttempt,
+    QuizResult,
+    SignupAccepted,
+)
 from tandem.api.schemas import AgentSignup, Strict
 from tandem.core.errors import Forbidden, InvalidInput
 from tandem.domain.skills import Tier
@@ -118,14 +127,16 @@ def set_capacity(body: CapacityUpdate, agent: AgentDep, services: ServicesDep) -
         return {"capacity": workforce.set_capacity(work, agent, body.capacity)}
 
 
-@router.get("/api/workforce/me/earnings", summary="My earnings: today, this week, per conversation")
+@router.get("/api/workforce/me/earnings", response_model=EarningsSummary,
+            summary="My earnings: today, this week, per conversation")
 def my_earnings(agent: AgentDep, services: ServicesDep,
                 limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     with services.work() as work:
         return earnings.agent_summary(work, agent, limit)
 
 
-@router.get("/api/workforce/agents/{agent_id}/earnings", summary="An agent's earnings (supervisors only)")
+@router.get("/api/workforce/agents/{agent_id}/earnings", response_model=EarningsSummary,
+            summary="An agent's earnings (supervisors only)")
 def agent_earnings(agent_id: str, supervisor: SupervisorDep, services: ServicesDep,
                    limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     with services.work() as work:
@@ -134,7 +145,8 @@ def agent_earnings(agent_id: str, supervisor: SupervisorDep, services: ServicesD
         return earnings.agent_summary(work, target, limit)
 
 
-@router.post("/api/workforce/agents/{agent_id}/tier", summary="Set a certified topic's tier (supervisors only)")
+@router.post("/api/workforce/agents/{agent_id}/tier", response_model=AgentOut,
+             summary="Set a certified topic's tier (supervisors only)")
 def set_tier(agent_id: str, body: TierUpdate, supervisor: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         workforce.set_tier(work, supervisor, agent_id, body.topic, Tier[body.tier.upper()], body.reason)
@@ -142,7 +154,7 @@ def set_tier(agent_id: str, body: TierUpdate, supervisor: SupervisorDep, service
         return agent_service.agent_view(agent_service.get(work, agent_id), skills)
 
 
-@router.post("/api/workforce/agents/{agent_id}/adjustments", status_code=201,
+@router.post("/api/workforce/agents/{agent_id}/adjustments", status_code=201, response_model=AdjustmentOut,
              summary="Append a pay correction to an agent's ledger (supervisors only)")
 def add_adjustment(agent_id: str, body: AdjustmentCreate, supervisor: SupervisorDep,
                    services: ServicesDep) -> dict[str, Any]:
