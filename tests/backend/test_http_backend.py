@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from sqlalchemy import create_engine
@@ -207,3 +208,42 @@ def test_configuration_of_the_backend(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="lacks the AccountBackend methods"):
         build_backend(Settings(env="test", backend="builtins:repr"), db, demo=False)
     db.dispose()
+
+
+def test_a_probe_answered_not_found_closes_the_breaker(company: Company) -> None:
+    clock = [0.0]
+    backend = HttpAccountBackend(HttpBackend(base_url=company.url, read_retries=0, breaker_failures=2,
+                                             breaker_reset_s=30), KEY, clock=lambda: clock[0])
+    company.clients.append(backend)
+    company.faults.status, company.faults.count = 500, 2
+    for _ in range(2):
+        with pytest.raises(Unavailable):
+            backend.get_customer(DEMO_CUSTOMER_ID)
+    clock[0] = 31.0
+    with pytest.raises(NotFound):  # the probe reaches a system that is up and answers 404
+        backend.get_customer("cus_nobody")
+    assert backend.breaker.state == "closed"
+    assert backend.get_customer(DEMO_CUSTOMER_ID).id == DEMO_CUSTOMER_ID  # not refused as "circuit open"
+
+
+def test_a_body_dripped_past_the_timeout_fails_in_time() -> None:
+    clock = [0.0]
+
+    class Drip(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for _ in range(20):
+                clock[0] += 1.0  # each byte arrives within the per-read timeout, the whole answer does not
+                yield b" "
+
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, stream=Drip())
+
+    backend = HttpAccountBackend(HttpBackend(base_url="http://127.0.0.1:9/", timeout_s=5, read_retries=1), KEY,
+                                 transport=httpx.MockTransport(handler), clock=lambda: clock[0],
+                                 sleep=lambda _s: None)
+    with pytest.raises(Unavailable, match="longer than 5 s"):
+        backend.today()
+    assert len(seen) == 2 and clock[0] <= 2 * 6  # retried once; each try stopped at the deadline, not at 20 s

@@ -53,7 +53,7 @@ def test_without_a_file_the_defaults_apply_with_todays_six_topics() -> None:
     ('signup_mode = "anyone"\n', "signup_mode: Input should be 'open' or 'invite'"),
     ('general_topic = "shipping"\n', "general_topic: 'shipping' is not one of the topics"),
     ('[[topics]]\nname = "a"\n[[topics]]\nname = "a"\n', "each name once"),
-    ('[intents]\ntopics = { refund = "nope" }\n', "intents.topics: maps to unknown topics ['nope']"),
+    ('[intents]\ntopics = { refund = "nope" }\n', "intents.topics: maps to unknown topics ['refund -> nope']"),
     ('languages = ["english"]\n', "languages"),
 ])
 def test_errors_name_the_key_and_say_what_is_wrong(tmp_path: Path, text: str, named: str) -> None:

@@ -7,10 +7,13 @@ bodies, errors, the signature) is docs/backend.md; `tandem.testing.backend_contr
   `tandem/account-backend/v1`, never the server secret): `X-Tandem-Timestamp` (unix seconds) and
   `X-Tandem-Signature: v1=<hex HMAC-SHA256(key, "<timestamp>.<METHOD>.<path?query>.<hex SHA-256 of the body>")>`.
   The company's server refuses a bad signature or a timestamp more than five minutes off.
-* Bounded timeouts. Reads are retried `read_retries` times on a timeout, a dropped connection or a 5xx, with a
-  short backoff; actions are never retried (a pause must not happen twice) and carry an `Idempotency-Key`.
+* Bounded timeouts: `timeout_s` bounds each stage (connect, each read) and the whole answer, so a server that
+  drips its body byte by byte still fails in time. Reads are retried `read_retries` times on a timeout, a
+  dropped connection or a 5xx, with a short backoff; actions are never retried (a pause must not happen twice)
+  and carry an `Idempotency-Key`.
 * A circuit breaker: after `breaker_failures` failures in a row every call fails at once for
-  `breaker_reset_s`, then one call probes; its success closes the circuit.
+  `breaker_reset_s`, then one call probes; an answer (also a 404 or a policy refusal: the system is up) closes
+  the circuit, a failure opens it again.
 * 404 maps to NotFound; 403/409 with `{"error": {"code": "policy_denied", "policy": ..., "message": ...}}`
   maps to PolicyDenied (the assistant explains it); anything else (timeouts, 5xx, an open circuit, a body that
   is not the contract's, a card number in clear) raises `Unavailable`, and the assistant says it cannot reach
@@ -123,13 +126,14 @@ class HttpAccountBackend:
 
     def __init__(self, config: HttpBackendSettings, key: bytes, *, limits: ActionPolicy = DEFAULT_LIMITS,
                  transport: httpx.BaseTransport | None = None, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, wall_clock: Callable[[], float] = time.time) -> None:
+        """`clock` times the breaker and the answer deadline; `wall_clock` (unix seconds) stamps signatures."""
         if config.base_url is None:
             raise ValueError("backend_http.base_url is required")
         self.config = config
         self.limits = limits
         self._key = key
-        self._sleep = sleep
+        self._sleep, self._clock, self._wall_clock = sleep, clock, wall_clock
         self.breaker = CircuitBreaker(config.breaker_failures, config.breaker_reset_s, clock)
         self._client = httpx.Client(base_url=config.base_url.rstrip("/"), timeout=config.timeout_s,
                                     transport=transport, follow_redirects=False,
@@ -150,7 +154,7 @@ class HttpAccountBackend:
         body = b"" if payload is None else json.dumps(payload, separators=(",", ":"), default=str).encode()
         request = self._client.build_request(method, path, params=params, content=body or None)
         target = request.url.raw_path.decode()
-        timestamp = str(int(time.time()))
+        timestamp = str(int(self._wall_clock()))
         request.headers["X-Tandem-Timestamp"] = timestamp
         request.headers["X-Tandem-Signature"] = sign_request(self._key, timestamp, method, target, body)
         if payload is not None:
@@ -171,11 +175,15 @@ class HttpAccountBackend:
             except Unavailable:
                 self.breaker.failure()
                 raise
+            except (NotFound, PolicyDenied):
+                self.breaker.success()  # the system answered: a probe that gets a 404 must still close the circuit
+                raise
             self.breaker.success()
             return result
         raise AssertionError("unreachable")
 
     def _once(self, request: httpx.Request) -> Any:
+        deadline = self._clock() + self.config.timeout_s
         try:
             response = self._client.send(request, stream=True)
         except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -186,6 +194,8 @@ class HttpAccountBackend:
                 raw += chunk
                 if len(raw) > MAX_RESPONSE_BYTES:
                     raise Unavailable("the account system's answer is too large")
+                if self._clock() > deadline:
+                    raise _Retryable(f"the answer took longer than {self.config.timeout_s:g} s")
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             raise _Retryable(type(exc).__name__) from None
         finally:

@@ -329,7 +329,7 @@ class Settings(BaseSettings):
             raise ValueError(f"general_topic: {self.general_topic!r} is not one of the topics {names}")
         if self.backend == "http" and self.backend_http.base_url is None:
             raise ValueError("backend_http.base_url: required when backend = \"http\" (the company's API, https)")
-        unknown = sorted({t for t in self.intents.topics.values() if t not in names})
+        unknown = sorted(f"{intent} -> {topic}" for intent, topic in self.intents.topics.items() if topic not in names)
         if unknown:
             raise ValueError(f"intents.topics: maps to unknown topics {unknown}; the topics are {names}")
         return self
