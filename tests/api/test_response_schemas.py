@@ -16,24 +16,10 @@ from tandem.services.context import Services
 
 UNTYPED_YET = {
     "GET /api/agent/conversations/{conversation_id}",
-    "GET /api/ops/summary",
     "GET /api/privacy/customers/{customer_ref}/export",
     "DELETE /api/privacy/customers/{customer_ref}",
     "DELETE /api/privacy/conversations/{conversation_id}",
     "GET /api/workforce/payouts.csv",
-    "GET /api/surge/status",
-    "GET /api/surge/history",
-    "GET /api/surge/forecast",
-    "GET /api/surge/roster",
-    "GET /api/quality/measures",
-    "GET /api/quality/dashboard",
-    "GET /api/quality/targets",
-    "PUT /api/quality/targets",
-    "GET /api/quality/guardrail",
-    "PUT /api/quality/guardrail/{intent}",
-    "DELETE /api/quality/guardrail/{intent}",
-    "POST /api/quality/guardrail/run",
-    "GET /api/quality/knowledge-gaps",
     "GET /api/review/offers",
     "POST /api/review/offers/{offer_id}/accept",
     "GET /api/review/current",
@@ -57,6 +43,8 @@ def typed(schema: dict[str, Any] | None) -> bool:
         return False
     if "$ref" in schema:
         return True
+    if "anyOf" in schema or "oneOf" in schema:  # one of several models (e.g. a roster, or why there is none)
+        return all(typed(s) for s in schema.get("anyOf", schema.get("oneOf")))
     if schema.get("type") == "array":
         return typed(schema.get("items"))
     return schema.get("type") == "object" and bool(schema.get("properties"))

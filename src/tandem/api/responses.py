@@ -7,7 +7,7 @@ the published schema)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -375,3 +375,288 @@ class AdjustmentOut(BaseModel):
     kind: str
     amount: str
     at: float
+
+
+# ---- supervisors: operations, quality measures, the guardrail ----
+
+Handler = Literal["ai", "human"]
+SurgeLevelName = Literal["NONE", "LOW", "MEDIUM", "HIGH"]
+
+
+class OpsQueue(BaseModel):
+    length: int
+    longest_wait_s: float
+    median_wait_s: float
+    mean_handle_s: float
+
+
+class OnlineAgent(BaseModel):
+    id: str
+    name: str
+    presence: Literal["available", "away"]
+    load: int
+    capacity: int
+    languages: list[str]
+
+
+class OpsAgents(BaseModel):
+    available: int
+    away: int
+    online: list[OnlineAgent]
+
+
+class Csat(BaseModel):
+    mean: float | None  # 1-5, null before the first rating
+    ratings: int
+
+
+class OpsSummary(BaseModel):
+    """Live figures: conversations by state, the queue, agents online, customer ratings."""
+
+    now: float
+    conversations: dict[str, int]  # state -> count, every state present
+    queue: OpsQueue
+    agents: OpsAgents
+    csat: Csat
+
+
+class MeasureRow(BaseModel):
+    """Every measure of docs/metrics.md for one group key; rates are 0-1, null when nothing to divide by."""
+
+    key: int | str | None  # "all"; a bucket start (epoch seconds); a channel, intent, handler or agent id
+    conversations: int
+    closed: int
+    resolved: int
+    confirmed_resolutions: int
+    confirmed_resolution_rate: float | None
+    recontact_rate: float | None
+    containment: float | None
+    escalated: int
+    ratings: int
+    csat: float | None
+    handoffs: int
+    answered: int
+    abandoned: int
+    abandonment_rate: float | None
+    service_level: float | None
+    time_to_human_p50_s: float | None
+    time_to_human_p90_s: float | None
+    handle_time_s: float | None
+    handled_minutes: float
+    occupancy: float | None
+    ai_cost: float
+    human_pay: float
+    cost_per_resolution: float | None
+
+
+class Measures(BaseModel):
+    now: float
+    by: Literal["overall", "time", "day", "hour", "channel", "intent", "handler", "agent"]
+    width: int  # bucket width in seconds (grouping by time)
+    rows: list[MeasureRow]
+
+
+class FloorSample(BaseModel):
+    """The floor at one moment: queue, agents online vs needed (Erlang-A), occupancy 0-1."""
+
+    queue_length: int
+    longest_wait_s: float
+    agents_online: int
+    agents_available: int
+    agents_needed: int | None
+    occupancy: float | None
+    arrivals_per_min: float
+
+
+class StoredFloorSample(FloorSample):
+    at: float
+
+
+class CsatPoint(BaseModel):
+    key: int  # bucket start, epoch seconds
+    csat: float
+    ratings: int
+
+
+class QaPassRate(BaseModel):
+    reviews: int
+    pass_rate: float  # 0-1
+    paid: float
+
+
+class GuardState(BaseModel):
+    """A scope ("*" every intent, an intent, or "topic:<t>") the assistant hands to humans, or an operator hold."""
+
+    intent: str
+    guarded: bool
+    source: Literal["monitor", "operator"]
+    reason: str
+    since: float
+
+
+class PolicyChangeOut(BaseModel):
+    at: float
+    actor: str  # an agent id, or "monitor"
+    action: Literal["guard", "unguard", "override_guard", "override_unguard", "override_cleared", "target_changed"]
+    intent: str | None
+    reason: str
+    detail: dict[str, Any]
+
+
+class Dashboard(BaseModel):
+    """Everything the operations page draws."""
+
+    now: float
+    width: int
+    floor: FloorSample
+    samples: list[StoredFloorSample]
+    overall: MeasureRow | None
+    series: list[MeasureRow]
+    csat_series: dict[Handler, list[CsatPoint]]
+    by_handler: list[MeasureRow]
+    qa: dict[Handler, QaPassRate]
+    guarded: list[GuardState]
+    changes: list[PolicyChangeOut]
+
+
+class Targets(BaseModel):
+    targets: dict[str, float]
+
+
+class TargetsExplained(Targets):
+    meaning: dict[str, str]  # target -> what it means
+
+
+class Guarded(BaseModel):
+    guarded: list[GuardState]
+
+
+class GuardrailOut(Guarded):
+    changes: list[PolicyChangeOut]
+
+
+class MonitorChange(BaseModel):
+    intent: str
+    action: Literal["guard", "unguard"]
+    reason: str
+
+
+class MonitorRun(BaseModel):
+    changes: list[MonitorChange]
+
+
+class KnowledgeGap(BaseModel):
+    """A question the assistant could not answer, grouped with its look-alikes (masked)."""
+
+    question: str
+    count: int
+    examples: list[str]
+    last_at: float
+
+
+class KnowledgeGaps(BaseModel):
+    gaps: list[KnowledgeGap]
+
+
+# ---- supervisors: surge and staffing ----
+
+class SurgeStateOut(BaseModel):
+    """One surge computation: its inputs, required vs online agents, and the level and bonus it set."""
+
+    at: float
+    interval_start: float
+    interval_minutes: int
+    arrivals: float
+    arrivals_source: Literal["forecast", "observed"]
+    containment: float
+    demand: float
+    handle_s: float
+    required: int
+    online: int
+    free_slots: int
+    level: SurgeLevelName
+    bonus: str  # decimal string, the company's currency
+    boost: int
+    pending: int
+    released: int
+
+
+class SurgeThresholds(BaseModel):
+    enter: list[float]
+    hysteresis: float
+
+
+class SurgeStatus(BaseModel):
+    now: float
+    level: SurgeLevelName  # NONE when the latest state is stale
+    bonus: str
+    stale: bool
+    shortfall: float | None
+    state: SurgeStateOut | None
+    thresholds: SurgeThresholds
+
+
+class SurgeHistory(BaseModel):
+    now: float
+    states: list[SurgeStateOut]
+
+
+class ForecastInterval(BaseModel):
+    start: float
+    forecast: float | None
+    low: float | None
+    high: float | None
+    actual: int | None  # null for intervals still ahead
+
+
+class ForecastToday(BaseModel):
+    date: str  # ISO date, UTC
+    interval_minutes: int
+    has_forecast: bool
+    intervals: list[ForecastInterval]
+
+
+class RosterInterval(BaseModel):
+    start: float
+    forecast: float
+    required: int
+    rostered: int
+    core: int
+    gig_cover: int
+    open: bool
+
+
+class Shift(BaseModel):
+    start: float
+    end: float
+    break_start: float | None
+    agents: int
+
+
+class RosterBase(BaseModel):
+    date: str  # ISO date, UTC
+    slot_minutes: int
+    quantile: float
+    hourly_rate: float
+
+
+class NoRoster(RosterBase):
+    """Too little history to plan from."""
+
+    has_roster: Literal[False]
+    reason: str
+
+
+class Roster(RosterBase):
+    """Today's least-cost roster, the hybrid core (rostered at a demand quantile) and the gig cover per slot."""
+
+    has_roster: Literal[True]
+    containment: float
+    intervals: list[RosterInterval]
+    shifts: list[Shift]
+    core_shifts: list[Shift]
+    agent_hours: float
+    cost: float
+    core_agent_hours: float
+    core_cost: float
+    solve_seconds: float

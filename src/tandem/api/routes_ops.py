@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from tandem.api.deps import ServicesDep, SupervisorDep
+from tandem.api.responses import OpsSummary
 from tandem.domain.presence import Presence
 from tandem.services import conversations, queue
 from tandem.services.context import Work
@@ -42,7 +43,8 @@ def summary(work: Work, default_handle_s: float) -> dict[str, Any]:
     }
 
 
-@router.get("/summary", summary="Conversations by state, queue length and waits, agents online")
+@router.get("/summary", response_model=OpsSummary,
+            summary="Conversations by state, queue length and waits, agents online")
 def ops_summary(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return summary(work, services.settings.assumed_handle_time_s)

@@ -23,7 +23,18 @@ from sqlalchemy import case, func, literal_column, select
 from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
-from tandem.api.responses import Ok, ReviewResult
+from tandem.api.responses import (
+    Dashboard,
+    Guarded,
+    GuardrailOut,
+    KnowledgeGaps,
+    Measures,
+    MonitorRun,
+    Ok,
+    ReviewResult,
+    Targets,
+    TargetsExplained,
+)
 from tandem.core import counters
 from tandem.core.errors import NotFound, Unauthorized
 from tandem.services import agents as agent_service
@@ -96,7 +107,8 @@ class ReviewSubmit(Strict):
 
 # ---- measures and the dashboard ----
 
-@router.get("/api/quality/measures", tags=["quality"], summary="Every measure of docs/metrics.md, grouped")
+@router.get("/api/quality/measures", tags=["quality"], response_model=Measures,
+            summary="Every measure of docs/metrics.md, grouped")
 def measures(_: SupervisorDep, services: ServicesDep,
              by: str = Query("overall", pattern="^(overall|time|day|hour|channel|intent|handler|agent)$"),
              hours: float = Query(24.0, gt=0, le=24 * 90), width: int = Query(3600, ge=60, le=86400)) -> dict[str, Any]:
@@ -106,7 +118,8 @@ def measures(_: SupervisorDep, services: ServicesDep,
         return {"now": work.now, "by": by, "width": width, "rows": quality.measures(work, window, group, width)}
 
 
-@router.get("/api/quality/dashboard", tags=["quality"], summary="Everything the operations page draws")
+@router.get("/api/quality/dashboard", tags=["quality"], response_model=Dashboard,
+            summary="Everything the operations page draws")
 def dashboard(_: SupervisorDep, services: ServicesDep, minutes: float = Query(60.0, gt=0, le=7 * 24 * 60),
               width: int = Query(300, ge=10, le=86400)) -> dict[str, Any]:
     with services.work() as work:
@@ -130,46 +143,52 @@ def dashboard(_: SupervisorDep, services: ServicesDep, minutes: float = Query(60
 
 # ---- guardrail ----
 
-@router.get("/api/quality/targets", tags=["quality"], summary="Guardrail targets (defaults filled in)")
+@router.get("/api/quality/targets", tags=["quality"], response_model=TargetsExplained,
+            summary="Guardrail targets (defaults filled in)")
 def get_targets(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"targets": guardrail.targets(work),
                 "meaning": {k: spec[3] for k, spec in guardrail.TARGETS.items()}}
 
 
-@router.put("/api/quality/targets", tags=["quality"], summary="Change guardrail targets (logged)")
+@router.put("/api/quality/targets", tags=["quality"], response_model=Targets,
+            summary="Change guardrail targets (logged)")
 def put_targets(body: TargetsUpdate, me: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"targets": guardrail.set_targets(work, body.values, actor=me.id)}
 
 
-@router.get("/api/quality/guardrail", tags=["quality"], summary="Guarded intents and recent policy changes")
+@router.get("/api/quality/guardrail", tags=["quality"], response_model=GuardrailOut,
+            summary="Guarded intents and recent policy changes")
 def get_guardrail(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"guarded": guardrail.guarded(work), "changes": guardrail.changes(work)}
 
 
-@router.put("/api/quality/guardrail/{intent}", tags=["quality"], summary="Operator override for an intent")
+@router.put("/api/quality/guardrail/{intent}", tags=["quality"], response_model=Guarded,
+            summary="Operator override for an intent")
 def put_guard(intent: str, body: GuardUpdate, me: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         guardrail.override(work, intent, body.guarded, body.reason, actor=me.id)
         return {"guarded": guardrail.guarded(work)}
 
 
-@router.delete("/api/quality/guardrail/{intent}", tags=["quality"], summary="Give an intent back to the monitor")
+@router.delete("/api/quality/guardrail/{intent}", tags=["quality"], response_model=Guarded,
+               summary="Give an intent back to the monitor")
 def clear_guard(intent: str, me: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         guardrail.clear_override(work, intent, actor=me.id)
         return {"guarded": guardrail.guarded(work)}
 
 
-@router.post("/api/quality/guardrail/run", tags=["quality"], summary="Run the monitor now")
+@router.post("/api/quality/guardrail/run", tags=["quality"], response_model=MonitorRun, summary="Run the monitor now")
 def run_guardrail(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"changes": guardrail.run_monitor(work)}
 
 
-@router.get("/api/quality/knowledge-gaps", tags=["quality"], summary="Questions the assistant could not answer")
+@router.get("/api/quality/knowledge-gaps", tags=["quality"], response_model=KnowledgeGaps,
+            summary="Questions the assistant could not answer")
 def knowledge_gaps(_: SupervisorDep, services: ServicesDep, hours: float = Query(24 * 7, gt=0, le=24 * 90),
                    limit: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
     with services.work() as work:

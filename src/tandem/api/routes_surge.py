@@ -9,7 +9,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
-from tandem.api.responses import NoticeOut, Notices, NotificationSettingsOut, NotificationSettingsSaved, SurgeNow
+from tandem.api.responses import (
+    ForecastToday,
+    NoRoster,
+    NoticeOut,
+    Notices,
+    NotificationSettingsOut,
+    NotificationSettingsSaved,
+    Roster,
+    SurgeHistory,
+    SurgeNow,
+    SurgeStatus,
+)
 from tandem.engines.surge import bonus_for, shortfall
 from tandem.services import notify, surge
 from tandem.storage.models_surge import SurgeState
@@ -32,7 +43,8 @@ def current(_: AgentDep, services: ServicesDep) -> dict[str, Any]:
         return {"level": level.name, "bonus": f"{bonus:.2f}", "message": notify.surge_message(level.name, bonus)}
 
 
-@router.get("/status", summary="Latest surge state: required vs online agents, level, bonus and their inputs")
+@router.get("/status", response_model=SurgeStatus,
+            summary="Latest surge state: required vs online agents, level, bonus and their inputs")
 def status(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         state = surge.latest(work)
@@ -44,7 +56,7 @@ def status(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
                 "thresholds": {"enter": list(rules.enter), "hysteresis": rules.hysteresis}}
 
 
-@router.get("/history", summary="Surge states of the last hours, oldest first")
+@router.get("/history", response_model=SurgeHistory, summary="Surge states of the last hours, oldest first")
 def history(_: SupervisorDep, services: ServicesDep, hours: float = Query(24.0, gt=0, le=168)) -> dict[str, Any]:
     with services.work() as work:
         rows = work.session.scalars(select(SurgeState).where(SurgeState.at > work.now - hours * 3600)
@@ -52,13 +64,15 @@ def history(_: SupervisorDep, services: ServicesDep, hours: float = Query(24.0, 
         return {"now": work.now, "states": [surge.state_view(s) for s in rows]}
 
 
-@router.get("/forecast", summary="Today's arrivals per interval: forecast (from our own history) vs actual")
+@router.get("/forecast", response_model=ForecastToday,
+            summary="Today's arrivals per interval: forecast (from our own history) vs actual")
 def forecast_today(_: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return surge.today_view(work, surge.shared_forecaster(services))
 
 
-@router.get("/roster", summary="Today's least-cost shift roster, the hybrid core and the gig cover per half hour")
+@router.get("/roster", response_model=Roster | NoRoster,
+            summary="Today's least-cost shift roster, the hybrid core and the gig cover per half hour")
 def roster_today(_: SupervisorDep, services: ServicesDep,
                  quantile: float = Query(0.3, ge=0, lt=1)) -> dict[str, Any]:
     from tandem.services.roster import roster_view
