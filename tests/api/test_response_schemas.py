@@ -25,14 +25,6 @@ UNTYPED_YET = {
     "GET /api/review/current",
     "POST /api/review/next",
     "GET /api/review/tasks/{task_id}",
-    "GET /api/workbench/conversations/{conversation_id}/card",
-    "POST /api/workbench/conversations/{conversation_id}/suggestions",
-    "POST /api/workbench/conversations/{conversation_id}/actions",
-    "POST /api/workbench/conversations/{conversation_id}/transfer",
-    "POST /api/workbench/conversations/{conversation_id}/translate",
-    "POST /api/workbench/conversations/{conversation_id}/takeover",
-    "GET /api/workbench/live",
-    "GET /api/workbench/suggestions/stats",
     "GET /readyz",
 }
 

@@ -660,3 +660,169 @@ class Roster(RosterBase):
     core_agent_hours: float
     core_cost: float
     solve_seconds: float
+
+
+# ---- the workbench: handoff card, suggestions, actions, transfer, translation, supervision ----
+
+TierName = Literal["new", "verified", "senior"]
+
+
+class ArticleRef(BaseModel):
+    article_id: str
+    title: str
+
+
+class Tried(BaseModel):
+    """What the assistant already did: articles it cited and account actions it ran, each once."""
+
+    articles: list[ArticleRef]
+    actions: list[dict[str, Any]]
+
+
+class SentimentPoint(BaseModel):
+    seq: int
+    score: float  # VADER polarity, -1 to 1
+
+
+class SentimentTrend(BaseModel):
+    points: list[SentimentPoint]  # one per customer message
+    direction: Literal["improving", "steady", "worsening", "unknown"]
+
+
+class CustomerOrder(BaseModel):
+    id: str
+    merchant: str
+    placed_on: str  # ISO date
+    total: str  # decimal string, in the order's currency
+    currency: str
+    plan: Literal["pay_in_4", "pay_in_30", "financing"]
+    status: Literal["active", "paid", "refunded", "cancelled"]
+    dispute: Literal["none", "open", "resolved"]
+    note: str  # masked, at most 200 characters
+
+
+class CustomerCard(BaseModel):
+    """The customer as an agent sees them: email, phone and card masked; the latest orders."""
+
+    name: str
+    email: str
+    phone: str
+    country: str
+    status: Literal["active", "collections", "closed"]
+    card: str
+    orders: list[CustomerOrder]
+
+
+class CustomerUnavailable(BaseModel):
+    """The account backend failed: the card says so instead of breaking the agent's screen."""
+
+    unavailable: Literal[True]
+
+
+class TranslationStatus(BaseModel):
+    needed: bool  # the customer's language is not one the agent listed
+    available: bool  # a translation provider is configured
+    note: str | None
+
+
+class HandoffCard(BaseModel):
+    """The top of a chat: summary, what was asked and tried, sentiment, reason, masked account facts."""
+
+    intent: str | None
+    topic: str | None
+    language: str
+    escalation_reason: str | None
+    asked: list[str]  # the customer's own sentences
+    tried: Tried
+    sentiment: SentimentTrend
+    note: str | None  # the transferring agent's note
+    summary: str
+    customer: CustomerCard | CustomerUnavailable | None  # null for an anonymous chat
+    tier: TierName | None  # the caller's tier for the conversation's topic
+    translation: TranslationStatus
+
+
+class SuggestionOut(BaseModel):
+    """A drafted reply from one help-center article; never sent by itself."""
+
+    id: str
+    rank: int
+    body: str
+    citation: ArticleRef
+
+
+class Suggestions(BaseModel):
+    suggestions: list[SuggestionOut]
+
+
+class ActionDone(BaseModel):
+    action: Literal["pause_payment", "change_due_date", "waive_late_fee", "goodwill_credit"]
+    summary: str
+    seq: int  # the system message recording it in the conversation
+    amount: str | None  # decimal string, when the action moved money
+
+
+class Transferred(BaseModel):
+    state: str
+    language: str
+    topic: str | None
+    waiting_since: float  # the original wait is kept
+
+
+class Translation(BaseModel):
+    source: str
+    target: str
+    text: str  # the text as sent to the provider (card numbers masked)
+    translation: str
+
+
+class TakenOver(BaseModel):
+    conversation_id: str
+    state: str
+    previous_agent: str | None
+
+
+class LastMessage(BaseModel):
+    author: str
+    body: str  # at most 160 characters
+
+
+class LiveConversation(BaseModel):
+    id: str
+    state: Literal["waiting_human", "offered", "with_human"]
+    language: str
+    topic: str | None
+    intent: str | None
+    agent_name: str | None
+    assignee_id: str | None
+    customer_name: str | None
+    escalation_reason: str | None
+    waited_s: float
+    last_message: LastMessage | None
+
+
+class ExpiringAgent(BaseModel):
+    """An agent letting offers expire: at least two in the window, and at least half of theirs."""
+
+    agent_id: str
+    name: str
+    offers: int
+    expired: int
+
+
+class LiveView(BaseModel):
+    now: float
+    conversations: list[LiveConversation]
+    long_waiting: list[LiveConversation]
+    expiring_agents: list[ExpiringAgent]
+
+
+class SuggestionOutcomes(BaseModel):
+    shown: int
+    used: int
+    edited: int
+    ignored: int
+
+
+class SuggestionStats(BaseModel):
+    outcomes: SuggestionOutcomes

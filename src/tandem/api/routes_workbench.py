@@ -8,7 +8,21 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
-from tandem.api.responses import CannedList, CannedOut, Ok, WhisperOut, Whispers
+from tandem.api.responses import (
+    ActionDone,
+    CannedList,
+    CannedOut,
+    HandoffCard,
+    LiveView,
+    Ok,
+    Suggestions,
+    SuggestionStats,
+    TakenOver,
+    Transferred,
+    Translation,
+    WhisperOut,
+    Whispers,
+)
 from tandem.api.schemas import Strict
 from tandem.services import audit, suggestions, workbench
 
@@ -52,12 +66,14 @@ class WhisperBody(Strict):
     body: str = Field(min_length=1, max_length=2000)
 
 
-@router.get(CONV + "/card", summary="Handoff card: summary, intent, sentiment trend, masked account facts")
+@router.get(CONV + "/card", response_model=HandoffCard,
+            summary="Handoff card: summary, intent, sentiment trend, masked account facts")
 def card(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return workbench.handoff_card(services, agent, conversation_id)
 
 
-@router.post(CONV + "/suggestions", summary="Draft two or three replies from the help center (never sent)")
+@router.post(CONV + "/suggestions", response_model=Suggestions,
+             summary="Draft two or three replies from the help center (never sent)")
 def suggest(conversation_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return workbench.suggest(services, agent, conversation_id)
 
@@ -69,19 +85,22 @@ def canned_filled(conversation_id: str, agent: AgentDep, services: ServicesDep,
     return {"canned": workbench.canned_for_conversation(services, agent, conversation_id, q)}
 
 
-@router.post(CONV + "/actions", summary="Run an account action under the policy for the agent's tier")
+@router.post(CONV + "/actions", response_model=ActionDone,
+             summary="Run an account action under the policy for the agent's tier")
 def action(conversation_id: str, body: ActionBody, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return workbench.run_action(services, agent, conversation_id, body.action, order_id=body.order_id,
                                 days=body.days, amount=body.amount)
 
 
-@router.post(CONV + "/transfer", summary="Transfer to another language or skill queue, keeping the wait")
+@router.post(CONV + "/transfer", response_model=Transferred,
+             summary="Transfer to another language or skill queue, keeping the wait")
 def transfer(conversation_id: str, body: TransferBody, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return workbench.transfer(services, agent, conversation_id, language=body.language, topic=body.topic,
                               note=body.note)
 
 
-@router.post(CONV + "/translate", summary="Translate a text for or to the customer (needs a provider)")
+@router.post(CONV + "/translate", response_model=Translation,
+             summary="Translate a text for or to the customer (needs a provider)")
 def translate(conversation_id: str, body: TranslateBody, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     return workbench.translate(services, agent, conversation_id, body.text, body.direction)
 
@@ -99,12 +118,14 @@ def add_whisper(conversation_id: str, body: WhisperBody, supervisor: SupervisorD
     return workbench.whisper(services, supervisor, conversation_id, body.body)
 
 
-@router.post(CONV + "/takeover", summary="Take the conversation over from its agent (supervisors only)")
+@router.post(CONV + "/takeover", response_model=TakenOver,
+             summary="Take the conversation over from its agent (supervisors only)")
 def takeover(conversation_id: str, supervisor: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     return workbench.takeover(services, supervisor, conversation_id)
 
 
-@router.get("/live", summary="Active conversations, long waits and expiring offers (supervisors only)")
+@router.get("/live", response_model=LiveView,
+            summary="Active conversations, long waits and expiring offers (supervisors only)")
 def live(supervisor: SupervisorDep, services: ServicesDep,
          long_wait_s: float = Query(120.0, ge=0, le=86_400)) -> dict[str, Any]:
     with services.work() as work:  # the live view shows every active chat's last message: reading it is audited
@@ -141,7 +162,8 @@ def canned_delete(canned_id: str, supervisor: SupervisorDep, services: ServicesD
     return {"ok": True}
 
 
-@router.get("/suggestions/stats", summary="How often suggestions were used, edited or ignored (supervisors only)")
+@router.get("/suggestions/stats", response_model=SuggestionStats,
+            summary="How often suggestions were used, edited or ignored (supervisors only)")
 def suggestion_stats(supervisor: SupervisorDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"outcomes": suggestions.outcome_counts(work)}
