@@ -20,9 +20,9 @@ from tandem.backend.records import (
     Order,
     OrderStatus,
     PlanType,
-    money,
 )
 from tandem.core.errors import PolicyDenied
+from tandem.core.money import money
 from tandem.domain.skills import Tier
 
 TODAY = date(2026, 3, 2)

@@ -25,11 +25,11 @@ from tandem.backend.records import (
     Order,
     OrderItem,
     Refund,
-    money,
 )
 from tandem.core.clock import Clock, SystemClock, utc
 from tandem.core.errors import Conflict, NotFound
 from tandem.core.masking import mask_cards
+from tandem.core.money import money
 from tandem.core.settings import ActionPolicy
 
 _ORDER_NOT_FOUND = "order not found"

@@ -34,9 +34,9 @@ from tandem.backend.records import (
     Refund,
     RefundMethod,
     RefundStatus,
-    money,
 )
 from tandem.core.masking import mask_cards
+from tandem.core.money import from_cents, money, to_cents
 
 metadata = MetaData()
 
@@ -139,13 +139,8 @@ Index("ix_demo_action_log_order_action", action_log.c.order_id, action_log.c.act
 
 
 def cents(amount: Decimal) -> int:
-    """Return a money amount as integer cents."""
-    return int(money(amount) * 100)
-
-
-def from_cents(value: int) -> Decimal:
-    """Return integer cents as a Decimal amount."""
-    return money(Decimal(value) / 100)
+    """A money amount as integer cents, rounded to the cent first (the demo's stored amounts)."""
+    return to_cents(money(amount))
 
 
 def aware(moment: datetime) -> datetime:

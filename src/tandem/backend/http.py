@@ -38,9 +38,10 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from tandem.backend.policy import DEFAULT_LIMITS, goodwill_limit
-from tandem.backend.records import ActionResult, Actor, Customer, Installment, Order, Refund, money
+from tandem.backend.records import ActionResult, Actor, Customer, Installment, Order, Refund
 from tandem.core import keys
 from tandem.core.errors import NotFound, PolicyDenied, Unavailable
+from tandem.core.money import money
 from tandem.core.settings import ActionPolicy, Settings
 from tandem.core.settings import HttpBackend as HttpBackendSettings
 

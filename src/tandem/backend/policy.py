@@ -24,9 +24,9 @@ from tandem.backend.records import (
     InstallmentStatus,
     Order,
     OrderStatus,
-    money,
 )
 from tandem.core.errors import PolicyDenied
+from tandem.core.money import money
 from tandem.core.settings import ActionPolicy
 from tandem.domain.skills import Tier
 

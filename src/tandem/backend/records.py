@@ -9,13 +9,6 @@ from enum import StrEnum
 
 from tandem.domain.skills import Tier
 
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal | int | str) -> Decimal:
-    """Return value as a Decimal rounded to cents."""
-    return Decimal(value).quantize(CENT)
-
 
 class CustomerStatus(StrEnum):
     ACTIVE = "active"

@@ -28,8 +28,8 @@ from tandem.backend.records import (
     Refund,
     RefundMethod,
     RefundStatus,
-    money,
 )
+from tandem.core.money import money
 
 DEMO_CUSTOMER_ID = "cus_demo_maya"
 DEMO_EMAIL = "maya@example.com"

@@ -186,8 +186,9 @@ class Intents(Section):
 class Costs(Section):
     """What the assistant costs and what counts as answered in time (the operations page)."""
 
-    ai_cost_per_message: float = Field(default=0.004, ge=0)
-    ai_cost_per_1k_tokens: float = Field(default=0.002, ge=0)
+    # estimates of what the model provider charges, so fractions of a cent are allowed here
+    ai_cost_per_message: Decimal = Field(default=Decimal("0.004"), ge=0, decimal_places=6)
+    ai_cost_per_1k_tokens: Decimal = Field(default=Decimal("0.002"), ge=0, decimal_places=6)
     # a handoff assigned within this many seconds counts toward the service level
     service_level_seconds: float = Field(default=60.0, gt=0)
 

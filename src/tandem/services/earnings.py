@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,13 +25,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 
 from tandem.core.errors import Forbidden, InvalidInput
+from tandem.core.money import ZERO, money, per_minute_amount
 from tandem.domain.conversation import ConversationState
 from tandem.domain.offer import OfferState
 from tandem.services.context import Work
 from tandem.storage.models import Agent, Conversation, Offer
-from tandem.storage.models_workforce import CENT, LedgerEntry
+from tandem.storage.models_workforce import LedgerEntry
 
-ZERO = Decimal("0.00")
 MAX_ADJUSTMENT = Decimal("10000.00")
 # releases that mean the agent left the customer mid-conversation (dispatch.go_offline's reasons)
 DROPPED_REASONS = frozenset({"heartbeat_lost", "went_offline", "logout"})
@@ -76,18 +76,6 @@ def outcome_of(target: ConversationState, reason: str) -> Outcome:
     return Outcome.DROPPED if reason in DROPPED_REASONS else Outcome.TRANSFERRED
 
 
-def money(value: Any) -> Decimal:
-    """A Decimal of whole cents from a Decimal, str or int (floats are refused: they are not exact)."""
-    if isinstance(value, float):
-        raise InvalidInput("amounts must be given as strings or integers, not floats")
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def per_minute_amount(rate: Decimal, seconds: int) -> Decimal:
-    """Pay for whole seconds worked at a per-minute rate, rounded half-up to the cent."""
-    return (rate * seconds / 60).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def stint_rates(work: Work, conv: Conversation, agent_id: str) -> Rates:
     """The rates of the offer this agent accepted for the current stint; queue claims get the default rates."""
     offer = work.session.scalars(select(Offer).where(
@@ -96,8 +84,7 @@ def stint_rates(work: Work, conv: Conversation, agent_id: str) -> Rates:
     if offer is None:
         pay = work.settings.pay
         return Rates(pay.base, pay.per_minute, ZERO, None)
-    return Rates(Decimal(str(offer.base_pay)), Decimal(str(offer.per_minute_pay)),
-                 Decimal(str(offer.surge_bonus)), offer.id)
+    return Rates(offer.base_pay, offer.per_minute_pay, offer.surge_bonus, offer.id)
 
 
 def credit_release(work: Work, conv: Conversation, agent_id: str, outcome: Outcome) -> list[LedgerEntry]:

@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, literal_column, or_, select
@@ -18,6 +19,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from tandem.core.money import ZERO
 from tandem.core.settings import Costs
 from tandem.services.context import Work
 from tandem.storage.models import Base, Conversation, Handoff, Message
@@ -147,33 +149,34 @@ def _handoff_rows(work: Work, window: Window, group: str, width_s: int,
 
 
 def _cost_rows(work: Work, window: Window, group: str, width_s: int,
-               costs: Costs) -> dict[Any, dict[str, float]]:
+               costs: Costs) -> dict[Any, dict[str, Decimal]]:
+    """AI cost (an estimate at the configured rates) and human pay (the ledger's exact sum), as Decimals."""
     key = _key(group, width_s).label("k")
     msgs = (select(key, _count_if(Message.author == "ai").label("ai_messages"),
                    func.coalesce(func.sum(case((Message.author.in_(["ai", "customer"]), func.length(Message.body)),
                                                else_=0)), 0).label("chars"))
             .join(Conversation, Conversation.id == Message.conversation_id)
             .where(_in_window(window)).group_by(_K))
-    out: dict[Any, dict[str, float]] = defaultdict(lambda: {"ai_cost": 0.0, "human_pay": 0.0})
+    out: dict[Any, dict[str, Decimal]] = defaultdict(lambda: {"ai_cost": ZERO, "human_pay": ZERO})
     for row in work.session.execute(msgs):
         # tokens estimated at four characters each: the offline assistant reports none
-        tokens = float(row.chars) / 4.0
-        out[row.k]["ai_cost"] = (float(row.ai_messages) * costs.ai_cost_per_message
-                                 + tokens / 1000.0 * costs.ai_cost_per_1k_tokens)
+        tokens = Decimal(int(row.chars)) / 4
+        out[row.k]["ai_cost"] = (int(row.ai_messages) * costs.ai_cost_per_message
+                                 + tokens / 1000 * costs.ai_cost_per_1k_tokens)
     for k, pay in _human_pay(work, window, group, width_s).items():
         out[k]["human_pay"] = pay
     return out
 
 
-def _human_pay(work: Work, window: Window, group: str, width_s: int) -> dict[Any, float]:
+def _human_pay(work: Work, window: Window, group: str, width_s: int) -> dict[Any, Decimal]:
     """Human pay from the append-only earnings ledger (review payments, stored as adjustments, excluded)."""
     ledger = Base.metadata.tables["earnings_ledger"]
     key = _key(group, width_s, agent=ledger.c.agent_id).label("k")
-    # the ledger stores cents; SQLAlchemy hands the sum back through its Cents type, in currency units
+    # the ledger stores cents; the sum comes back through the Cents column type as an exact Decimal
     stmt = (select(key, func.sum(ledger.c.amount).label("amount"))
             .join(Conversation, Conversation.id == ledger.c.conversation_id)
             .where(_in_window(window), ledger.c.kind != "adjustment").group_by(_K))
-    return {row.k: float(row.amount or 0) for row in work.session.execute(stmt)}
+    return {row.k: row.amount or ZERO for row in work.session.execute(stmt)}
 
 
 def _occupancy(work: Work, window: Window, group: str, width_s: int) -> dict[Any, float]:
@@ -212,11 +215,11 @@ def measures(work: Work, window: Window, group: str = "overall", width_s: int = 
     return [_row(k, convs.get(k), hands.get(k), money.get(k), occ.get(k)) for k in keys]
 
 
-def _row(key: Any, c: dict[str, float] | None, h: dict[str, Any] | None, m: dict[str, float] | None,
+def _row(key: Any, c: dict[str, float] | None, h: dict[str, Any] | None, m: dict[str, Decimal] | None,
          occupancy: float | None) -> dict[str, Any]:
     c = c or {}
     h = h or {"handoffs": 0, "abandoned": 0, "waits": [], "within_sl": 0}
-    m = m or {"ai_cost": 0.0, "human_pay": 0.0}
+    m = m or {"ai_cost": ZERO, "human_pay": ZERO}
     resolved, closed = c.get("resolved", 0), c.get("closed", 0)
     confirmed = resolved - c.get("recontacted", 0)
     answered = len(h["waits"])
@@ -235,9 +238,15 @@ def _row(key: Any, c: dict[str, float] | None, h: dict[str, Any] | None, m: dict
         "time_to_human_p50_s": percentile(h["waits"], 0.5), "time_to_human_p90_s": percentile(h["waits"], 0.9),
         "handle_time_s": round(c["handle_s"] / c["handled"], 1) if c.get("handled") else None,
         "handled_minutes": round(c.get("handle_s", 0.0) / 60.0, 2), "occupancy": occupancy,
-        "ai_cost": round(m["ai_cost"], 4), "human_pay": round(m["human_pay"], 4),
-        "cost_per_resolution": round(total_cost / resolved, 4) if resolved else None,
+        # measures are reported as JSON numbers; the sums behind them are exact
+        "ai_cost": _number(m["ai_cost"]), "human_pay": _number(m["human_pay"]),
+        "cost_per_resolution": _number(total_cost / int(resolved)) if resolved else None,
     }
+
+
+def _number(amount: Decimal) -> float:
+    """A measure's amount for the dashboard: rounded to four places, as a plain number."""
+    return float(amount.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
 # ---- the floor now: queue, agents online vs needed (sampled periodically for charts over time) ----

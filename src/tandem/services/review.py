@@ -336,7 +336,7 @@ def _accepted_offer(work: Work, task: ReviewTask) -> ReviewOffer | None:
 def task_pay(work: Work, task: ReviewTask) -> Decimal:
     """The pay fixed on the accepted offer (the review fee then), whatever the fee is now."""
     offer = _accepted_offer(work, task)
-    return Decimal(str(offer.pay)) if offer is not None else REVIEW_PAY
+    return offer.pay if offer is not None else REVIEW_PAY
 
 
 def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> tuple[ReviewScore, Decimal]:
@@ -354,7 +354,7 @@ def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> tu
     passed = bool(flags["correct"] and flags["complete"] and flags["policy_safe"] and tone >= 3
                   and not flags["should_have_escalated"])
     offer = _accepted_offer(work, task)
-    pay = Decimal(str(offer.pay)) if offer is not None else REVIEW_PAY
+    pay = offer.pay if offer is not None else REVIEW_PAY
     # compare-and-swap: two submits of the same review (two tabs) cannot both be paid
     done = work.session.execute(
         update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.status == ASSIGNED,

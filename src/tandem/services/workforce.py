@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from tandem.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tandem.core.ids import new_id
+from tandem.core.money import ZERO
 from tandem.core.settings import Certification
 from tandem.domain.conversation import ConversationState
 from tandem.domain.skills import Tier, required_tier
@@ -106,7 +107,7 @@ def _notify_owner(work: Work, agent_id: str) -> None:
     """
     from tandem.storage.models_surge import SurgeNotice
 
-    work.session.add(SurgeNotice(agent_id=agent_id, at=work.now, level="none", bonus=0, kind="account",
+    work.session.add(SurgeNotice(agent_id=agent_id, at=work.now, level="none", bonus=ZERO, kind="account",
                                  message=TAKEN_ADDRESS_NOTICE))
     audit.record(work, actor="anonymous", action="agent.signup_taken", subject=agent_id)
     log.info("sign-up attempted with the address of agent %s; the owner was notified", agent_id)

@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -109,14 +109,19 @@ def write_turns(url: str) -> WriteTurns:
         return _WRITE_TURNS.setdefault(url, WriteTurns())
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def alembic_config(conn: Connection) -> Config:
+    """Alembic's configuration for Tandem's migrations, run on this connection."""
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("tandem.storage") / "migrations"))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to the newest Alembic revision (or to `revision`, for tests of a migration)."""
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
         # each feature adds its migration on top of 0002 or later; independent branches are all applied
-        command.upgrade(cfg, "heads")
+        command.upgrade(alembic_config(conn), revision)
 
 
 def _count_commit(_conn: Any) -> None:

@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from tandem.core.money import from_cents, to_cents
+
+
+class Cents(TypeDecorator[Decimal]):
+    """Every money column: a Decimal in Python, whole cents in a BIGINT (core/money.py); `places=4` keeps
+    hundredths of a cent, for per-minute rates."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int = 2) -> None:
+        super().__init__()
+        self.places = places
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else to_cents(value, self.places)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_cents(value, self.places)
 
 
 class Base(DeclarativeBase):
@@ -149,9 +172,9 @@ class Offer(Base):
     expires_at: Mapped[float] = mapped_column(Float)
     answered_at: Mapped[float | None] = mapped_column(Float)
     decline_reason: Mapped[str | None] = mapped_column(String(200))
-    base_pay: Mapped[float] = mapped_column(Numeric(10, 2), default=0)
-    per_minute_pay: Mapped[float] = mapped_column(Numeric(10, 4), default=0)
-    surge_bonus: Mapped[float] = mapped_column(Numeric(10, 2), default=0)
+    base_pay: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
+    per_minute_pay: Mapped[Decimal] = mapped_column(Cents(places=4), default=Decimal(0))
+    surge_bonus: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
 
 
 class AuditEntry(Base):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tandem.storage.models import Base
+from tandem.storage.models import Base, Cents
 
 
 class ReviewTask(Base):
@@ -30,7 +30,7 @@ class ReviewTask(Base):
     # an assignment not finished by then goes back to open
     due_at: Mapped[float | None] = mapped_column(Float)
     completed_at: Mapped[float | None] = mapped_column(Float)
-    pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
+    pay: Mapped[Decimal] = mapped_column(Cents, default=Decimal("0"))
 
 
 class ReviewOffer(Base):
@@ -50,7 +50,7 @@ class ReviewOffer(Base):
     expires_at: Mapped[float] = mapped_column(Float)
     answered_at: Mapped[float | None] = mapped_column(Float)
     decline_reason: Mapped[str | None] = mapped_column(String(200))
-    pay: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    pay: Mapped[Decimal] = mapped_column(Cents)
 
 
 class ReviewScore(Base):

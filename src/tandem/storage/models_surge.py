@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tandem.storage.models import Base
+from tandem.storage.models import Base, Cents
 
 
 class SurgeState(Base):
@@ -30,7 +30,7 @@ class SurgeState(Base):
     online: Mapped[int] = mapped_column(Integer)
     free_slots: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(8))
-    bonus: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    bonus: Mapped[Decimal] = mapped_column(Cents)
     # the controller's state carried to the next look (engines.surge.control.ControlState)
     boost: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     surplus_looks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -63,7 +63,7 @@ class SurgeNotice(Base):
     agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
     at: Mapped[float] = mapped_column(Float)
     level: Mapped[str] = mapped_column(String(8))
-    bonus: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    bonus: Mapped[Decimal] = mapped_column(Cents)
     message: Mapped[str] = mapped_column(Text)
     # none (no webhook) | pending | delivered | failed | refused (not a public address)
     webhook: Mapped[str] = mapped_column(String(16), default="none")

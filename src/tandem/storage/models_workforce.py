@@ -5,32 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-from tandem.storage.models import Base
-
-CENT = Decimal("0.01")
-
-
-class Cents(TypeDecorator[Decimal]):
-    """Money as a Decimal in Python, stored as whole cents in a BIGINT so no database rounds it through a float."""
-
-    impl = BigInteger
-    cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        cents = Decimal(value) * 100
-        if cents != cents.to_integral_value():
-            raise ValueError(f"amount {value} is not a whole number of cents")
-        return int(cents)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(int(value)).scaleb(-2)
+from tandem.storage.models import Base, Cents
 
 
 class WorkforceProfile(Base):

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
 
+from tandem.core.money import money
 from tandem.engines.forecast.history import ArrivalHistory
 from tandem.engines.forecast.model import ForecastConfig, ForecastModel, fit_point
 from tandem.engines.sim.human import HumanDemand
@@ -112,7 +112,7 @@ class PriorDaysForecast:
 
 def surge_rules(surge: Surge) -> SurgeRules:
     """The scenario's surge settings as the surge engine's level rules."""
-    bonus = tuple(Decimal(str(b)) for b in surge.bonus)
+    bonus = tuple(money(f"{b:.2f}") for b in surge.bonus)  # a scenario's bonuses are TOML floats: to the cent
     return SurgeRules(enter=surge.enter, hysteresis=surge.hysteresis, bonus=bonus)  # type: ignore[arg-type]
 
 
