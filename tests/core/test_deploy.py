@@ -105,6 +105,8 @@ def test_demo_accepts_its_own_sqlite_file_in_the_environment(tmp_path: Path) -> 
     from tandem.cli.serve import demo_refusal
 
     own = f"sqlite:///{(tmp_path / 'tandem.sqlite3').resolve()}"
-    assert demo_refusal({"TANDEM_DATABASE_URL": own}, own, False) is None
-    assert demo_refusal({"TANDEM_DATABASE_URL": "sqlite:////elsewhere.db"}, own, True) is None
-    assert demo_refusal({"TANDEM_DATABASE_URL": "sqlite:////elsewhere.db"}, own, False) is not None
+    assert demo_refusal(Settings(database_url=own), own, False) is None
+    assert demo_refusal(Settings(database_url="sqlite:////elsewhere.db"), own, True) is None
+    assert demo_refusal(Settings(database_url="sqlite:////elsewhere.db"), own, False) is not None
+    assert demo_refusal(Settings(), own, False) is None  # production is only the default, not what was said
+    assert demo_refusal(Settings(env="production"), own, False) is not None

@@ -89,7 +89,8 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
             dispatcher.start()
             surge_loop.start()
         live_kb = services.extras.get("help_center")  # every replica reloads an imported help center
-        kb_task = asyncio.create_task(help_center.refresh_loop(live_kb)) if live_kb is not None else None
+        kb_task = (asyncio.create_task(help_center.refresh_loop(live_kb, services.settings.kb_refresh_s))
+                   if live_kb is not None else None)
         try:
             yield
         finally:

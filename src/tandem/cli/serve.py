@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 import webbrowser
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,25 +86,27 @@ def demo(host: str, port: int, data_dir: Path, no_browser: bool, traffic: bool, 
     """Seed a demo company (customers, orders, help center, agents) and serve it on embedded defaults."""
     logsafe.install()
     own = f"sqlite:///{(data_dir / 'tandem.sqlite3').resolve()}"
-    refusal = demo_refusal(os.environ, own, use_database_url)
+    environment = cli_settings()  # what TANDEM_* (and a root --config) say, before the demo's own choices
+    refusal = demo_refusal(environment, own, use_database_url)
     if refusal:
         raise click.ClickException(refusal)
     data_dir.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("TANDEM_DATABASE_URL") if use_database_url else own
+    url = environment.database_url if use_database_url else own
     settings = cli_settings(data_dir=data_dir, database_url=url, demo=True, env="development",
                             public_url=f"http://{host}:{port}")
-    if "TANDEM_PAY__CURRENCY" not in os.environ:  # Kestrel Pay's orders and its agents' pay are in US dollars
+    if "currency" not in environment.pay.model_fields_set:  # Kestrel Pay's orders and pay are in US dollars
         settings = settings.model_copy(update={"pay": settings.pay.model_copy(update={"currency": "USD"})})
+    # CI is the build machine's convention, not a Tandem setting: no browser window to open there
     _run(settings, host, port, open_browser=not no_browser and not os.environ.get("CI"), demo=True, traffic=traffic)
 
 
-def demo_refusal(environ: Mapping[str, str], own_url: str, use_database_url: bool) -> str | None:
-    """Why `tandem demo` must not run with this environment, or None: it seeds a supervisor whose password is
+def demo_refusal(environment: Settings, own_url: str, use_database_url: bool) -> str | None:
+    """Why `tandem demo` must not run with these settings, or None: it seeds a supervisor whose password is
     printed in the README, so it never touches a production database by accident."""
-    if environ.get("TANDEM_ENV", "").strip().lower() == "production":
+    if "env" in environment.model_fields_set and environment.env == "production":
         return ("TANDEM_ENV=production is set: `tandem demo` seeds accounts with a public password and will not run "
                 "in a production environment. Use `tandem serve` there.")
-    url = environ.get("TANDEM_DATABASE_URL")
+    url = environment.database_url
     if url and url != own_url and not use_database_url:
         return ("TANDEM_DATABASE_URL is set to another database than the demo's own SQLite file; `tandem demo` "
                 "would seed demo agents with a public password into it. Unset it, or pass --use-database-url "

@@ -212,6 +212,10 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # how often a replica looks for help-center edits made by another replica or `tandem kb import`
+    kb_refresh_s: float = Field(default=5.0, gt=0, le=3600)
+    # `tandem demo --traffic`: simulated customers per minute
+    traffic_per_minute: float = Field(default=10.0, gt=0, le=6000)
     # demo mode trusts an unsigned customer_ref so the widget can act as a seeded customer
     demo: bool = False
     # moving-window limits on public endpoints (login, sign-up, customer writes) and per account on failed

@@ -9,7 +9,6 @@ rate. Answers about late fees are rated badly on purpose, so the quality guardra
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 from dataclasses import dataclass, field
@@ -202,8 +201,8 @@ class Traffic:
 
 
 def start_traffic(services: Services, per_minute: float | None = None) -> Traffic:
-    """Start simulated traffic in a background thread (rate: TANDEM_TRAFFIC_PER_MINUTE, default 10)."""
-    rate = per_minute if per_minute is not None else float(os.environ.get("TANDEM_TRAFFIC_PER_MINUTE", "10"))
+    """Start simulated traffic in a background thread (rate: settings.traffic_per_minute, default 10)."""
+    rate = per_minute if per_minute is not None else services.settings.traffic_per_minute
     traffic = Traffic(services, rate)
     traffic.start()
     return traffic

@@ -4,7 +4,7 @@
 new articles are added, changed ones (by content hash) updated, unchanged ones left alone, and with `prune` the
 ones no longer in the source removed. If any file is bad, nothing is applied unless `skip_invalid`. Every import
 that changes something bumps the `kb_version` row; each server (every replica) polls that row every
-`REFRESH_S` seconds (`refresh_loop`) and swaps in the new help center once its retriever is built, so the
+`kb_refresh_s` seconds (`refresh_loop`) and swaps in the new help center once its retriever is built, so the
 previous one answers until then.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -27,7 +26,6 @@ from tandem.storage.db import Database
 from tandem.storage.models_kb import KbArticle, KbVersion
 
 log = logging.getLogger(__name__)
-REFRESH_S = float(os.environ.get("TANDEM_KB_REFRESH_S", "5"))
 
 
 @dataclass
@@ -153,7 +151,7 @@ class LiveHelpCenter:
         return True
 
 
-async def refresh_loop(live: LiveHelpCenter, interval_s: float = REFRESH_S) -> None:
+async def refresh_loop(live: LiveHelpCenter, interval_s: float) -> None:
     """Poll the version row until cancelled; a failed check is logged and retried at the next interval."""
     while True:
         await asyncio.sleep(interval_s)
