@@ -13,11 +13,12 @@ from tandem.core.errors import InvalidInput
 from tandem.core.settings import Settings
 from tandem.engines.forecast import bin_arrivals, read_arrivals
 from tandem.engines.forecast.history import ArrivalHistory
-from tandem.engines.forecast.model import ForecastModel
+from tandem.engines.forecast.model import ForecastModel, fit
 from tandem.engines.sim.scenario import Scenario, load_scenario
 from tandem.engines.sim.staffing_compare import Rates
 from tandem.engines.staffing import ServiceModel, StaffingTarget, erlang_a, required_agents
-from tandem.engines.staffing.plan import operator_profile, plan_roster
+from tandem.engines.staffing.hourly import HourSizing
+from tandem.engines.staffing.plan import history_before, horizon_dispersion, operator_profile, plan_roster
 from tandem.engines.staffing.roster import ShiftRules, parse_opening_hours
 
 POSITIVE = click.FloatRange(min=0, min_open=True)
@@ -128,6 +129,11 @@ def _opening(settings: Settings, hours: str | None) -> tuple[str, ...]:
 @click.option("--patience", type=POSITIVE, help="Minutes; default: fitted from a call-center file, else settings.")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--quantile", type=click.FloatRange(0, 1, max_open=True), help="Size to this forecast quantile.")
+@click.option("--good-hour-target", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Size each clock hour for this probability of abandonment <= 5% in the hour (instead of "
+                   "--max-abandon per half hour), given its forecast, the forecast's spread and --loss-floor.")
+@click.option("--loss-floor", default=0.0, show_default=True, type=click.FloatRange(0, 1, max_open=True),
+              help="With --good-hour-target: share of callers lost whatever the staffing (`compare` measures it).")
 @click.option("--min-agents", default=0, show_default=True, type=click.IntRange(min=0),
               help="At least this many agents whenever open.")
 @click.option("--opening-hours",
@@ -135,11 +141,15 @@ def _opening(settings: Settings, hours: str | None) -> tuple[str, ...]:
 @click.option("--profile", help='No history: expected requests per day, Monday first, e.g. "900,900,900,900,300,0,0".')
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def roster_command(history_path: str, start: str, days: int, max_abandon: float, handle_time: float | None,
-                   patience: float | None, concurrency: int, quantile: float | None, min_agents: int,
-                   opening_hours: str | None, profile: str | None, as_json: bool) -> None:
-    """Least-cost shifts (4/6/8 h, half-hour starts, unpaid break) meeting the Erlang-A requirement per half hour."""
+                   patience: float | None, concurrency: int, quantile: float | None, good_hour_target: float | None,
+                   loss_floor: float, min_agents: int, opening_hours: str | None, profile: str | None,
+                   as_json: bool) -> None:
+    """Least-cost shifts (4/6/8 h, half-hour starts, unpaid break) meeting the Erlang-A requirement per half hour,
+    or with --good-hour-target the good-hour requirement per clock hour."""
     settings = Settings()
     first = _parse_day(start)
+    if good_hour_target is not None and quantile is not None:
+        raise click.UsageError("--quantile goes with the per-interval sizing, not with --good-hour-target")
     try:
         hours = _opening(settings, opening_hours)
         prior = _profile(profile, hours)
@@ -148,8 +158,14 @@ def roster_command(history_path: str, start: str, days: int, max_abandon: float,
                              patience or fitted[1] or settings.surge_patience_s / 60, concurrency=concurrency)
         rules = ShiftRules(slot_minutes=30, hourly_rate=settings.shift_hourly_pay)
         known = history or ArrivalHistory(first, 30, np.zeros((0, 48)))
+        hourly = None
+        if good_hour_target is not None:
+            fitted_model = prior or fit(history_before(known, first))
+            spread = horizon_dispersion(history_before(known, first), days) if prior is None else None
+            hourly = HourSizing(good_hour_target, loss_floor,
+                                fitted_model.dispersion if spread is None else spread)
         plan = plan_roster(known, first, days, model, StaffingTarget(0.0, 20.0, max_abandon), rules, hours,
-                           quantile, with_greedy=True, min_agents=min_agents, forecast_model=prior)
+                           quantile, with_greedy=True, min_agents=min_agents, forecast_model=prior, hourly=hourly)
     except InvalidInput as exc:
         raise click.ClickException(exc.message) from exc
     payload = plan.as_dict()
@@ -187,10 +203,18 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True),
               help="Agent behaviour (default: scenarios/callcenter.toml).")
 @click.option("--seeds", default=3, show_default=True, type=click.IntRange(1, 20), help="Replications.")
+@click.option("--sizing", type=click.Choice(["hourly", "erlang"]),
+              help="hourly: agents per clock hour for a probability that the hour is good (default); erlang: per "
+                   "half hour for an Erlang-A abandonment target (default with --max-abandon, --quantile or "
+                   "--profile).")
+@click.option("--good-hour-target", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="hourly: fix the roster's P(hour good) instead of searching it on the calibration days.")
+@click.option("--core-target", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="hourly: fix the hybrid core's P(hour good by the core alone) instead of searching it.")
 @click.option("--max-abandon", type=click.FloatRange(0, 1, min_open=True),
-              help="Fix the roster's per-interval target instead of searching it.")
+              help="erlang: fix the roster's per-interval target instead of searching it.")
 @click.option("--quantile", type=click.FloatRange(0, 1, max_open=True),
-              help="Fix the hybrid core's forecast quantile instead of searching it.")
+              help="erlang: fix the hybrid core's forecast quantile instead of searching it.")
 @click.option("--opening-hours", help='Seven ";"-separated days, Monday first (default: settings).')
 @click.option("--no-w1", is_flag=True, help="Skip the perfect-foresight W1 baseline.")
 @click.option("--no-hindsight", is_flag=True, help="Skip the hindsight roster (the cheapest x meeting the bar).")
@@ -201,12 +225,19 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
 @click.option("--patience", type=POSITIVE, help="With --profile: the patience to plan for, minutes.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare_command(history_path: str, start: str, days: int, scenario_path: str | None, seeds: int,
+                    sizing: str | None, good_hour_target: float | None, core_target: float | None,
                     max_abandon: float | None, quantile: float | None, opening_hours: str | None, no_w1: bool,
                     no_hindsight: bool, oncall: int, profile: str | None, handle_time: float | None,
                     patience: float | None, as_json: bool) -> None:
     """Shift roster vs gig + surge vs hybrid on the recorded days from --start, each planned from earlier days."""
     from tandem.engines.sim import staffing_compare as sc
 
+    erlang_given = profile is not None or max_abandon is not None or quantile is not None
+    sizing = sizing or ("erlang" if erlang_given else "hourly")
+    if sizing == "hourly" and erlang_given:
+        raise click.UsageError("--max-abandon, --quantile and --profile go with --sizing erlang")
+    if sizing == "erlang" and (good_hour_target is not None or core_target is not None):
+        raise click.UsageError("--good-hour-target and --core-target go with --sizing hourly")
     settings = Settings()
     first = _parse_day(start)
     default = Path(__file__).resolve().parents[3] / "scenarios" / "callcenter.toml"
@@ -221,7 +252,8 @@ def compare_command(history_path: str, start: str, days: int, scenario_path: str
         study = sc.Study(sc.read_recorded(history_path), load_scenario(path), _rates(settings),
                          seeds=tuple(range(1, seeds + 1)), opening_hours=hours, oncall=oncall, profile=prior,
                          profile_service=service)
-        result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1, hindsight=not no_hindsight)
+        result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1, hindsight=not no_hindsight,
+                            sizing=sizing, good_target=good_hour_target, core_target=core_target)
     except InvalidInput as exc:
         raise click.ClickException(exc.message) from exc
     if as_json:

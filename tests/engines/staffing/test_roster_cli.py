@@ -112,3 +112,65 @@ def test_roster_from_an_operator_profile_without_history(tmp_path: Path) -> None
     assert sum(data["forecast"]) == pytest.approx(5 * 480)
     code, out = run("roster", "--history", str(csv), "--start", "2026-11-02", "--profile", "1,2")
     assert code == 1 and "7 daily volumes" in out
+
+
+def test_compare_with_the_good_hour_sizing(tmp_path: Path) -> None:
+    csv = tmp_path / "h.csv"
+    write_history(csv, days=6)
+    code, out = run("compare", "--history", str(csv), "--start", "2026-11-06", "--days", "1", "--seeds", "1",
+                    "--good-hour-target", "0.95", "--core-target", "0.5", "--no-w1", "--no-hindsight", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    sizing = data["sizing"]
+    assert sizing["method"] == "hourly" and 0 <= sizing["loss_floor"] < 1 and sizing["dispersion"] >= 0
+    shifts, hybrid = data["variants"]["shifts"], data["variants"]["hybrid"]
+    assert shifts["good_hour_target"] == 0.95 and hybrid["good_hour_target"] == 0.5
+    assert 0 < shifts["expected_good_hours_share"] <= 1
+    assert 0 < hybrid["shift_cost"] < shifts["shift_cost"]  # the core aims lower than the roster
+    code, out = run("compare", "--history", str(csv), "--start", "2026-11-06", "--max-abandon", "0.01",
+                    "--good-hour-target", "0.95")
+    assert code == 2 and "--sizing hourly" in out
+    code, out = run("compare", "--history", str(csv), "--start", "2026-11-06", "--sizing", "hourly",
+                    "--quantile", "0.2")
+    assert code == 2 and "--sizing erlang" in out
+
+
+def test_loss_floor_is_measured_on_earlier_days_only(tmp_path: Path) -> None:
+    from tandem.core.settings import Settings
+    from tandem.engines.sim import staffing_compare as sc
+    from tandem.engines.sim.scenario import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[3] / "scenarios" / "callcenter.toml")
+    rates = sc.Rates(Settings().shift_hourly_pay, 0.8, 0.12, (0.0, 0.5, 1.0, 2.0))
+    floors = []
+    for seed in (2, 5):  # the same first 4 days, different days after them
+        csv = tmp_path / f"h{seed}.csv"
+        write_history(csv, days=4)
+        later = tmp_path / f"later{seed}.csv"
+        write_history(later, days=7, seed=seed)
+        lines = csv.read_text().splitlines() + [row for row in later.read_text().splitlines()[1:]
+                                                if row >= "2026-11-06"]
+        csv.write_text("\n".join(lines) + "\n")
+        study = sc.Study(sc.read_recorded(csv), scenario, rates, seeds=(1,))
+        floors.append(study.loss_floor(datetime(2026, 11, 6).date()))
+    # offers take seconds and 5% are declined: some callers are lost with unlimited agents, not many
+    assert floors[0] == floors[1] and 0 < floors[0] < 0.05
+
+
+def test_roster_with_a_good_hour_target(tmp_path: Path) -> None:
+    csv = tmp_path / "h.csv"
+    write_history(csv, days=10)
+    args = ("roster", "--history", str(csv), "--start", "2026-11-09", "--days", "2", "--json",
+            "--opening-hours", ";".join(["08:00-18:00"] * 7), "--loss-floor", "0.01")
+    runs = {}
+    for target in ("0.9", "0.98"):
+        code, out = run(*args, "--good-hour-target", target)
+        assert code == 0, out
+        runs[target] = json.loads(out)
+    low, high = runs["0.9"], runs["0.98"]
+    assert low["hourly_sizing"]["good_hour_target"] == 0.9 and low["hourly_sizing"]["loss_floor"] == 0.01
+    assert high["cost"] > low["cost"]
+    required = np.array(high["required"]).reshape(-1, 2)
+    assert np.all(required[:, 0] == required[:, 1])
+    code, out = run(*args, "--good-hour-target", "0.9", "--quantile", "0.3")
+    assert code == 2 and "--quantile" in out

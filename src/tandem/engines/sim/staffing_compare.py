@@ -48,14 +48,19 @@ from tandem.engines.sim.scenario import Scenario
 from tandem.engines.sim.surge_loop import PriorDaysForecast, SurgeController
 from tandem.engines.sim.w1 import GRID, HOUR_BAR, SHARE_BAR, hourly_plan
 from tandem.engines.sim.workforce import Workforce
+from tandem.engines.staffing.hourly import HourSizing
 from tandem.engines.staffing.model import ServiceModel, StaffingTarget
-from tandem.engines.staffing.plan import ALWAYS_OPEN, RosterPlan, plan_roster
+from tandem.engines.staffing.plan import ALWAYS_OPEN, RosterPlan, horizon_dispersion, plan_roster
 from tandem.engines.staffing.roster import ShiftRules
 
 SLOT_MINUTES = 30
 TARGET_GRID = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5)
 QUANTILE_GRID = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)  # 0 would be no core at all: the gig variant itself
 MIN_PLAN_DAYS = 7  # a calibration plan needs at least a week of history (weekday factors and profiles)
+GOOD_HOUR_GRID = (0.95, 0.96, 0.97, 0.98, 0.99)  # P(hour good) targets for the roster, cheapest first
+CORE_GRID = (0.3, 0.5, 0.7, 0.8, 0.9)  # P(the core alone makes the hour good) for the hybrid core
+LOSS_FLOOR_DAYS = 7  # the loss floor is measured on up to this many days before a plan's first day
+SIZINGS = ("hourly", "erlang")
 SL_SECONDS = 20.0
 
 
@@ -295,6 +300,7 @@ class Study:
                                     per_minute=rates.per_minute, shift_hourly=rates.shift_hourly))
         self._forecasts: dict[date, ForecastModel] = {}
         self._demand: dict[tuple[date, int, int], HumanDemand] = {}
+        self._floors: dict[date, float] = {}
 
     # what the platform knows before `start`
     def forecast_model(self, start: date) -> ForecastModel:
@@ -312,14 +318,51 @@ class Study:
         mean, _, patience = fits(self.calls.served[i:j], self.calls.services[i:j], self.calls.waits[i:j])
         return ServiceModel(mean, patience, concurrency=self.scenario.agents.capacity)
 
-    def roster(self, start: date, days: int, max_abandon: float, quantile: float | None = None,
-               with_greedy: bool = False) -> RosterPlan:
+    def roster(self, start: date, days: int, max_abandon: float | None, quantile: float | None = None,
+               with_greedy: bool = False, hourly: HourSizing | None = None, core: bool = False) -> RosterPlan:
+        """The roster for [start, start + days) from the days before `start`: per-interval Erlang-A at
+        `max_abandon` (a core at `quantile`), or with `hourly` the good-hour sizing (`core`: no floor)."""
         empty = ArrivalHistory(start, SLOT_MINUTES, np.zeros((0, 1440 // SLOT_MINUTES)))
         known = history(self.calls, start) if self.profile is None else empty
-        return plan_roster(known, start, days, self.service_model(start),
-                           StaffingTarget(0.0, SL_SECONDS, max_abandon), self.rules, self.opening_hours,
+        floor = 0 if (quantile is not None or core) else self.min_agents
+        if max_abandon is None and hourly is None:
+            raise InvalidInput("a roster needs an Erlang-A abandonment target or a good-hour sizing")
+        target = StaffingTarget(0.0, SL_SECONDS, 1.0 if max_abandon is None else max_abandon)  # unused if hourly
+        return plan_roster(known, start, days, self.service_model(start), target, self.rules, self.opening_hours,
                            quantile, with_greedy, forecast_model=self.forecast_model(start),
-                           min_agents=self.min_agents if quantile is None else 0, time_limit=self.time_limit)
+                           min_agents=floor, time_limit=self.time_limit, hourly=hourly)
+
+    # the good-hour sizing's inputs, all from the days before `start`
+    def unbounded(self, win: Window) -> dict[str, Any]:
+        """The window with an unbounded roster: every interval staffed with twice the busiest hour's calls, so
+        no caller ever waits for a free agent; what is still lost is the loss floor (offers being answered)."""
+        busiest = int(np.bincount((win.entry // 60).astype(int)).max()) if win.entry.size else 0
+        k = max(2 * busiest, 1)
+        s = self.scenario
+        agents = dataclasses.replace(s.agents, mode="shifts", shifts=(k,) * (win.days * 1440 // SLOT_MINUTES),
+                                     shift_minutes=SLOT_MINUTES, pool_size=k + 2, oncall=0)
+        s = dataclasses.replace(s, agents=agents, surge=dataclasses.replace(s.surge, enabled=False))
+        runs = [simulate(s, self.demand(win, seed), win.days, self.rates, seed, None, 0.0) for seed in self.seeds]
+        return summary(runs) | {"agents_per_interval": k}
+
+    def loss_floor(self, start: date) -> float:
+        """Abandonment with an unbounded roster on up to LOSS_FLOOR_DAYS days before `start` (0 without any)."""
+        if start not in self._floors:
+            length = min(LOSS_FLOOR_DAYS, (start - self.calls.first_day).days)
+            self._floors[start] = (float(self.unbounded(window(self.calls, start - timedelta(days=length),
+                                                                length))["abandonment"]) if length >= 1 else 0.0)
+        return self._floors[start]
+
+    def hour_sizing(self, start: date, days: int, target: float) -> HourSizing:
+        """Good-hour sizing for a plan of `days` days from `start`: the loss floor measured before `start`, the
+        forecast's hourly spread at that horizon (the forecast's own dispersion if the history is too short)."""
+        if self.profile is not None:
+            raise InvalidInput("the good-hour sizing needs history (loss floor, forecast spread); with an "
+                               "operator profile use the Erlang-A sizing with --max-abandon and --quantile")
+        spread = horizon_dispersion(history(self.calls, start), days)
+        if spread is None:
+            spread = self.forecast_model(start).dispersion
+        return HourSizing(target, self.loss_floor(start), spread)
 
     def demand(self, win: Window, seed: int) -> HumanDemand:
         key = (win.start, win.days, seed)
@@ -394,6 +437,37 @@ class Study:
         return {"quantile": best["quantile"], "max_abandon": max_abandon, "met_on_calibration": bool(ok),
                 "calibration_start": calib.start.isoformat(), "tried": tried}
 
+    def size_shifts_hourly(self, start: date, days: int) -> dict[str, Any]:
+        """The lowest good-hour target on the grid whose roster meets the bar on the calibration window."""
+        calib, _ = self._calibration(start, days)
+        tried = []
+        for p in GOOD_HOUR_GRID:
+            plan = self.roster(calib.start, calib.days, None, hourly=self.hour_sizing(calib.start, calib.days, p))
+            res = summary(self.run("shifts", calib, plan))
+            tried.append({"good_hour_target": p, "good_hours_share": res["good_hours_share"],
+                          "expected_share": round(plan.hourly.expected_share(), 4) if plan.hourly else None,
+                          "total_cost": res["total_cost"]})
+            if res["good_hours_share"] >= SHARE_BAR:
+                return {"good_hour_target": p, "met_on_calibration": True, "calibration_start": calib.start.isoformat(),
+                        "calibration_days": calib.days, "tried": tried}
+        return {"good_hour_target": GOOD_HOUR_GRID[-1], "met_on_calibration": False,
+                "calibration_start": calib.start.isoformat(), "calibration_days": calib.days, "tried": tried}
+
+    def size_hybrid_hourly(self, start: date, days: int) -> dict[str, Any]:
+        """The cheapest core target on the grid whose hybrid meets the bar on the calibration window."""
+        calib, _ = self._calibration(start, days)
+        tried = []
+        for c in CORE_GRID:
+            plan = self.roster(calib.start, calib.days, None, hourly=self.hour_sizing(calib.start, calib.days, c),
+                               core=True)
+            res = summary(self.run("hybrid", calib, plan))
+            tried.append({"core_target": c, "good_hours_share": res["good_hours_share"],
+                          "total_cost": res["total_cost"]})
+        ok = [t for t in tried if t["good_hours_share"] >= SHARE_BAR]
+        best = min(ok, key=lambda t: t["total_cost"]) if ok else max(tried, key=lambda t: t["good_hours_share"])
+        return {"core_target": best["core_target"], "met_on_calibration": bool(ok),
+                "calibration_start": calib.start.isoformat(), "calibration_days": calib.days, "tried": tried}
+
     def _calibration(self, start: date, days: int) -> tuple[Window, date]:
         length = min(days, (start - self.calls.first_day).days - MIN_PLAN_DAYS)
         if length < 1:
@@ -401,6 +475,18 @@ class Study:
                                f"{start.isoformat()} to calibrate on; give --max-abandon and --quantile instead")
         first = start - timedelta(days=length)
         return window(self.calls, first, length), first
+
+    def hindsight_hourly(self, win: Window) -> dict[str, Any]:
+        """The lowest good-hour target on the grid whose roster meets the bar on the window itself (hindsight)."""
+        tried = []
+        for p in GOOD_HOUR_GRID:
+            res = summary(self.run("shifts", win, self.roster(win.start, win.days, None,
+                                                              hourly=self.hour_sizing(win.start, win.days, p))))
+            tried.append({"good_hour_target": p, "good_hours_share": res["good_hours_share"],
+                          "total_cost": res["total_cost"]})
+            if res["good_hours_share"] >= SHARE_BAR:
+                return {"good_hour_target": p, "met": True, "total_cost": res["total_cost"], "tried": tried}
+        return {"met": False, "tried": tried}
 
     def hindsight_shifts(self, win: Window) -> dict[str, Any]:
         """The cheapest x on the grid whose roster meets the bar on the window itself (hindsight)."""
@@ -445,29 +531,58 @@ def perfect_foresight(study: Study, win: Window, gig: dict[str, Any]) -> dict[st
 
 
 def compare(study: Study, start: date, days: int, max_abandon: float | None = None,
-            quantile: float | None = None, w1: bool = True, hindsight: bool = True) -> dict[str, Any]:
-    """Plan from the days before `start`, size on the calibration window, simulate the three variants."""
+            quantile: float | None = None, w1: bool = True, hindsight: bool = True, sizing: str = "hourly",
+            good_target: float | None = None, core_target: float | None = None) -> dict[str, Any]:
+    """Plan from the days before `start`, size on the calibration window, simulate the three variants.
+
+    `sizing="hourly"` (default) sizes the roster and the hybrid core per clock hour for a probability that the
+    hour is good (`good_target`, `core_target`; searched on the calibration window unless given);
+    `sizing="erlang"` per interval for an Erlang-A abandonment target (`max_abandon`) and, for the core, a
+    forecast quantile (`quantile`)."""
+    if sizing not in SIZINGS:
+        raise InvalidInput(f"sizing must be one of {', '.join(SIZINGS)}, got {sizing!r}")
     win = window(study.calls, start, days)
     if study.profile is None:
         history(study.calls, start)  # at least one day before
-    sizing: dict[str, Any] = {}
-    if max_abandon is None:
-        sizing["shifts"] = study.size_shifts(start, days)
-        max_abandon = float(sizing["shifts"]["max_abandon"])
-    if quantile is None:
-        sizing["hybrid"] = study.size_hybrid(start, days, max_abandon)
-        quantile = float(sizing["hybrid"]["quantile"])
-    roster = study.roster(start, days, max_abandon, with_greedy=True)
-    core = study.roster(start, days, max_abandon, quantile)
+    plans: dict[str, Any] = {}
+    if sizing == "hourly":
+        if good_target is None:
+            plans["shifts"] = study.size_shifts_hourly(start, days)
+            good_target = float(plans["shifts"]["good_hour_target"])
+        if core_target is None:
+            plans["hybrid"] = study.size_hybrid_hourly(start, days)
+            core_target = float(plans["hybrid"]["core_target"])
+        roster = study.roster(start, days, None, with_greedy=True,
+                              hourly=study.hour_sizing(start, days, good_target))
+        core = study.roster(start, days, None, hourly=study.hour_sizing(start, days, core_target), core=True)
+    else:
+        if max_abandon is None:
+            plans["shifts"] = study.size_shifts(start, days)
+            max_abandon = float(plans["shifts"]["max_abandon"])
+        if quantile is None:
+            plans["hybrid"] = study.size_hybrid(start, days, max_abandon)
+            quantile = float(plans["hybrid"]["quantile"])
+        roster = study.roster(start, days, max_abandon, with_greedy=True)
+        core = study.roster(start, days, max_abandon, quantile)
+    plans["method"] = sizing
     variants = {
         "shifts": summary(study.run("shifts", win, roster)),
         "gig": summary(study.run("gig", win)),
         "hybrid": summary(study.run("hybrid", win, core)),
     }
-    variants["shifts"] |= {"max_abandon": max_abandon, "shifts": roster.roster.agents,
-                           "solve_seconds": round(roster.roster.seconds, 3)}
-    variants["hybrid"] |= {"max_abandon": max_abandon, "quantile": quantile, "core_shifts": core.roster.agents,
-                           "core_hours": round(core.roster.paid_hours, 1)}
+    variants["shifts"] |= {"shifts": roster.roster.agents, "solve_seconds": round(roster.roster.seconds, 3)}
+    variants["hybrid"] |= {"core_shifts": core.roster.agents, "core_hours": round(core.roster.paid_hours, 1)}
+    if sizing == "hourly":
+        for name, plan, target in (("shifts", roster, good_target), ("hybrid", core, core_target)):
+            assert plan.hourly is not None and plan.sizing is not None
+            variants[name] |= {"good_hour_target": target, "expected_good_hours_share":
+                               round(plan.hourly.expected_share(), 4)}
+        plans["loss_floor"] = round(study.loss_floor(start), 5)
+        plans["dispersion"] = round(roster.sizing.dispersion, 4) if roster.sizing else None
+        plans["expected_ceiling"] = round(roster.hourly.expected_ceiling(), 4) if roster.hourly else None
+    else:
+        variants["shifts"]["max_abandon"] = max_abandon
+        variants["hybrid"] |= {"max_abandon": max_abandon, "quantile": quantile}
     for name in ("shifts", "hybrid"):
         v = variants[name]
         v["meets_target"] = v["good_hours_share"] >= SHARE_BAR
@@ -491,13 +606,20 @@ def compare(study: Study, start: date, days: int, max_abandon: float | None = No
                    "lower_bound": round(roster.roster.lower_bound, 2),
                    "greedy_cost": round(g.cost, 2) if g else None,
                    "greedy_gap": round(g.cost / roster.roster.cost - 1, 4) if g and roster.roster.cost else None},
-        "sizing": sizing,
+        "sizing": plans,
         "rates": dataclasses.asdict(study.rates),
         "seeds": list(study.seeds),
         "opening_hours": list(study.opening_hours),
     }
     if hindsight:
-        out["hindsight"] = {"shifts": study.hindsight_shifts(win)}
+        top = study.unbounded(win)
+        out["hindsight"] = {
+            "shifts": study.hindsight_shifts(win) if sizing == "erlang" else study.hindsight_hourly(win),
+            "ceiling": {"good_hours_share": top["good_hours_share"],
+                        "good_hours_share_by_seed": top["good_hours_share_by_seed"],
+                        "abandonment": top["abandonment"], "agents_per_interval": top["agents_per_interval"],
+                        "definition": "the window itself with an unbounded roster (no caller ever waits for a "
+                                      "free agent): the most any staffing reaches in this model"}}
     if w1:
         out["w1"] = perfect_foresight(study, win, variants["gig"])
     return out

@@ -1,8 +1,13 @@
 """From arrival history to a shift roster: forecast per interval -> Erlang-A requirement -> least-cost shifts.
 
 The forecast is the forecast engine's (`tandem.engines.forecast`), fitted on the history it is given and nothing
-after; a core roster for a hybrid plan is sized to a quantile of the forecast's negative-binomial predictive
-distribution instead of its mean.
+after. Two ways to turn it into a requirement:
+
+* per interval, the least agents meeting an Erlang-A abandonment target at the forecast mean (or, for a hybrid
+  core, at a quantile of the forecast's negative-binomial predictive distribution);
+* per clock hour (`hourly=HourSizing(...)`, `tandem.engines.staffing.hourly`): the least agents making the hour
+  good (abandonment <= 5%) with a target probability, given the hour's predicted volume, the forecast's spread at
+  the planning horizon (`horizon_dispersion`) and a loss floor.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from scipy.stats import nbinom, poisson
 
 from tandem.core.errors import InvalidInput
 from tandem.engines.forecast.history import ArrivalHistory
-from tandem.engines.forecast.model import ForecastModel, fit
+from tandem.engines.forecast.model import ForecastConfig, ForecastModel, fit, fit_point
+from tandem.engines.staffing.hourly import HourlyRequirement, HourSizing, hourly_requirement
 from tandem.engines.staffing.model import ServiceModel, StaffingTarget
 from tandem.engines.staffing.roster import (
     Roster,
@@ -78,6 +84,37 @@ def slot_arrivals(model: ForecastModel, start: date, days: int, quantile: float 
     return np.where(mean > 0, np.maximum(q, 0.0), 0.0)
 
 
+def horizon_dispersion(history: ArrivalHistory, days_ahead: int, config: ForecastConfig | None = None,
+                       warmup: int = 7) -> float | None:
+    """φ (Var = μ + φμ²) of the forecast's *hourly* errors 1 to `days_ahead` days ahead, by moments.
+
+    The forecast is refitted at every daily origin after a warm-up week, on the days before that origin only,
+    and compared with the recorded hours of the following `days_ahead` days: the spread a plan made `days_ahead`
+    days in advance actually faces. None when the history is too short to have an origin.
+    """
+    if 60 % history.interval_minutes:
+        raise InvalidInput(f"hourly errors need intervals that divide an hour, got {history.interval_minutes} min")
+    per_hour = 60 // history.interval_minutes
+    config = config or ForecastConfig()
+    excess, scale = 0.0, 0.0
+    for origin in range(warmup, history.days):
+        model = fit_point(history.head(origin), config)
+        for ahead in range(min(days_ahead, history.days - origin)):
+            day = origin + ahead
+            mu = model.expected(history.first_day + timedelta(days=day)).reshape(-1, per_hour).sum(axis=1)
+            y = history.counts[day].reshape(-1, per_hour).sum(axis=1)
+            excess += float(((y - mu) ** 2 - mu).sum())
+            scale += float((mu**2).sum())
+    return max(0.0, excess / scale) if scale > 0 else None
+
+
+def hour_means(arrivals: np.ndarray, slot_minutes: int) -> np.ndarray:
+    """Expected requests per clock hour from expected requests per interval."""
+    if 60 % slot_minutes:
+        raise InvalidInput(f"hourly sizing needs intervals that divide an hour, got {slot_minutes} min")
+    return np.asarray(arrivals, dtype=float).reshape(-1, 60 // slot_minutes).sum(axis=1)
+
+
 @dataclass(frozen=True)
 class RosterPlan:
     """A planned roster and what it was built from (per interval: arrivals, requirement, opening)."""
@@ -92,6 +129,8 @@ class RosterPlan:
     model: ServiceModel
     target: StaffingTarget
     quantile: float | None
+    hourly: HourlyRequirement | None = None
+    sizing: HourSizing | None = None
 
     def as_dict(self) -> dict[str, object]:
         rules = self.roster.rules
@@ -100,6 +139,15 @@ class RosterPlan:
             "handle_minutes": round(self.model.handle_time, 3), "patience_minutes": round(self.model.patience, 3),
             "max_abandon": self.target.max_abandon, "quantile": self.quantile,
             "forecast": [round(float(v), 3) for v in self.arrivals], **self.roster.as_dict(self.start)}
+        if self.hourly is not None and self.sizing is not None:
+            out["max_abandon"] = None
+            out["hourly_sizing"] = {
+                "good_hour_target": self.sizing.target, "loss_floor": round(self.sizing.loss_floor, 5),
+                "dispersion": round(self.sizing.dispersion, 4), "hour_bar": self.sizing.bar,
+                "slack": self.sizing.slack,
+                "expected_good_hours_share": round(self.hourly.expected_share(), 4),
+                "expected_ceiling": round(self.hourly.expected_ceiling(), 4),
+                "agents_per_hour": self.hourly.agents.tolist()}
         if self.greedy is not None:
             g = self.greedy
             out["greedy"] = {"agent_hours": round(g.paid_hours, 2), "cost": round(g.cost, 2), "agents": g.agents,
@@ -112,18 +160,26 @@ def plan_roster(history: ArrivalHistory, start: date, days: int, model: ServiceM
                 rules: ShiftRules | None = None, opening_hours: Sequence[str] = ALWAYS_OPEN,
                 quantile: float | None = None, with_greedy: bool = False,
                 forecast_model: ForecastModel | None = None, min_agents: int = 0,
-                time_limit: float = 8.0) -> RosterPlan:
+                time_limit: float = 8.0, hourly: HourSizing | None = None) -> RosterPlan:
     """Forecast the days from `start` on the history before it, staff every interval, solve the roster.
 
     `min_agents` is a floor for every open interval (somebody answers while the doors are open, whatever the
-    forecast says)."""
+    forecast says). With `hourly`, the requirement is the good-hour sizing of each clock hour on the forecast
+    mean (`target` and `quantile` are then not used)."""
     rules = rules or ShiftRules()
     if history.interval_minutes != rules.slot_minutes:
         raise InvalidInput(f"history is binned per {history.interval_minutes} min, the roster per "
                            f"{rules.slot_minutes} min")
     fitted = forecast_model or fit(history_before(history, start))
-    arrivals = slot_arrivals(fitted, start, days, quantile)
-    required = requirement(arrivals / rules.slot_minutes, model, target)
+    hours: HourlyRequirement | None = None
+    if hourly is not None:
+        arrivals = slot_arrivals(fitted, start, days)
+        hours = hourly_requirement(hour_means(arrivals, rules.slot_minutes), model, hourly)
+        required = np.repeat(hours.agents, 60 // rules.slot_minutes)
+        quantile = None
+    else:
+        arrivals = slot_arrivals(fitted, start, days, quantile)
+        required = requirement(arrivals / rules.slot_minutes, model, target)
     first = datetime.combine(start, time())
     is_open = open_mask(first, days, opening_hours, rules.slot_minutes)
     problem = build_problem(np.maximum(required, min_agents), is_open, rules)
@@ -133,4 +189,4 @@ def plan_roster(history: ArrivalHistory, start: date, days: int, model: ServiceM
         roster = dataclasses.replace(greedy, method="greedy (the MILP's incumbent at its time limit was dearer)",
                                      seconds=roster.seconds + greedy.seconds, lower_bound=roster.lower_bound)
     return RosterPlan(first, days, arrivals, problem.required.astype(int), is_open, roster,
-                      greedy if with_greedy else None, model, target, quantile)
+                      greedy if with_greedy else None, model, target, quantile, hours, hourly)
