@@ -42,7 +42,7 @@ from tandem.api import (
 from tandem.api.headers import SecurityHeadersMiddleware
 from tandem.api.limits import BodyLimitMiddleware, too_large
 from tandem.api.ratelimit import Limiter, RateLimitMiddleware
-from tandem.api.responses import CompanyOut, Health
+from tandem.api.responses import READINESS_RESPONSES, CompanyOut, Health, Readiness
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center, review
@@ -291,7 +291,8 @@ def _install_pages(app: FastAPI) -> None:
     app.add_api_route("/api/company", _company, methods=["GET"], tags=["customer"], response_model=CompanyOut,
                       summary="The company's public branding: names, widget colours and logo, languages")
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["ops"], summary="Liveness", response_model=Health)
-    app.add_api_route("/readyz", _readyz, methods=["GET"], tags=["ops"],
+    app.add_api_route("/readyz", _readyz, methods=["GET"], tags=["ops"], response_model=Readiness,
+                      responses=READINESS_RESPONSES,
                       summary="Readiness: the database answers and the event bus is connected")
 
 

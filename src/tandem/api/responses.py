@@ -1,5 +1,5 @@
-"""What the API answers: the typed success bodies /openapi.json describes (the customer's routes, then the
-agent's).
+"""What the API answers: the typed success bodies /openapi.json describes (the customer's routes, the agent's, then
+the supervisors' and the workbench's).
 
 Each model lists every field the route returns (response_model drops fields a model does not name, so a field
 added to a view must be added here too; tests/api/test_response_schemas.py validates real answers against
@@ -826,3 +826,117 @@ class SuggestionOutcomes(BaseModel):
 
 class SuggestionStats(BaseModel):
     outcomes: SuggestionOutcomes
+
+
+# ---- an agent's conversation in full; QA reviews; privacy ----
+
+class HandoffContext(BaseModel):
+    """Why the conversation came to a person: the queue entry's reason and note, and how a typed request for a
+    person was detected (rule or model, with its score)."""
+
+    reason: str | None
+    note: str | None
+    detected_by: Literal["rule", "model"] | None
+    detection_score: float | None
+
+
+class AgentConversationDetail(AgentConversation):
+    """The transcript (from `after`), the handoff context and the masked account card."""
+
+    messages: list[MessageOut]
+    handoff: HandoffContext
+    customer: CustomerCard | CustomerUnavailable | None
+
+
+class ReviewOfferPay(BaseModel):
+    per_review: str  # decimal string, the company's currency
+
+
+class ReviewOfferOut(BaseModel):
+    """A review offer card: who handled the conversation and its intent, no transcript before accepting."""
+
+    id: str
+    kind: Literal["review"]
+    task_id: str
+    handled_by: Handler
+    intent: str | None
+    created_at: float
+    expires_at: float
+    state: Literal["pending", "accepted", "declined", "expired", "rescinded"]
+    pay: ReviewOfferPay
+
+
+class ReviewOffers(BaseModel):
+    offers: list[ReviewOfferOut]
+
+
+class ReviewMessage(BaseModel):
+    seq: int
+    author: str
+    body: str  # emails and long numbers masked
+    citations: list[ArticleRef]
+
+
+class ReviewTaskOut(BaseModel):
+    """What a reviewer sees: the masked transcript, no customer identity, the rubric to fill in."""
+
+    id: str
+    handled_by: Handler
+    intent: str | None
+    due_at: float | None
+    pay: str  # decimal string, the company's currency
+    rubric: list[str]
+    messages: list[ReviewMessage]
+
+
+class ReviewTaskHeld(BaseModel):
+    task: ReviewTaskOut
+
+
+class CurrentReview(BaseModel):
+    task: ReviewTaskOut | None  # null when the caller holds no review
+
+
+class ExportedConversation(ConversationOut):
+    summary: str | None
+    rating_comment: str | None
+    messages: list[MessageOut]
+
+
+class CustomerExport(BaseModel):
+    """Everything Tandem holds about one customer."""
+
+    customer_ref: str
+    conversations: list[ExportedConversation]
+
+
+class ConversationsErased(BaseModel):
+    erased_conversations: int
+
+
+class CustomerErased(ConversationsErased):
+    backend_log_rows: int | None  # rows of the account backend's own log scrubbed; null if it cannot
+
+
+# ---- operations: readiness, exports that are not JSON ----
+
+class Readiness(BaseModel):
+    """Whether this replica can serve, and each check: "ok" or what failed (never a URL or a credential)."""
+
+    ready: bool
+    database: str
+    bus: str
+
+
+READINESS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {"model": Readiness, "description": "Not ready (with Retry-After): the body names the failed check"}}
+
+PAYOUT_COLUMNS = ("agent_id", "agent", "email", "conversations", "base", "per_minute", "surge_bonus", "adjustment",
+                  "total")
+# a CSV body has no JSON Schema: /openapi.json gives its media type, and its columns in the description
+PAYOUTS_CSV_RESPONSES: dict[int | str, dict[str, Any]] = {200: {
+    "description": "One row per agent paid in the period, after a header row: " + ", ".join(PAYOUT_COLUMNS)
+                   + " (amounts are decimal strings in the company's currency)",
+    "content": {"text/csv": {"schema": {"type": "string"},
+                             "example": ",".join(PAYOUT_COLUMNS) + "\nag_1,Ana,ana@agents.example,3,6.00,4.50,"
+                                        "0.00,0.00,10.50\n"}}}}

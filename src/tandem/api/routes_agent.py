@@ -11,6 +11,7 @@ from pydantic import Field
 from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
 from tandem.api.responses import (
+    AgentConversationDetail,
     AgentConversations,
     AgentOut,
     Assigned,
@@ -169,7 +170,8 @@ def _own_conversation(work: Work, agent: Agent, conversation_id: str) -> Convers
     return conv
 
 
-@router.get("/conversations/{conversation_id}", summary="Transcript, handoff context and masked account data")
+@router.get("/conversations/{conversation_id}", response_model=AgentConversationDetail,
+            summary="Transcript, handoff context and masked account data")
 def read_conversation(conversation_id: str, agent: AgentDep, services: ServicesDep,
                       after: int = Query(0, ge=0)) -> dict[str, Any]:
     with services.work() as work:

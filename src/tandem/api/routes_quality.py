@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.responses import (
+    CurrentReview,
     Dashboard,
     Guarded,
     GuardrailOut,
@@ -31,7 +32,9 @@ from tandem.api.responses import (
     Measures,
     MonitorRun,
     Ok,
+    ReviewOffers,
     ReviewResult,
+    ReviewTaskHeld,
     Targets,
     TargetsExplained,
 )
@@ -201,13 +204,15 @@ class ReviewDecline(Strict):
     reason: str | None = Field(None, max_length=200)
 
 
-@router.get("/api/review/offers", tags=["review"], summary="My pending review offers (cards, no transcript)")
+@router.get("/api/review/offers", tags=["review"], response_model=ReviewOffers,
+            summary="My pending review offers (cards, no transcript)")
 def review_offers(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         return {"offers": review.pending_offers_view(work, agent.id)}
 
 
-@router.post("/api/review/offers/{offer_id}/accept", tags=["review"], summary="Accept a review offer (first wins)")
+@router.post("/api/review/offers/{offer_id}/accept", tags=["review"], response_model=ReviewTaskHeld,
+             summary="Accept a review offer (first wins)")
 def accept_review(offer_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         task = review.accept(work, agent_service.get(work, agent.id), offer_id)
@@ -223,7 +228,8 @@ def decline_review(offer_id: str, agent: AgentDep, services: ServicesDep,
     return {"ok": True}
 
 
-@router.get("/api/review/current", tags=["review"], summary="The review I accepted and have not submitted yet")
+@router.get("/api/review/current", tags=["review"], response_model=CurrentReview,
+            summary="The review I accepted and have not submitted yet")
 def current_review(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         review.require_senior(work, agent)
@@ -231,14 +237,16 @@ def current_review(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
         return {"task": review.task_view(work, task) if task else None}
 
 
-@router.post("/api/review/next", tags=["review"], summary="Kept for old clients: the same as GET /api/review/current",
+@router.post("/api/review/next", tags=["review"], response_model=CurrentReview,
+             summary="Kept for old clients: the same as GET /api/review/current",
              deprecated=True)
 def next_review(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     # reviews are offered now (dispatcher); nobody pulls an open task past the offer rules
     return current_review(agent, services)
 
 
-@router.get("/api/review/tasks/{task_id}", tags=["review"], summary="One review assigned to me (masked transcript)")
+@router.get("/api/review/tasks/{task_id}", tags=["review"], response_model=ReviewTaskHeld,
+            summary="One review assigned to me (masked transcript)")
 def read_review(task_id: str, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
         if not review.is_senior(work, agent):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.responses import (
+    PAYOUTS_CSV_RESPONSES,
     AdjustmentOut,
     AgentOut,
     CapacityOut,
@@ -171,7 +172,8 @@ def add_adjustment(agent_id: str, body: AdjustmentCreate, supervisor: Supervisor
         return {"id": entry.id, "kind": entry.kind, "amount": str(entry.amount), "at": entry.at}
 
 
-@router.get("/api/workforce/payouts.csv", summary="Payout export for UTC days start..end (supervisors only)")
+@router.get("/api/workforce/payouts.csv", response_class=Response, responses=PAYOUTS_CSV_RESPONSES,
+            summary="Payout export for UTC days start..end (supervisors only)")
 def payouts_csv(supervisor: SupervisorDep, services: ServicesDep, start: str = Query(max_length=10),
                 end: str = Query(max_length=10)) -> Response:
     first, last = _day(start, "start"), _day(end, "end")
