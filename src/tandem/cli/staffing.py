@@ -179,6 +179,10 @@ def roster_command(history_path: str, start: str, days: int, max_abandon: float,
     greedy = f"; greedy {g.cost:.2f}, +{g.cost / plan.roster.cost - 1:.1%}" if g and plan.roster.cost else ""
     click.echo(f"{plan.roster.agents} shifts, {plan.roster.paid_hours:.1f} paid agent-hours, cost "
                f"{plan.roster.cost:.2f} (MILP {plan.roster.seconds:.2f} s, proven gap {plan.roster.gap:.2%}{greedy})")
+    if plan.hourly is not None and plan.sizing is not None:
+        click.echo(f"good-hour sizing: P(hour good) >= {plan.sizing.target:g} (loss floor {plan.sizing.loss_floor:.2%},"
+                   f" forecast spread {plan.sizing.dispersion:.3f}); expected good hours "
+                   f"{plan.hourly.expected_share():.1%}, ceiling {plan.hourly.expected_ceiling():.1%}")
 
 
 def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None, float | None]]:

@@ -160,8 +160,8 @@ def test_loss_floor_is_measured_on_earlier_days_only(tmp_path: Path) -> None:
 def test_roster_with_a_good_hour_target(tmp_path: Path) -> None:
     csv = tmp_path / "h.csv"
     write_history(csv, days=10)
-    args = ("roster", "--history", str(csv), "--start", "2026-11-09", "--days", "2", "--json",
-            "--opening-hours", ";".join(["08:00-18:00"] * 7), "--loss-floor", "0.01")
+    args = ("roster", "--history", str(csv), "--start", "2026-11-09", "--days", "2",
+            "--opening-hours", ";".join(["08:00-18:00"] * 7), "--loss-floor", "0.01", "--json")
     runs = {}
     for target in ("0.9", "0.98"):
         code, out = run(*args, "--good-hour-target", target)
@@ -172,5 +172,7 @@ def test_roster_with_a_good_hour_target(tmp_path: Path) -> None:
     assert high["cost"] > low["cost"]
     required = np.array(high["required"]).reshape(-1, 2)
     assert np.all(required[:, 0] == required[:, 1])
+    code, out = run(*args[:-1], "--good-hour-target", "0.98")  # the text form says what the model expects
+    assert code == 0 and "P(hour good) >= 0.98" in out and "expected good hours" in out
     code, out = run(*args, "--good-hour-target", "0.9", "--quantile", "0.3")
     assert code == 2 and "--quantile" in out
