@@ -1,22 +1,56 @@
 """Every route publishes a typed success body in /openapi.json, and a client generated from the schema works.
 
-A route with no typed success body fails the first test: give it a response_model (api/responses.py)."""
+A route with no typed success body fails the first test: give it a response_model (api/responses.py).
+
+A response model drops any field it does not name, so validating an answer against the schema alone could not
+see a field a view returns and the model forgot. Here every response model refuses unknown fields: an answer
+that would lose one fails with a response validation error instead."""
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
+import pytest
 from fastapi import FastAPI, Response
+from fastapi.exceptions import ResponseValidationError
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
+from tandem.api import responses
 from tandem.api.responses import PAYOUTS_CSV_RESPONSES, Ok
 from tandem.bus.redis_bus import RedisBus
 from tandem.demo.agents import DEMO_PASSWORD
 from tandem.services.context import Services
 
 JSON = "application/json"
+
+
+def _rebuild(models: list[type[BaseModel]]) -> None:
+    for _ in range(2):  # twice: a model's schema embeds the (rebuilt) schemas of the models it names
+        for model in models:
+            model.model_rebuild(force=True)
+
+
+@pytest.fixture(autouse=True)
+def models_refuse_unknown_fields() -> Iterator[None]:
+    """Every response model forbids extra fields while these tests run (before their app is built)."""
+    models = [m for _, m in inspect.getmembers(responses, inspect.isclass)
+              if issubclass(m, BaseModel) and m.__module__ == responses.__name__]
+    before = {m: m.model_config.get("extra") for m in models}
+    for model in models:
+        model.model_config["extra"] = "forbid"
+    _rebuild(models)
+    yield
+    for model, extra in before.items():
+        if extra is None:
+            model.model_config.pop("extra", None)
+        else:
+            model.model_config["extra"] = extra
+    _rebuild(models)
 
 
 def typed(schema: dict[str, Any] | None) -> bool:
@@ -229,3 +263,14 @@ def test_the_generated_client_runs_a_supervisor_and_the_workbench(client: TestCl
     assert dashboard["overall"]["conversations"] == 1 and dashboard["floor"]["agents_online"] >= 1
     assert api.call(op(api, "resolve", agent + "/conversations/{conversation_id}/resolve"), headers=ana,
                     conversation_id=cid)["state"] == "resolved"
+
+
+def test_a_field_the_model_does_not_name_fails_here(client: TestClient, seeded: Services,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tandem.services import surge
+
+    view = surge.today_view
+    monkeypatch.setattr(surge, "today_view", lambda *a: {**view(*a), "new_field": 1})
+    token = client.post("/api/agent/login", json={"email": "sam@agents.example", "password": DEMO_PASSWORD})
+    with pytest.raises(ResponseValidationError, match="new_field"):
+        client.get("/api/surge/forecast", headers={"Authorization": "Bearer " + token.json()["token"]})
