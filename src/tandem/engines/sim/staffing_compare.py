@@ -13,16 +13,19 @@ For a window of days [start, start + days) of a recorded history:
 * costs: a rostered agent is paid every rostered hour (breaks unpaid) at `Rates.shift_hourly`; a gig agent per
   conversation, per handled minute and the surge bonus fixed at offer time.
 
-Sizing. `shifts` is the least-cost roster (`tandem.engines.staffing.roster`) for the Erlang-A requirement at a
-per-interval abandonment target x; `hybrid` is a core roster for the requirement at the same x on the
-q-quantile of the forecast, with the gig pool and surge loop beside it. Both are sized to the service bar
+Sizing. `shifts` is the least-cost roster (`tandem.engines.staffing.roster`) for a requirement; `hybrid` is a core
+roster with the gig pool and surge loop beside it. The requirement is either the good-hour sizing
+(`sizing="hourly"`, the default: per clock hour the least agents making the hour good with probability p, given its
+forecast, the forecast's hourly spread at the planning horizon and a loss floor measured with an unbounded roster
+on the days before; the core for a lower probability c) or the Erlang-A one (`sizing="erlang"`: a per-interval
+abandonment target x; the core at the same x on the q-quantile of the forecast). Both are sized to the service bar
 (>= 95% of hours with abandonment <= 5%) on a *calibration window*: up to the same number of days just before
 `start`, planned from the days before those, of which there must be at least a week (a plan from fewer days
-over-forecasts the weekdays it has not seen and makes any x look good). x steps down a grid to the first that
-meets the bar there; q is the cheapest on its grid that meets it. The chosen x and q are then planned for the
-window from all days before `start` and measured once. An operator may fix x or q instead. For the record,
-`hindsight` gives the cheapest x whose roster would have met the bar on the window itself (not a plan anyone
-could have made; it says whether the roster family can meet the bar there at all).
+over-forecasts the weekdays it has not seen and makes any x look good). p (or x) steps along a grid to the first
+that meets the bar there; c (or q) is the cheapest on its grid that meets it. The chosen values are then planned
+for the window from all days before `start` and measured once. An operator may fix them instead. For the record,
+`hindsight` gives the cheapest grid value whose roster would have met the bar on the window itself (not a plan
+anyone could have made) and the window's ceiling: its share of good hours with an unbounded roster.
 """
 
 from __future__ import annotations
