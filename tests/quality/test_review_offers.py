@@ -18,7 +18,7 @@ from tandem.core.errors import Conflict
 from tandem.demo.agents import DEMO_PASSWORD, seed_agents
 from tandem.domain.skills import Tier
 from tandem.engines.assistant.escalation import EscalationReason
-from tandem.services import agents, conversations, dispatch, queue, review
+from tandem.services import agents, conversations, dispatch, offers, queue, review
 from tandem.services.context import Services
 from tandem.storage.models import Agent, AgentSkill, Offer
 from tandem.storage.models_quality import ReviewOffer, ReviewTask
@@ -274,15 +274,15 @@ def test_two_concurrent_accepts_one_wins(client: TestClient, services: Services,
         offer_id = work.session.scalars(select(ReviewOffer.id)).one()
     # both requests have read the offer as pending before either answers it
     barrier = threading.Barrier(2, timeout=20)
-    own_offer = review._own_offer
+    own_offer = offers.own
 
-    def slow_own_offer(work: Any, agent: Agent, oid: str) -> ReviewOffer:
-        offer = own_offer(work, agent, oid)
+    def slow_own_offer(work: Any, kind: Any, agent: Agent, oid: str) -> ReviewOffer:
+        offer = own_offer(work, kind, agent, oid)
         assert offer.state == "pending"
         barrier.wait()
         return offer
 
-    monkeypatch.setattr(review, "_own_offer", slow_own_offer)
+    monkeypatch.setattr(offers, "own", slow_own_offer)
     results: list[str] = []
 
     def accept() -> None:
@@ -317,7 +317,7 @@ def test_accept_racing_expiry_one_wins(client: TestClient, services: Services, c
         assert stale is not None
         # a stale answer arriving after the expiry cannot resurrect the offer
         assert review.expire_offers(work) == 1
-        assert review._settle(work, stale.id, review.OfferState.ACCEPTED) is False
+        assert offers.settle(work, review.REVIEW, stale, review.OfferState.ACCEPTED) is False
 
 
 def test_an_accepted_review_not_submitted_in_time_is_offered_again(client: TestClient, services: Services,

@@ -8,15 +8,14 @@ from typing import Any
 from sqlalchemy import select, update
 
 from tandem.core import counters
-from tandem.core.errors import Conflict, Forbidden, NotFound
+from tandem.core.errors import Conflict, Forbidden
 from tandem.core.i18n import _t
-from tandem.core.ids import new_id
 from tandem.domain.conversation import Author, ConversationState
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
-from tandem.services import audit, conversations, queue, routing_live, workforce
+from tandem.services import audit, conversations, offers, queue, routing_live, workforce
 from tandem.services import surge as surge_service
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease, fence
@@ -103,33 +102,15 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
     if conv.state == C.WAITING_HUMAN.value:
         conversations.transition(work, conv, C.OFFERED)
     work.touch(conversation=conv.id)
-    offer = Offer(
-        id=offer_id or new_id("off"), conversation_id=conv.id, handoff_id=entry.id, agent_id=agent_id,
-        state=OfferState.PENDING.value, created_at=work.now, expires_at=work.now + timeout_s,
-        base_pay=work.settings.pay.base, per_minute_pay=work.settings.pay.per_minute,
-        surge_bonus=surge_service.current_bonus(work),
-    )
-    work.session.add(offer)
-    work.session.flush()
-    view = offer_view(offer, entry, conv, work.settings.pay.currency)
-    work.emit(f"agent:{agent_id}", {"type": "offer", "offer": view})
-    return offer
+    return offers.create(
+        work, CONVERSATION, agent_id, timeout_s,
+        lambda offer: offer_view(offer, entry, conv, work.settings.pay.currency), offer_id=offer_id,
+        conversation_id=conv.id, handoff_id=entry.id, base_pay=work.settings.pay.base,
+        per_minute_pay=work.settings.pay.per_minute, surge_bonus=surge_service.current_bonus(work))
 
 
-def _settle_offer(work: Work, offer: Offer, target: OfferState, **values: Any) -> bool:
-    # compare-and-swap: only a pending offer can settle, so concurrent answers cannot both win
-    result = work.session.execute(
-        update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.PENDING.value)
-        .values(state=target.value, answered_at=work.now, **values)
-        .execution_options(synchronize_session=False)
-    )
-    settled = bool(result.rowcount == 1)  # type: ignore[attr-defined]
-    if settled:
-        work.touch(conversation=offer.conversation_id)
-    return settled
-
-
-def _back_to_waiting_if_unoffered(work: Work, conversation_id: str) -> None:
+def _back_to_waiting_if_unoffered(work: Work, offer: Offer) -> None:
+    conversation_id = offer.conversation_id
     still = work.session.scalars(select(Offer.id).where(
         Offer.conversation_id == conversation_id, Offer.state == OfferState.PENDING.value)).first()
     conv = conversations.get(work, conversation_id)
@@ -138,42 +119,30 @@ def _back_to_waiting_if_unoffered(work: Work, conversation_id: str) -> None:
         work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id})
 
 
+def _settled(work: Work, offer: Offer) -> None:
+    work.touch(conversation=offer.conversation_id)  # the in-memory router re-reads it
+
+
+# the conversation offer in the shared offer lifecycle (services/offers.py); a review offer is review.REVIEW
+CONVERSATION = offers.Kind(model=Offer, id_prefix="off", noun="offer", work_noun="conversations",
+                           offer_event="offer", closed_event="offer.closed", reopen=_back_to_waiting_if_unoffered,
+                           settled=_settled)
+
+
 def expire_offers(work: Work) -> int:
     """Expire pending offers past their deadline; their conversations wait again."""
-    due = list(work.session.scalars(select(Offer).where(
-        Offer.state == OfferState.PENDING.value, Offer.expires_at <= work.now)))
-    for offer in due:
-        if _settle_offer(work, offer, OfferState.EXPIRED):
-            work.emit(f"agent:{offer.agent_id}", {"type": "offer.closed", "offer_id": offer.id, "state": "expired"})
-            _back_to_waiting_if_unoffered(work, offer.conversation_id)
-    return len(due)
+    return offers.expire(work, CONVERSATION)
 
 
 def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None:
     """Decline a pending offer; the conversation goes to the next agent."""
-    offer = _own_offer(work, agent, offer_id)
-    if not _settle_offer(work, offer, OfferState.DECLINED, decline_reason=(reason or "")[:200] or None):
-        raise Conflict("this offer is no longer pending", state=offer.state)
-    work.emit(f"agent:{agent.id}", {"type": "offer.closed", "offer_id": offer.id, "state": "declined"})
-    _back_to_waiting_if_unoffered(work, offer.conversation_id)
-
-
-def _own_offer(work: Work, agent: Agent, offer_id: str) -> Offer:
-    offer = work.session.get(Offer, offer_id)
-    if offer is None or offer.agent_id != agent.id:
-        raise NotFound("no such offer", offer_id=offer_id)
-    return offer
+    offers.decline(work, CONVERSATION, agent, offer_id, reason)
 
 
 def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
     """Accept an offer: exactly one accept wins per conversation, and never beyond the agent's capacity."""
-    offer = _own_offer(work, agent, offer_id)
-    if offer.state == OfferState.PENDING.value and offer.expires_at <= work.now:
-        raise Conflict("this offer has expired")
-    if agent.presence != Presence.AVAILABLE.value:
-        raise Conflict("go available before accepting conversations")
-    if not _settle_offer(work, offer, OfferState.ACCEPTED):
-        raise Conflict("this offer is no longer pending", state=offer.state)
+    offer = offers.own(work, CONVERSATION, agent, offer_id)
+    offers.accept(work, CONVERSATION, agent, offer)
     conv = assign(work, agent, offer.conversation_id)
     audit.record(work, actor=agent.id, action="offer.accept", subject=conv.id, offer_id=offer.id)
     return conv
@@ -248,11 +217,9 @@ def withdraw_offers(work: Work, conversation_id: str) -> None:
 
 
 def _rescind_others(work: Work, conversation_id: str) -> None:
-    for offer in work.session.scalars(select(Offer).where(
-            Offer.conversation_id == conversation_id, Offer.state == OfferState.PENDING.value)):
-        if _settle_offer(work, offer, OfferState.RESCINDED):
-            work.emit(f"agent:{offer.agent_id}", {"type": "offer.closed", "offer_id": offer.id,
-                                                  "state": "rescinded"})
+    # the conversation was taken (or left): nothing to give back
+    offers.close_all(work, CONVERSATION, list(work.session.scalars(offers.pending(
+        CONVERSATION, Offer.conversation_id == conversation_id))), OfferState.RESCINDED, reopen=False)
 
 
 def release(work: Work, conv: Conversation, *, target: ConversationState, reason: str) -> None:
@@ -339,11 +306,8 @@ def pending_offers_view(work: Work, agent_id: str) -> list[dict[str, Any]]:
 
 def withdraw_agent_offers(work: Work, agent: Agent) -> None:
     """Rescind the agent's pending offers (they went away or offline); the conversations wait again."""
-    for offer in work.session.scalars(select(Offer).where(
-            Offer.agent_id == agent.id, Offer.state == OfferState.PENDING.value)):
-        if _settle_offer(work, offer, OfferState.RESCINDED):
-            work.emit(f"agent:{agent.id}", {"type": "offer.closed", "offer_id": offer.id, "state": "rescinded"})
-            _back_to_waiting_if_unoffered(work, offer.conversation_id)
+    offers.close_all(work, CONVERSATION, list(work.session.scalars(offers.pending(
+        CONVERSATION, Offer.agent_id == agent.id))), OfferState.RESCINDED)
 
 
 def offer_view(offer: Offer, entry: Handoff, conv: Conversation, currency: str) -> dict[str, Any]:

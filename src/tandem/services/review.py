@@ -1,7 +1,8 @@
 """QA by the workforce: sample conversations into review tasks, offer them to idle senior agents, pay per review.
 
-Review offers work like conversation offers (deadline, pay fixed at offer time, accept / decline / expire, first
-accept wins by compare-and-swap) but never count against chat capacity.
+Review offers go through the same offer lifecycle as conversation offers (services/offers.py: deadline, pay fixed at
+offer time, accept / decline / expire / rescind, first accept wins by compare-and-swap) but never count against chat
+capacity.
 
 Also the operator's list of knowledge gaps: questions the assistant could not answer.
 """
@@ -22,7 +23,7 @@ from tandem.core.masking import mask_cards
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
-from tandem.services import conversations
+from tandem.services import conversations, offers
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease, fence
 from tandem.services.quality import handled_by
@@ -187,12 +188,8 @@ def create_offer(work: Work, task: ReviewTask, agent_id: str, timeout_s: float) 
         .execution_options(synchronize_session=False))
     if took.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    offer = ReviewOffer(id=new_id("rvo"), task_id=task.id, agent_id=agent_id, state=OfferState.PENDING.value,
-                        created_at=work.now, expires_at=work.now + timeout_s, pay=REVIEW_PAY)
-    work.session.add(offer)
-    work.session.flush()
-    work.emit(f"agent:{agent_id}", {"type": "review.offer", "offer": offer_view(offer, task)})
-    return offer
+    return offers.create(work, REVIEW, agent_id, timeout_s, lambda offer: offer_view(offer, task), task_id=task.id,
+                         pay=REVIEW_PAY)
 
 
 def offer_view(offer: ReviewOffer, task: ReviewTask) -> dict[str, Any]:
@@ -211,31 +208,21 @@ def pending_offers_view(work: Work, agent_id: str) -> list[dict[str, Any]]:
     return [offer_view(o, t) for o, t in rows]
 
 
-def _settle(work: Work, offer_id: str, target: OfferState, **values: Any) -> bool:
-    # compare-and-swap on the offer state, as dispatch._settle_offer: of two answers exactly one wins
-    result = work.session.execute(
-        update(ReviewOffer).where(ReviewOffer.id == offer_id, ReviewOffer.state == OfferState.PENDING.value)
-        .values(state=target.value, answered_at=work.now, **values).execution_options(synchronize_session=False))
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-def _close(work: Work, offer: ReviewOffer, target: OfferState, **values: Any) -> bool:
-    """Settle a pending offer without a reviewer: the task is open again for the next senior."""
-    if not _settle(work, offer.id, target, **values):
-        return False
+def _reopen(work: Work, offer: ReviewOffer) -> None:
+    """An offer closed without a reviewer: the task is open again for the next senior."""
     work.session.execute(
         update(ReviewTask).where(ReviewTask.id == offer.task_id, ReviewTask.status == OFFERED).values(status=OPEN)
         .execution_options(synchronize_session=False))
-    work.emit(f"agent:{offer.agent_id}", {"type": "review.offer.closed", "offer_id": offer.id,
-                                          "state": target.value})
-    return True
+
+
+# the review offer in the shared offer lifecycle (services/offers.py), beside dispatch.CONVERSATION
+REVIEW = offers.Kind(model=ReviewOffer, id_prefix="rvo", noun="review offer", work_noun="reviews",
+                     offer_event="review.offer", closed_event="review.offer.closed", reopen=_reopen)
 
 
 def expire_offers(work: Work) -> int:
     """Expire pending review offers past their deadline."""
-    due = list(work.session.scalars(select(ReviewOffer).where(
-        ReviewOffer.state == OfferState.PENDING.value, ReviewOffer.expires_at <= work.now)))
-    return sum(_close(work, offer, OfferState.EXPIRED) for offer in due)
+    return offers.expire(work, REVIEW)
 
 
 def _rescind_busy(work: Work) -> None:
@@ -243,36 +230,22 @@ def _rescind_busy(work: Work) -> None:
     busy = select(Agent.id).where(or_(Agent.presence != Presence.AVAILABLE.value, Agent.load > 0,
                                       Agent.active.is_(False)))
     conv_offers = select(Offer.agent_id).where(Offer.state == OfferState.PENDING.value)
-    for offer in list(work.session.scalars(select(ReviewOffer).where(
-            ReviewOffer.state == OfferState.PENDING.value,
-            or_(ReviewOffer.agent_id.in_(busy), ReviewOffer.agent_id.in_(conv_offers))))):
-        _close(work, offer, OfferState.RESCINDED)
-
-
-def _own_offer(work: Work, agent: Agent, offer_id: str) -> ReviewOffer:
-    offer = work.session.get(ReviewOffer, offer_id)
-    if offer is None or offer.agent_id != agent.id:
-        raise NotFound("no such review offer", offer_id=offer_id)
-    return offer
+    offers.close_all(work, REVIEW, list(work.session.scalars(offers.pending(
+        REVIEW, or_(ReviewOffer.agent_id.in_(busy), ReviewOffer.agent_id.in_(conv_offers))))), OfferState.RESCINDED)
 
 
 def accept(work: Work, agent: Agent, offer_id: str) -> ReviewTask:
     """Accept a review offer: the first accept wins; the task is the agent's for ASSIGNMENT_S."""
-    offer = _own_offer(work, agent, offer_id)
+    offer = offers.own(work, REVIEW, agent, offer_id)
     require_senior(work, agent)  # a tier lowered since the offer was made
-    if offer.state == OfferState.PENDING.value and offer.expires_at <= work.now:
-        raise Conflict("this review offer has expired")
-    if agent.presence != Presence.AVAILABLE.value:
-        raise Conflict("go available before accepting reviews")
-    if not _settle(work, offer.id, OfferState.ACCEPTED):
-        raise Conflict("this review offer is no longer pending")
+    offers.accept(work, REVIEW, agent, offer)
     took = work.session.execute(
         update(ReviewTask).where(ReviewTask.id == offer.task_id, ReviewTask.status == OFFERED)
         .values(status=ASSIGNED, reviewer_id=agent.id, assigned_at=work.now, due_at=work.now + ASSIGNMENT_S)
         .execution_options(synchronize_session=False))
     if took.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("this review was taken by someone else")
-    work.emit(f"agent:{agent.id}", {"type": "review.offer.closed", "offer_id": offer.id, "state": "accepted"})
+    work.emit(f"agent:{agent.id}", {"type": REVIEW.closed_event, "offer_id": offer.id, "state": "accepted"})
     task = work.session.get(ReviewTask, offer.task_id)
     assert task is not None
     work.session.refresh(task)
@@ -281,9 +254,7 @@ def accept(work: Work, agent: Agent, offer_id: str) -> ReviewTask:
 
 def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None:
     """Decline a review offer (with an optional reason); the task goes to the next idle senior."""
-    offer = _own_offer(work, agent, offer_id)
-    if not _close(work, offer, OfferState.DECLINED, decline_reason=(reason or "")[:200] or None):
-        raise Conflict("this review offer is no longer pending")
+    offers.decline(work, REVIEW, agent, offer_id, reason)
 
 
 def current_task(work: Work, agent: Agent) -> ReviewTask | None:
