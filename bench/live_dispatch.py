@@ -9,7 +9,7 @@ For each pool size the bench does two things, in this process and in this run:
    every one of them eligible for the conversation. Each timed step is one `dispatch.make_offers` transaction
    with exactly one conversation waiting, commit included; between steps (untimed) a conversation is escalated
    and, after the pass, accepted and resolved, so the pool stays the same. `--passes` steps after a warm-up.
-   The dispatcher is built exactly as `api.app.Dispatcher` builds it (`dispatch.new_pass_state`).
+   The dispatcher is built exactly as `api.app.DispatchLoop` builds it (`dispatch.new_pass_state`).
 2. **Live** (`offer_ms_*`, `cpu_ms_per_cycle`, `transactions_per_cycle`, `db_heartbeat_writes_per_s`): a real
    `tandem serve` on 127.0.0.1 (embedded SQLite; with `--scaled K`, K replicas on a fresh PostgreSQL database
    and Redis) with N agents made available directly and sessions inserted directly (no Argon2). `--sockets`
@@ -123,7 +123,7 @@ def pass_times(agents: int, passes: int, warmup: int = 5) -> list[float]:
     services = build_services(settings, with_demo_backend=False)
     add_agents(services, agents)
     state = dispatch.new_pass_state(services)
-    if hasattr(state, "note"):  # as api.app.Dispatcher wires it: committed routing changes reach the engine
+    if hasattr(state, "note"):  # as api.app.DispatchLoop wires it: committed routing changes reach the engine
         services.on_routing_change = state.note
     out: list[float] = []
     for step in range(warmup + passes):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import html
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -46,12 +44,11 @@ from tandem.api.responses import READINESS_RESPONSES, CompanyOut, Health, Readin
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center, review
-from tandem.services.context import ROUTING_TOPIC, Services
-from tandem.services.leader import DISPATCHER, Lease, LeaseLost
+from tandem.services.context import ROUTING_TOPIC, Services, Work
+from tandem.services.leader import DISPATCHER, LeaderLoop, Lease
 from tandem.services.surge import SurgeLoop
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 STATIC = resources.files("tandem.web") / "static"
 
 
@@ -79,7 +76,7 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
 
     Refuses unsafe production settings (core/deploy.py), however the server was started."""
     deploy.refuse_unsafe(services.settings)
-    dispatcher = Dispatcher(services)
+    dispatcher = DispatchLoop(services)
     surge_loop = SurgeLoop(services, dispatcher.lease)
 
     @asynccontextmanager
@@ -134,42 +131,43 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     return app
 
 
-class Dispatcher:
-    """Runs dispatcher passes on a timer and whenever the queue changes, only while it holds the lease.
+class DispatchLoop:
+    """The live dispatcher: passes on a timer and whenever the queue changes, only while it holds the lease.
 
-    Every replica runs this loop; the database lease (services/leader.py) lets exactly one of them dispatch.
-    The others retry the lease every interval and take over within its TTL when the leader dies. The leader
-    keeps the routing engine in memory (services/routing_live.py), current from the routing changes every
-    replica reports (locally, and over the bus); a new tenure starts with a full restore from the database.
+    (Not the routing engine's `engines.routing.Dispatcher`, which this drives through services/routing_live.py.)
+    Every replica runs this loop, on the shared leader-loop runner (`leader.LeaderLoop`, as the surge loop and
+    the quality monitor); the database lease (services/leader.py) lets exactly one of them dispatch. The others
+    retry the lease every interval and take over within its TTL when the leader dies. The leader keeps the routing
+    engine in memory (services/routing_live.py), current from the routing changes every replica reports (locally,
+    and over the bus); a new tenure starts with a full restore from the database.
     """
 
     def __init__(self, services: Services, lease: Lease | None = None) -> None:
         self.services = services
         self.live = dispatch.new_pass_state(services)
-        self._tenure: int | None = None
         self.lease = lease or Lease(services.db, DISPATCHER)
-        self._wake: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
+        self.loop = LeaderLoop("dispatcher", self.lease, services.settings.dispatch_interval_s, self.run_pass,
+                               services.work, owner=True, on_tenure=self.live.invalidate)
         self._listener: asyncio.Task[None] | None = None
         self._routing_listener: asyncio.Task[None] | None = None
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tandem-dispatcher")
+
+    def run_pass(self, unit: Callable[[], AbstractContextManager[Work]]) -> None:
+        """One pass, each transaction fenced by the runner (`unit`): conversation offers, then QA reviews for
+        seniors left idle (conversation offers always come first)."""
+        dispatch.tick(self.services, self.live, unit=unit)
+        review.offer_tick(self.services, unit=unit)
 
     def start(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
         self.services.on_queue_change = self.poke
         self.services.on_routing_change = self.live.note
-        self._task = asyncio.create_task(self._run())
+        self.loop.start()
         # queue and routing changes made on other replicas arrive through the bus
         self._listener = asyncio.create_task(self._listen_queue())
         self._routing_listener = asyncio.create_task(self._listen_routing())
 
     def poke(self) -> None:
         """Ask for a pass soon; safe from any thread."""
-        if self._loop is not None and self._wake is not None:
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._wake.set)
+        self.loop.poke()
 
     async def _listen_queue(self) -> None:
         while True:
@@ -198,45 +196,13 @@ class Dispatcher:
             finally:
                 sub.close()
 
-    async def _run(self) -> None:
-        assert self._wake is not None
-        while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.services.settings.dispatch_interval_s)
-            self._wake.clear()
-            try:
-                if not await self._off_loop(self.lease.acquire):
-                    continue  # a standby: another replica dispatches
-            except Exception:  # unsure whether we still hold it: do not dispatch, re-take it next time
-                self.lease.lose()
-                log.exception("dispatcher lease check failed")
-                continue
-            if self.lease.token != self._tenure:  # a new tenure: what we kept may be stale, restore it
-                self._tenure = self.lease.token
-                self.live.invalidate()
-            try:
-                await self._off_loop(dispatch.tick, self.services, self.live, self.lease)
-                # then QA reviews for seniors left idle: conversation offers always come first
-                await self._off_loop(review.offer_tick, self.services, self.lease)
-            except LeaseLost:  # deposed during the pass: it rolled back; the next acquire finds out who leads
-                log.warning("dispatcher pass rolled back: the lease was taken over")
-            except Exception:  # a failed pass (database hiccup) is retried on the next tick
-                log.exception("dispatcher pass failed")
-
-    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
-        # the dispatcher's own thread: a pass never waits behind request handlers for a worker thread
-        assert self._loop is not None
-        return await self._loop.run_in_executor(self._thread, functools.partial(fn, *args))
-
     async def stop(self) -> None:
-        for task in (self._listener, self._routing_listener, self._task):
+        for task in (self._listener, self._routing_listener):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        if self.lease.held:  # hand over at once instead of after the TTL
-            with contextlib.suppress(Exception):
-                await run_in_threadpool(self.lease.release)
+        await self.loop.stop()  # hands the lease over at once instead of after the TTL
 
 
 def _error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

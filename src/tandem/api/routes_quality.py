@@ -7,12 +7,10 @@ of the floor for the charts.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any
 
@@ -20,7 +18,6 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Query
 from fastapi.responses import FileResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import case, func, literal_column, select
-from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, ServicesDep, SupervisorDep
 from tandem.api.responses import (
@@ -43,6 +40,7 @@ from tandem.core.errors import NotFound, Unauthorized
 from tandem.services import agents as agent_service
 from tandem.services import conversations, guardrail, quality, review
 from tandem.services.context import Services, Work
+from tandem.services.leader import LeaderLoop
 from tandem.storage.models import Conversation, Handoff
 
 log = logging.getLogger(__name__)
@@ -50,37 +48,39 @@ MONITOR_INTERVAL_S = 10.0
 STATIC = resources.files("tandem.web") / "static"
 
 
-def housekeeping(services: Services) -> None:
-    """One monitor pass: guardrail decisions, QA sampling, a floor snapshot (each its own transaction)."""
-    with services.work() as work:
+def housekeeping(services: Services, unit: Callable[[], AbstractContextManager[Work]] | None = None) -> None:
+    """One monitor pass: guardrail decisions, QA sampling, a floor snapshot (each its own transaction, each
+    fenced by the dispatcher lease when `unit` is the monitor loop's)."""
+    unit = unit or services.work
+    with unit() as work:
         guardrail.run_monitor(work)
-    with services.work() as work:
+    with unit() as work:
         review.sample(work)
-    with services.work() as work:
+    with unit() as work:
         quality.record_sample(work, services.settings.assumed_handle_time_s)
 
 
-async def _monitor_loop(app: FastAPI) -> None:
-    while True:
-        await asyncio.sleep(MONITOR_INTERVAL_S)
-        dispatcher = getattr(app.state, "dispatcher", None)
-        if dispatcher is None or not dispatcher.lease.held:
-            continue  # a standby replica, or an app built without the dispatcher (tests drive it by hand)
-        try:
-            await run_in_threadpool(housekeeping, app.state.services)
-        except Exception:
-            log.exception("quality monitor pass failed; retried next interval")
+def monitor_loop(app: FastAPI) -> LeaderLoop | None:
+    """The monitor, run by the shared leader-loop runner on the dispatcher's lease (None for an app built without
+    a dispatcher: tests drive `housekeeping` by hand)."""
+    dispatcher = getattr(app.state, "dispatcher", None)
+    if dispatcher is None:
+        return None
+    services: Services = app.state.services
+    return LeaderLoop("quality-monitor", dispatcher.lease, MONITOR_INTERVAL_S,
+                      lambda unit: housekeeping(services, unit), services.work)
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    task = asyncio.create_task(_monitor_loop(app))
+    loop = monitor_loop(app)
+    if loop is not None:
+        loop.start()
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        if loop is not None:
+            await loop.stop()
 
 
 router = APIRouter(lifespan=_lifespan)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,19 +27,22 @@ from tandem.storage.models import Agent, Conversation, Handoff, Offer
 C = ConversationState
 
 
-def tick(services: Services, live: routing_live.LiveRouting | None = None, lease: Lease | None = None) -> int:
+def tick(services: Services, live: routing_live.LiveRouting | None = None, lease: Lease | None = None,
+         unit: Callable[[], AbstractContextManager[Work]] | None = None) -> int:
     """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made.
 
     `live` is the dispatcher's in-memory routing engine (routing_live.LiveRouting); without it the pass
-    restores one from the database (what a takeover does). With the dispatcher `lease`, a pass that changed
-    anything ends with `leader.fence`: a replica deposed while it ran rolls the whole pass back (LeaseLost)
+    restores one from the database (what a takeover does). The live dispatcher passes `unit`, its runner's
+    fenced unit of work (`leader.LeaderLoop.unit`: the lease is checked in the database before the pass and
+    fenced at its end). Called by hand with the dispatcher `lease` instead, a pass that changed anything ends
+    with `leader.fence`. Either way a replica deposed while the pass ran rolls the whole pass back (LeaseLost)
     instead of racing the new leader. A pass that fails leaves the engine to be restored next time.
     """
     started = time.perf_counter()
     live = live or new_pass_state(services)
     pending = live.drain()  # before the transaction reads anything (see LiveRouting.drain)
     try:
-        with services.work() as work:
+        with (unit or services.work)() as work:
             expired = expire_offers(work)
             watch_agents(work, services.heartbeats, pending)
             lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s, services.heartbeats)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
@@ -91,10 +93,11 @@ def require_senior(work: Work, agent: Agent) -> None:
 
 # ---- offering reviews to idle seniors (run by the dispatcher, after its conversation offers) ----
 
-def offer_tick(services: Services, lease: Lease | None = None) -> int:
+def offer_tick(services: Services, lease: Lease | None = None,
+               unit: Callable[[], AbstractContextManager[Work]] | None = None) -> int:
     """One review-offer pass in its own transaction; the dispatcher runs it right after `dispatch.tick`
-    (fenced by the dispatcher `lease` like it, see `dispatch.tick`)."""
-    with services.work() as work:
+    (fenced by the dispatcher `lease`, or in the runner's fenced `unit`, like it: see `dispatch.tick`)."""
+    with (unit or services.work)() as work:
         made = offer_reviews(work, services.settings.offer_timeout_s)
         if lease is not None and (made or work.events):
             fence(work.session, lease)

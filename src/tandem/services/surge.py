@@ -16,10 +16,10 @@ longer being computed is not announced as if it were.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import statistics
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -44,11 +44,10 @@ from tandem.engines.surge import (
     control,
     human_demand,
 )
-from tandem.services import notify, queue
+from tandem.services import leader, notify, queue
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease
 from tandem.storage.models import Agent, Conversation, Handoff, Offer
-from tandem.storage.models import Lease as LeaseRow
 from tandem.storage.models_surge import SurgeNotice, SurgeState
 
 log = logging.getLogger(__name__)
@@ -296,10 +295,7 @@ def record(work: Work, reading: Reading, release: bool = True) -> tuple[SurgeSta
 
 def holds(work: Work, lease: Lease) -> bool:
     """Whether our tenure of the lease is still the current one (a fence against a deposed leader)."""
-    if lease.token is None:
-        return False
-    return work.session.scalar(select(LeaseRow.token).where(
-        LeaseRow.name == lease.name, LeaseRow.holder == lease.holder, LeaseRow.token == lease.token)) is not None
+    return leader.holds(work.session, lease)
 
 
 def state_view(state: SurgeState) -> dict[str, Any]:
@@ -329,40 +325,29 @@ class SurgeLoop:
         # every environment: a self-signed-up agent must never make the server POST into its own network
         self.sender = sender or notify.WebhookSender(services.db, services.settings.secret_key, public_only=True,
                                                        clock=services.clock)
-        self._task: asyncio.Task[None] | None = None
+        # run like the dispatcher and the quality monitor: only on the lease holder, every transaction fenced
+        self.loop = leader.LeaderLoop("surge", lease, services.settings.surge_interval_s, self.step, services.work)
 
-    def step(self) -> SurgeState | None:
+    def step(self, unit: Callable[[], AbstractContextManager[Work]] | None = None) -> SurgeState | None:
         """Compute and persist one state (None when another replica leads); announce a rise after commit."""
         deliveries: list[notify.Delivery] = []
-        with self.services.work() as work:
-            if self.lease is not None and not holds(work, self.lease):
-                return None
-            reading = measure(work, self.services.settings, self.forecaster, latest(work))
-            state, previous = record(work, reading, self.services.settings.surge_release)
-            if SurgeLevel[state.level] > previous:
-                deliveries = notify.announce(work, state.level, state.bonus)
+        try:
+            with (unit or self.loop.unit)() as work:
+                reading = measure(work, self.services.settings, self.forecaster, latest(work))
+                state, previous = record(work, reading, self.services.settings.surge_release)
+                if SurgeLevel[state.level] > previous:
+                    deliveries = notify.announce(work, state.level, state.bonus)
+        except leader.LeaseLost:  # not the leader (any more): nothing was written
+            return None
         for delivery in deliveries:
             self.sender.submit(delivery)
         return state
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.services.settings.surge_interval_s)
-            if self.lease is not None and not self.lease.held:
-                continue
-            try:
-                await asyncio.to_thread(self.step)
-            except Exception:  # a failed computation is retried on the next interval; offers go on meanwhile
-                log.exception("surge computation failed")
+        self.loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self.loop.stop()
         self.sender.close()
 
 
