@@ -220,6 +220,8 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
 @click.option("--quantile", type=click.FloatRange(0, 1, max_open=True),
               help="erlang: fix the hybrid core's forecast quantile instead of searching it.")
 @click.option("--opening-hours", help='Seven ";"-separated days, Monday first (default: settings).')
+@click.option("--replan", type=click.Choice(["once", "daily"]), default="once", show_default=True,
+              help="Plan the rosters once from the days before --start, or each day from the days before it.")
 @click.option("--no-w1", is_flag=True, help="Skip the perfect-foresight W1 baseline.")
 @click.option("--no-hindsight", is_flag=True, help="Skip the hindsight roster (the cheapest x meeting the bar).")
 @click.option("--oncall", default=0, show_default=True, type=click.IntRange(0, 20),
@@ -230,7 +232,8 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare_command(history_path: str, start: str, days: int, scenario_path: str | None, seeds: int,
                     sizing: str | None, good_hour_target: float | None, core_target: float | None,
-                    max_abandon: float | None, quantile: float | None, opening_hours: str | None, no_w1: bool,
+                    max_abandon: float | None, quantile: float | None, opening_hours: str | None, replan: str,
+                    no_w1: bool,
                     no_hindsight: bool, oncall: int, profile: str | None, handle_time: float | None,
                     patience: float | None, as_json: bool) -> None:
     """Shift roster vs gig + surge vs hybrid on the recorded days from --start, each planned from earlier days."""
@@ -255,7 +258,7 @@ def compare_command(history_path: str, start: str, days: int, scenario_path: str
             raise click.UsageError("with --profile there is no history to size on: give --max-abandon and --quantile")
         study = sc.Study(sc.read_recorded(history_path), load_scenario(path), _rates(settings),
                          seeds=tuple(range(1, seeds + 1)), opening_hours=hours, oncall=oncall, profile=prior,
-                         profile_service=service)
+                         profile_service=service, daily=replan == "daily")
         result = sc.compare(study, first, days, max_abandon, quantile, w1=not no_w1, hindsight=not no_hindsight,
                             sizing=sizing, good_target=good_hour_target, core_target=core_target)
     except InvalidInput as exc:

@@ -120,3 +120,33 @@ def test_roster_from_the_hourly_requirement() -> None:
         assert np.all(plan.roster.coverage >= plan.required)
         assert plan.as_dict()["hourly_sizing"]["good_hour_target"] in (0.9, 0.98)  # type: ignore[index]
     assert plans[1].roster.cost > plans[0].roster.cost
+
+
+def test_daily_plans_join_into_one_roster() -> None:
+    from datetime import timedelta
+
+    from tandem.engines.staffing.plan import join_plans
+
+    history = _history(14, 0.05)
+    start = date(2026, 11, 16)
+    target = StaffingTarget(0.0, 20.0, 0.01)
+    hours = ("08:00-20:00",) * 7
+    days = [plan_roster(history.head(14 + d), start + timedelta(days=d), 1, MODEL, target, opening_hours=hours,
+                        with_greedy=True, hourly=HourSizing(0.95, 0.01 * (d + 1), 0.05 * (d + 1)))
+            for d in range(2)]
+    joined = join_plans(days)
+    assert joined.days == 2 and joined.required.size == 96 and joined.start == days[0].start
+    assert np.array_equal(joined.roster.coverage, np.concatenate([p.roster.coverage for p in days]))
+    assert np.all(joined.roster.coverage >= joined.required)
+    assert joined.roster.cost == pytest.approx(sum(p.roster.cost for p in days))
+    assert joined.greedy is not None and joined.greedy.cost == pytest.approx(sum(p.greedy.cost for p in days
+                                                                                 if p.greedy is not None))
+    # the second day's shifts start on the second day
+    second = [row for row in joined.roster.shifts(joined.start) if str(row["start"]) >= "2026-11-17"]
+    assert sum(int(str(r["agents"])) for r in second) == days[1].roster.agents
+    assert joined.sizing is not None and joined.sizing.loss_floor == pytest.approx(0.015)
+    assert joined.hourly is not None and joined.hourly.agents.size == 48
+    with pytest.raises(InvalidInput):
+        join_plans([days[1], days[0]])
+    with pytest.raises(InvalidInput):
+        join_plans([])

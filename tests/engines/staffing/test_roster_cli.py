@@ -176,3 +176,15 @@ def test_roster_with_a_good_hour_target(tmp_path: Path) -> None:
     assert code == 0 and "P(hour good) >= 0.98" in out and "expected good hours" in out
     code, out = run(*args, "--good-hour-target", "0.9", "--quantile", "0.3")
     assert code == 2 and "--quantile" in out
+
+
+def test_compare_replanned_daily(tmp_path: Path) -> None:
+    csv = tmp_path / "h.csv"
+    write_history(csv, days=7)
+    code, out = run("compare", "--history", str(csv), "--start", "2026-11-07", "--days", "2", "--seeds", "1",
+                    "--good-hour-target", "0.95", "--core-target", "0.5", "--replan", "daily", "--no-w1",
+                    "--no-hindsight", "--opening-hours", ";".join(["08:00-18:00"] * 7), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["replan"] == "daily" and data["roster"]["method"].endswith("re-planned daily")
+    assert data["variants"]["shifts"]["shift_cost"] > data["variants"]["hybrid"]["shift_cost"] > 0

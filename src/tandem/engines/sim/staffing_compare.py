@@ -53,7 +53,7 @@ from tandem.engines.sim.w1 import GRID, HOUR_BAR, SHARE_BAR, hourly_plan
 from tandem.engines.sim.workforce import Workforce
 from tandem.engines.staffing.hourly import HourSizing
 from tandem.engines.staffing.model import ServiceModel, StaffingTarget
-from tandem.engines.staffing.plan import ALWAYS_OPEN, RosterPlan, horizon_dispersion, plan_roster
+from tandem.engines.staffing.plan import ALWAYS_OPEN, RosterPlan, horizon_dispersion, join_plans, plan_roster
 from tandem.engines.staffing.roster import ShiftRules
 
 SLOT_MINUTES = 30
@@ -283,17 +283,19 @@ class Study:
     def __init__(self, calls: CallCenterData, scenario: Scenario, rates: Rates, seeds: Sequence[int] = (1, 2, 3),
                  opening_hours: Sequence[str] = ALWAYS_OPEN, rules: ShiftRules | None = None,
                  min_agents: int = 1, oncall: int = 0, profile: ForecastModel | None = None,
-                 profile_service: ServiceModel | None = None) -> None:
+                 profile_service: ServiceModel | None = None, daily: bool = False) -> None:
         """`profile` (an operator's demand profile, `plan.operator_profile`) replaces the forecast for every plan
         and stands in for the surge loop's forecast on a first day without history; `profile_service` replaces the
         handle time and patience fitted from history. `oncall` puts an on-call list on the intervals a roster
-        leaves empty."""
+        leaves empty. `daily` re-plans every roster each day from the days before that day (forecast, handle time,
+        patience, loss floor and spread all refitted) instead of once for the whole window."""
         if not seeds:
             raise InvalidInput("give at least one seed")
         self.calls, self.rates, self.seeds = calls, rates, tuple(seeds)
         self.opening_hours = tuple(opening_hours)
         self.min_agents = min_agents
         self.oncall, self.profile, self.profile_service = oncall, profile, profile_service
+        self.daily = daily
         self.time_limit = 30.0  # the machine is shared: HiGHS's incumbent at 8 s under load can be far off
         self.rules = rules or ShiftRules(slot_minutes=SLOT_MINUTES, hourly_rate=rates.shift_hourly)
         self.scenario = dataclasses.replace(
@@ -324,7 +326,12 @@ class Study:
     def roster(self, start: date, days: int, max_abandon: float | None, quantile: float | None = None,
                with_greedy: bool = False, hourly: HourSizing | None = None, core: bool = False) -> RosterPlan:
         """The roster for [start, start + days) from the days before `start`: per-interval Erlang-A at
-        `max_abandon` (a core at `quantile`), or with `hourly` the good-hour sizing (`core`: no floor)."""
+        `max_abandon` (a core at `quantile`), or with `hourly` the good-hour sizing (`core`: no floor). Re-planned
+        daily, each day gets its own roster and, with `hourly`, its own loss floor and spread at `hourly.target`."""
+        if self.daily and days > 1:
+            return join_plans([self.roster(day, 1, max_abandon, quantile, with_greedy,
+                                           self.hour_sizing(day, 1, hourly.target) if hourly else None, core)
+                               for day in (start + timedelta(days=d) for d in range(days))])
         empty = ArrivalHistory(start, SLOT_MINUTES, np.zeros((0, 1440 // SLOT_MINUTES)))
         known = history(self.calls, start) if self.profile is None else empty
         floor = 0 if (quantile is not None or core) else self.min_agents
@@ -613,6 +620,7 @@ def compare(study: Study, start: date, days: int, max_abandon: float | None = No
         "rates": dataclasses.asdict(study.rates),
         "seeds": list(study.seeds),
         "opening_hours": list(study.opening_hours),
+        "replan": "daily" if study.daily else "once",
     }
     if hindsight:
         top = study.unbounded(win)

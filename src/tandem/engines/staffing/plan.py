@@ -26,6 +26,7 @@ from tandem.engines.forecast.model import ForecastConfig, ForecastModel, fit, fi
 from tandem.engines.staffing.hourly import HourlyRequirement, HourSizing, hourly_requirement
 from tandem.engines.staffing.model import ServiceModel, StaffingTarget
 from tandem.engines.staffing.roster import (
+    Pattern,
     Roster,
     ShiftRules,
     build_problem,
@@ -190,3 +191,45 @@ def plan_roster(history: ArrivalHistory, start: date, days: int, model: ServiceM
                                      seconds=roster.seconds + greedy.seconds, lower_bound=roster.lower_bound)
     return RosterPlan(first, days, arrivals, problem.required.astype(int), is_open, roster,
                       greedy if with_greedy else None, model, target, quantile, hours, hourly)
+
+
+def _join_rosters(rosters: Sequence[Roster], lengths: Sequence[int], method: str) -> Roster:
+    patterns: list[Pattern] = []
+    counts: list[int] = []
+    offset = 0
+    for roster, length in zip(rosters, lengths, strict=True):
+        patterns += [dataclasses.replace(p, start=p.start + offset) for p in roster.patterns]
+        counts += list(roster.counts)
+        offset += length
+    return Roster(tuple(patterns), tuple(counts), np.concatenate([r.required for r in rosters]),
+                  np.concatenate([r.coverage for r in rosters]), rosters[0].rules, method,
+                  sum(r.seconds for r in rosters), sum(r.lower_bound for r in rosters))
+
+
+def join_plans(plans: Sequence[RosterPlan]) -> RosterPlan:
+    """Consecutive plans (a roster re-planned each day from the days before it) as one plan over their days.
+
+    Shifts stay inside the plan that made them; costs, bounds and solve times add up. The service model,
+    targets and sizing shown are the first plan's, with the loss floor and spread averaged over the plans."""
+    if not plans:
+        raise InvalidInput("nothing to join: no plans")
+    for before, after in zip(plans, plans[1:], strict=False):
+        if after.start != before.start + timedelta(days=before.days):
+            raise InvalidInput("the plans to join must be consecutive")
+    lengths = [p.required.size for p in plans]
+    methods = sorted({p.roster.method for p in plans})
+    roster = _join_rosters([p.roster for p in plans], lengths, f"{', '.join(methods)}; re-planned daily")
+    greedy = (_join_rosters([p.greedy for p in plans if p.greedy is not None], lengths, "greedy; re-planned daily")
+              if all(p.greedy is not None for p in plans) else None)
+    first = plans[0]
+    hourly = sizing = None
+    if all(p.hourly is not None and p.sizing is not None for p in plans):
+        parts = [p.hourly for p in plans if p.hourly is not None]
+        hourly = HourlyRequirement(*(np.concatenate([getattr(h, f) for h in parts])
+                                     for f in ("agents", "probability", "ceiling", "busy")))
+        sizes = [p.sizing for p in plans if p.sizing is not None]
+        sizing = dataclasses.replace(sizes[0], loss_floor=float(np.mean([s.loss_floor for s in sizes])),
+                                     dispersion=float(np.mean([s.dispersion for s in sizes])))
+    return RosterPlan(first.start, sum(p.days for p in plans), np.concatenate([p.arrivals for p in plans]),
+                      np.concatenate([p.required for p in plans]), np.concatenate([p.open for p in plans]), roster,
+                      greedy, first.model, first.target, first.quantile, hourly, sizing)
