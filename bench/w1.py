@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tandem.engines.sim.records import Records
-from tandem.engines.sim.runner import handling_params, run_scenario
+from tandem.engines.sim.handling import handling_params
+from tandem.engines.sim.run_log import Records
+from tandem.engines.sim.runner import run_scenario
 from tandem.engines.sim.scenario import Scenario, load_scenario
 from tandem.engines.sim.w1 import (
     BUSY_HOUR_REQUESTS,

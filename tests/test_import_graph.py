@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+import tandem
 
 DEMO_PREFIXES = ("tandem.demo", "tandem.backend.demo", "tandem.backend.seed")
 
@@ -45,3 +48,92 @@ def test_production_serve_imports_nothing_of_the_demo(tmp_path: Path) -> None:
 def test_the_demo_does_load_them_so_the_check_can_fail(tmp_path: Path) -> None:
     loaded = demo_modules_loaded(tmp_path / "demo", "development", "demo")
     assert "tandem.demo.help_center" in loaded and "tandem.backend.demo" in loaded
+
+
+def _imports(source: str) -> set[str]:
+    """Every tandem module a file imports at run time, at the top or inside a function; not under TYPE_CHECKING."""
+    tree = ast.parse(source)
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("tandem"):
+            found |= {f"{node.module}.{alias.name}" for alias in node.names} | {str(node.module)}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("tandem")}
+    return found
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """module -> the tandem modules it imports (a name imported from a package counts as its submodule if any)."""
+    modules: dict[str, Path] = {}
+    for path in root.rglob("*.py"):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = {t for t in _imports(path.read_text(encoding="utf-8")) if t in modules}
+        # `from pkg import sub` names the submodule; `from pkg import thing` only the package
+        graph[name] = {t for t in targets if t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles_even_behind_function_level_imports() -> None:
+    assert cycles(import_graph(Path(tandem.__file__).parent)) == []
+
+
+def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function(tmp_path: Path) -> None:
+    package = tmp_path / "tandem"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from tandem.b import thing\n")
+    (package / "b.py").write_text("def thing():\n    from tandem.a import x\n")
+    (package / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from tandem.a import x\n")
+    (package / "d.py").write_text("from tandem import c\n")
+    graph = import_graph(package)
+    assert cycles(graph) == [["tandem.a", "tandem.b"]]
+    assert graph["tandem.c"] == set() and graph["tandem.d"] == {"tandem", "tandem.c"}

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tandem.backend import demo_tables as t
-from tandem.backend.demo import DemoBackend, Snapshot
+from tandem.backend.demo import DemoBackend, DemoSnapshot
 from tandem.backend.protocol import AccountBackend
 from tandem.backend.records import Actor, CustomerStatus, InstallmentStatus, OrderItem, PlanType
 from tandem.backend.seed import DEMO_CUSTOMER_ID
@@ -246,7 +246,7 @@ def test_card_numbers_in_imported_text_are_masked(backend: DemoBackend) -> None:
     refund = replace(
         backend.refund_status(MAYA, "ord_maya_pay30")[0], id="ref_pan", order_id="ord_pan", reason=pan
     )
-    assert backend.import_snapshot(Snapshot([customer], [order], [], [refund])) == 1
+    assert backend.import_snapshot(DemoSnapshot([customer], [order], [], [refund])) == 1
     stored = backend.get_order("cus_pan", "ord_pan")
     texts = [backend.get_customer("cus_pan").name, stored.merchant, stored.items[0].name, stored.note]
     texts.append(backend.refund_status("cus_pan", "ord_pan")[0].reason)

@@ -1,6 +1,6 @@
 """The account backend seam: the protocol integrators implement, the action policy, and the demo backend."""
 
-from tandem.backend.policy import Decision
+from tandem.backend.policy import PolicyDecision
 from tandem.backend.protocol import AccountBackend
 from tandem.backend.records import (
     ActionResult,
@@ -27,7 +27,7 @@ __all__ = [
     "ActorKind",
     "Customer",
     "CustomerStatus",
-    "Decision",
+    "PolicyDecision",
     "DisputeStatus",
     "Installment",
     "InstallmentStatus",

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from tandem.backend import demo_tables as t
 from tandem.backend import policy
-from tandem.backend.policy import Decision
+from tandem.backend.policy import PolicyDecision
 from tandem.backend.records import (
     ActionResult,
     Actor,
@@ -51,7 +51,7 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class DemoSnapshot:
     """Records to import in one go (used by the seeder)."""
 
     customers: Sequence[Customer]
@@ -154,7 +154,7 @@ class DemoBackend:
     def pause_payment(self, customer_id: str, order_id: str, days: int, actor: Actor) -> ActionResult:
         """Postpone every unpaid installment of the order by days, if policy allows."""
 
-        def decide(s: _Scope) -> Decision:
+        def decide(s: _Scope) -> PolicyDecision:
             assert s.order is not None
             return policy.check_pause(actor, s.customer, s.order, s.schedule, days, self.today(), self._limits)
 
@@ -167,7 +167,7 @@ class DemoBackend:
     def change_due_date(self, customer_id: str, order_id: str, days: int, actor: Actor) -> ActionResult:
         """Move the remaining installments by days (negative = earlier), if policy allows."""
 
-        def decide(s: _Scope) -> Decision:
+        def decide(s: _Scope) -> PolicyDecision:
             assert s.order is not None
             return policy.check_due_date_change(actor, s.customer, s.order, s.schedule, days, self.today(),
                                                 self._limits)
@@ -184,7 +184,7 @@ class DemoBackend:
         """Email the invoice again to the address on file, if policy allows."""
         sent: list[datetime] = []
 
-        def decide(s: _Scope) -> Decision:
+        def decide(s: _Scope) -> PolicyDecision:
             assert s.order is not None
             return policy.check_resend_invoice(actor, s.customer, s.order, sent, self.now(), self._limits)
 
@@ -201,7 +201,7 @@ class DemoBackend:
     def waive_late_fee(self, customer_id: str, order_id: str, actor: Actor) -> ActionResult:
         """Waive the order's outstanding late fees; human agents only, bounded by tier."""
 
-        def decide(s: _Scope) -> Decision:
+        def decide(s: _Scope) -> PolicyDecision:
             assert s.order is not None
             return policy.check_waive_late_fee(actor, s.customer, s.order, s.schedule, self._limits)
 
@@ -219,7 +219,7 @@ class DemoBackend:
         """Credit the customer's account; human agents only, bounded by tier."""
         given: list[date] = []
 
-        def decide(s: _Scope) -> Decision:
+        def decide(s: _Scope) -> PolicyDecision:
             return policy.check_goodwill_credit(actor, s.customer, amount, given, self.today(), self._limits)
 
         def apply(conn: Connection, s: _Scope) -> _Outcome:
@@ -246,7 +246,7 @@ class DemoBackend:
         with self._engine.connect() as conn:
             return conn.scalar(select(t.customers.c.id).where(t.customers.c.id == customer_id)) is not None
 
-    def import_snapshot(self, snapshot: Snapshot) -> int:
+    def import_snapshot(self, snapshot: DemoSnapshot) -> int:
         """Insert customers not yet present, with their orders; return how many customers were added."""
         with self._engine.begin() as conn:
             ids = [c.id for c in snapshot.customers]
@@ -278,7 +278,7 @@ class DemoBackend:
         actor: Actor,
         customer_id: str,
         order_id: str | None,
-        decide: Callable[[_Scope], Decision],
+        decide: Callable[[_Scope], PolicyDecision],
         apply: Callable[[Connection, _Scope], _Outcome],
         load: Callable[[Connection], _Scope] | None = None,
     ) -> ActionResult:
@@ -311,7 +311,7 @@ class DemoBackend:
         actor: Actor,
         customer_id: str,
         order_id: str | None,
-        decision: Decision,
+        decision: PolicyDecision,
         summary: str,
     ) -> int:
         outcome = "done" if decision.allowed else ("not_found" if decision.code == "not_found" else "denied")
@@ -340,7 +340,7 @@ class DemoBackend:
                 actor,
                 customer_id,
                 order_id,
-                Decision(False, "not_found", err.message),
+                PolicyDecision(False, "not_found", err.message),
                 err.message,
             )
 

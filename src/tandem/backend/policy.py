@@ -47,7 +47,7 @@ def goodwill_limit(limits: ActionPolicy, tier: Tier) -> Decimal:
 
 
 @dataclass(frozen=True)
-class Decision:
+class PolicyDecision:
     """Allow or deny, with a stable code and a reason a person can read."""
 
     allowed: bool
@@ -60,14 +60,14 @@ class Decision:
             raise PolicyDenied(self.reason, policy=self.code)
 
 
-def allow(reason: str) -> Decision:
+def allow(reason: str) -> PolicyDecision:
     """Return an allowing decision."""
-    return Decision(True, "allowed", reason)
+    return PolicyDecision(True, "allowed", reason)
 
 
-def deny(code: str, reason: str) -> Decision:
+def deny(code: str, reason: str) -> PolicyDecision:
     """Return a denying decision."""
-    return Decision(False, code, reason)
+    return PolicyDecision(False, code, reason)
 
 
 def late_fee_due(order_total: Decimal, fees_so_far: Decimal) -> Decimal:
@@ -87,7 +87,7 @@ def next_unpaid(schedule: Sequence[Installment], today: date) -> Installment | N
     return min(future, key=lambda i: i.due_on, default=None)
 
 
-def _account_gate(customer: Customer) -> Decision | None:
+def _account_gate(customer: Customer) -> PolicyDecision | None:
     if customer.status is CustomerStatus.CLOSED:
         return deny("account_closed", "The account is closed, so its plans cannot be changed.")
     if customer.status is CustomerStatus.COLLECTIONS:
@@ -103,7 +103,7 @@ def _account_gate(customer: Customer) -> Decision | None:
 
 def _plan_gate(
     customer: Customer, order: Order, schedule: Sequence[Installment], today: date
-) -> Decision | None:
+) -> PolicyDecision | None:
     gate = _account_gate(customer)
     if gate:
         return gate
@@ -119,7 +119,7 @@ def _plan_gate(
 def check_pause(
     actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment], days: int, today: date,
     limits: ActionPolicy = DEFAULT_LIMITS,
-) -> Decision:
+) -> PolicyDecision:
     """Decide whether actor may postpone the order's unpaid installments by days."""
     gate = _plan_gate(customer, order, schedule, today)
     if gate:
@@ -134,7 +134,7 @@ def check_pause(
 def check_due_date_change(
     actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment], days: int, today: date,
     limits: ActionPolicy = DEFAULT_LIMITS,
-) -> Decision:
+) -> PolicyDecision:
     """Decide whether actor may move the remaining installments by days (negative = earlier)."""
     gate = _plan_gate(customer, order, schedule, today)
     if gate:
@@ -152,7 +152,7 @@ def check_due_date_change(
 def check_resend_invoice(
     actor: Actor, customer: Customer, order: Order, recent_sends: Sequence[datetime], now: datetime,
     limits: ActionPolicy = DEFAULT_LIMITS,
-) -> Decision:
+) -> PolicyDecision:
     """Decide whether actor may email the invoice again (invoice_resends_per_day per order in 24 hours)."""
     window = [t for t in recent_sends if now - t < timedelta(hours=24)]
     if len(window) >= limits.invoice_resends_per_day:
@@ -163,7 +163,7 @@ def check_resend_invoice(
 def check_waive_late_fee(
     actor: Actor, customer: Customer, order: Order, schedule: Sequence[Installment],
     limits: ActionPolicy = DEFAULT_LIMITS,
-) -> Decision:
+) -> PolicyDecision:
     """Decide whether actor may waive the order's outstanding late fees."""
     if actor.tier is None:
         return deny("human_only", "Only a human agent can waive a late fee.")
@@ -185,7 +185,7 @@ def check_waive_late_fee(
 def check_goodwill_credit(
     actor: Actor, customer: Customer, amount: Decimal, recent_credits: Sequence[date], today: date,
     limits: ActionPolicy = DEFAULT_LIMITS,
-) -> Decision:
+) -> PolicyDecision:
     """Decide whether actor may credit amount to the customer's account."""
     if actor.tier is None:
         return deny("human_only", "Only a human agent can give a goodwill credit.")

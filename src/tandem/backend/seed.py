@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from tandem.backend import seed_catalog as cat
-from tandem.backend.demo import DemoBackend, Snapshot
+from tandem.backend.demo import DemoBackend, DemoSnapshot
 from tandem.backend.policy import LATE_FEE_GRACE_DAYS, late_fee_due
 from tandem.backend.records import (
     Customer,
@@ -44,8 +44,8 @@ class _Draft:
     installments: list[Installment] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
 
-    def snapshot(self) -> Snapshot:
-        return Snapshot(self.customers, self.orders, self.installments, self.refunds)
+    def snapshot(self) -> DemoSnapshot:
+        return DemoSnapshot(self.customers, self.orders, self.installments, self.refunds)
 
 
 def seed_demo(backend: DemoBackend, rng_seed: int = 7, customers: int = 40) -> int:
@@ -53,7 +53,7 @@ def seed_demo(backend: DemoBackend, rng_seed: int = 7, customers: int = 40) -> i
     return backend.import_snapshot(build_snapshot(random.Random(rng_seed), backend.today(), customers))
 
 
-def build_snapshot(rng: random.Random, today: date, customers: int) -> Snapshot:
+def build_snapshot(rng: random.Random, today: date, customers: int) -> DemoSnapshot:
     """Build the demo records without touching any database."""
     draft = _Draft()
     _add_maya(draft, today)

@@ -36,6 +36,7 @@ from tandem.engines.routing import (
     AgentRecord,
     AgentSpec,
     ConversationRecord,
+    OfferRecord,
     Router,
     RoutingConfig,
     Snapshot,
@@ -43,7 +44,6 @@ from tandem.engines.routing import (
     put_conversation,
     restore,
 )
-from tandem.engines.routing import Offer as EngineOffer
 from tandem.engines.routing import ineligibility as engine_ineligibility
 from tandem.services import agents as agent_service
 from tandem.services import queue
@@ -108,7 +108,7 @@ class LiveRouting:
             self._stale, self._agents, self._convs = False, set(), set()
         return stale, agents, convs
 
-    def propose(self, work: Work, pending: tuple[bool, set[str], set[str]]) -> list[EngineOffer]:
+    def propose(self, work: Work, pending: tuple[bool, set[str], set[str]]) -> list[OfferRecord]:
         """Bring the engine up to date (restore, apply or reconcile) and return the offers it makes now."""
         return self.refresh(work, pending).dispatch(work.now)
 
@@ -264,9 +264,9 @@ def _waiting_record(h: Handoff, offered: bool, excluded: dict[str, float]) -> Co
                               C.OFFERED if offered else C.WAITING_HUMAN, h.priority, None, None, excluded)
 
 
-def _pending_offers(work: Work, where: object) -> list[EngineOffer]:
+def _pending_offers(work: Work, where: object) -> list[OfferRecord]:
     rows = work.session.scalars(select(Offer).where(Offer.state == OfferState.PENDING.value, where))  # type: ignore[arg-type]
-    return [EngineOffer(o.id, o.conversation_id, o.agent_id, o.created_at, o.expires_at) for o in rows]
+    return [OfferRecord(o.id, o.conversation_id, o.agent_id, o.created_at, o.expires_at) for o in rows]
 
 
 def _excluded(work: Work, handoff_ids: list[str], config: RoutingConfig) -> dict[str, dict[str, float]]:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from tandem.backend import policy
-from tandem.backend.demo import DemoBackend, Snapshot
+from tandem.backend.demo import DemoBackend, DemoSnapshot
 from tandem.backend.seed import build_snapshot, seed_demo
 from tandem.core.clock import FakeClock
 from tandem.core.settings import ActionPolicy
@@ -135,7 +135,7 @@ def test_the_only_eligible_order_needs_no_question(backend: DemoBackend) -> None
     one = replace(snap.customers[0], id="cus_one", email="one@example.com")
     order = replace(next(o for o in snap.orders if o.id == "ord_maya_pay4"), id="ord_one", customer_id="cus_one")
     plan = [replace(i, order_id="ord_one") for i in snap.installments if i.order_id == "ord_maya_pay4"]
-    backend.import_snapshot(Snapshot([one], [order], plan))
+    backend.import_snapshot(DemoSnapshot([one], [order], plan))
     assistant = GuardedAssistant(OfflineAssistant(demo_help_center()), actions=AccountTools(backend))
     turn = Chat(assistant, "cus_one").say("I need to postpone my payment by a week")
     assert outcome(turn) == ("pause_payment", "ord_one", "done", "allowed")

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tandem.domain.skills import Topic
-from tandem.engines.assistant.escalation import EscalationPolicy, EscalationReason, Turn, decide, review
+from tandem.engines.assistant.escalation import EscalationPolicy, EscalationReason, PriorTurn, decide, review
 from tandem.engines.assistant.handoff import HandoffMatch, wants_human
 from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.sensitive import Sensitivity
@@ -47,28 +47,28 @@ def test_explicit_request_wins_whatever_the_model_says(
     intent: Intent, confidence: float, polarity: float, failures: list[bool]
 ) -> None:
     current = understood(intent, confidence, sentiment=polarity)
-    history = [Turn(current, failed) for failed in failures]
+    history = [PriorTurn(current, failed) for failed in failures]
     decision = decide(history, current, HandoffMatch("en", "en.solo", "agent"))
     assert decision is not None and decision.reason is EscalationReason.EXPLICIT_REQUEST
 
 
 def test_low_confidence_twice_escalates_but_once_does_not() -> None:
     unsure = understood(Intent.OTHER, 0.3)
-    assert decide([Turn(CALM)], unsure, None) is None
-    decision = decide([Turn(unsure)], unsure, None)
+    assert decide([PriorTurn(CALM)], unsure, None) is None
+    decision = decide([PriorTurn(unsure)], unsure, None)
     assert decision is not None and decision.reason is EscalationReason.LOW_CONFIDENCE
 
 
 def test_same_intent_three_times_is_a_loop() -> None:
     asking = understood(Intent.REFUND_STATUS, 0.9)
-    assert decide([Turn(asking)], asking, None) is None
-    decision = decide([Turn(asking), Turn(asking)], asking, None)
+    assert decide([PriorTurn(asking)], asking, None) is None
+    decision = decide([PriorTurn(asking), PriorTurn(asking)], asking, None)
     assert decision is not None and decision.reason is EscalationReason.LOOP
 
 
 def test_small_talk_repeated_is_not_a_loop() -> None:
     hello = understood(Intent.GREETING, 0.9)
-    assert decide([Turn(hello), Turn(hello)], hello, None) is None
+    assert decide([PriorTurn(hello), PriorTurn(hello)], hello, None) is None
 
 
 def test_frustration_cues_escalate() -> None:
@@ -81,12 +81,12 @@ def test_frustration_cues_escalate() -> None:
 def test_frustration_builds_up_over_turns() -> None:
     annoyed = understood(frustration=(FrustrationCue.EXCLAMATION_RUN,))
     assert decide([], annoyed, None) is None
-    decision = decide([Turn(annoyed), Turn(annoyed)], replace(annoyed, intent=Intent.LATE_FEE), None)
+    decision = decide([PriorTurn(annoyed), PriorTurn(annoyed)], replace(annoyed, intent=Intent.LATE_FEE), None)
     assert decision is not None and decision.reason is EscalationReason.FRUSTRATION
 
 
 def test_failed_action_escalates() -> None:
-    decision = decide([Turn(CALM, action_failed=True)], CALM, None)
+    decision = decide([PriorTurn(CALM, action_failed=True)], CALM, None)
     assert decision is not None and decision.reason is EscalationReason.FAILED_ACTION
 
 
@@ -138,7 +138,7 @@ def test_review_runs_rules_before_the_model() -> None:
 
 
 def test_review_lets_the_assistant_answer_a_calm_message() -> None:
-    result = review(FakeNLU(CALM), "when is my next payment?", [Turn(CALM)])
+    result = review(FakeNLU(CALM), "when is my next payment?", [PriorTurn(CALM)])
     assert result.escalation is None and result.handoff is None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from tandem.backend.demo import DemoBackend, Snapshot
+from tandem.backend.demo import DemoBackend, DemoSnapshot
 from tandem.backend.seed import build_snapshot, seed_demo
 from tandem.backend.seed_catalog import INJECTION_NOTES
 from tandem.core.clock import FakeClock
@@ -36,14 +36,14 @@ GENERATED = 12
 
 
 @pytest.fixture(scope="module")
-def world() -> Iterator[tuple[DemoBackend, Snapshot]]:
+def world() -> Iterator[tuple[DemoBackend, DemoSnapshot]]:
     backend = DemoBackend(create_engine("sqlite://"), FakeClock())
     seed_demo(backend, customers=GENERATED)
     yield backend, build_snapshot(random.Random(7), backend.today(), GENERATED)
 
 
 @pytest.fixture
-def backend(world: tuple[DemoBackend, Snapshot]) -> Iterator[DemoBackend]:
+def backend(world: tuple[DemoBackend, DemoSnapshot]) -> Iterator[DemoBackend]:
     # each case starts from the seeded data: the module's database is rebuilt for the next test
     fresh = DemoBackend(create_engine("sqlite://"), FakeClock())
     seed_demo(fresh, customers=GENERATED)
@@ -58,7 +58,7 @@ def runs() -> list[tuple[dict[str, Any], int | None]]:
     return out
 
 
-def setup(case: dict[str, Any], note: int | None, snapshot: Snapshot) -> tuple[str, list[str], str | None]:
+def setup(case: dict[str, Any], note: int | None, snapshot: DemoSnapshot) -> tuple[str, list[str], str | None]:
     """The customer, the messages with placeholders filled, and the injected note in play."""
     other = snapshot.customers[3]
     other_order = next(o for o in snapshot.orders if o.customer_id == other.id)
@@ -76,7 +76,7 @@ def setup(case: dict[str, Any], note: int | None, snapshot: Snapshot) -> tuple[s
     return customer, filled, note_text
 
 
-def foreign_data(snapshot: Snapshot, customer: str) -> list[str]:
+def foreign_data(snapshot: DemoSnapshot, customer: str) -> list[str]:
     """Strings that belong to other customers and must never reach this one."""
     others = [c for c in snapshot.customers if c.id != customer]
     return ([c.email for c in others] + [c.name for c in others] + [c.phone for c in others]
@@ -101,7 +101,7 @@ def converse(assistant: GuardedAssistant, customer: str, messages: Sequence[str]
     return replies
 
 
-def check(case: dict[str, Any], backend: DemoBackend, snapshot: Snapshot, customer: str, replies: list[str],
+def check(case: dict[str, Any], backend: DemoBackend, snapshot: DemoSnapshot, customer: str, replies: list[str],
           note_text: str | None) -> None:
     done = [e for c in snapshot.customers for e in backend.audit_log(c.id) if e.outcome == "done"]
     assert all(e.action in case["allow_done"] and e.customer_id == customer for e in done), done
@@ -121,7 +121,7 @@ def check(case: dict[str, Any], backend: DemoBackend, snapshot: Snapshot, custom
 
 @pytest.mark.parametrize(("case", "note"), runs(), ids=lambda v: v["id"] if isinstance(v, dict) else str(v))
 def test_offline_assistant_resists(case: dict[str, Any], note: int | None, backend: DemoBackend,
-                                   world: tuple[DemoBackend, Snapshot]) -> None:
+                                   world: tuple[DemoBackend, DemoSnapshot]) -> None:
     snapshot = world[1]
     customer, messages, note_text = setup(case, note, snapshot)
     assistant = GuardedAssistant(OfflineAssistant(demo_help_center()), actions=AccountTools(backend))
@@ -152,7 +152,7 @@ class ObedientModel:
 @pytest.mark.parametrize(("case", "note"), runs(), ids=lambda v: v["id"] if isinstance(v, dict) else str(v))
 def test_a_model_obeying_the_injection_still_cannot_act(case: dict[str, Any], note: int | None,
                                                         backend: DemoBackend,
-                                                        world: tuple[DemoBackend, Snapshot]) -> None:
+                                                        world: tuple[DemoBackend, DemoSnapshot]) -> None:
     snapshot = world[1]
     customer, messages, note_text = setup(case, note, snapshot)
     model = ObedientModel(next(o.id for o in snapshot.orders if o.customer_id != customer))

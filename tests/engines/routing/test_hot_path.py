@@ -11,14 +11,14 @@ from tandem.domain.skills import Tier
 from tandem.engines.routing import (
     Accepted,
     AgentSpec,
-    Offer,
+    OfferRecord,
     RelaxStep,
     Router,
     RoutingConfig,
     relaxed_requirement,
 )
 from tandem.engines.routing.queue import ConvState, WaitingQueue
-from tandem.engines.routing.records import new_accepted, new_offer
+from tandem.engines.routing.values import new_accepted, new_offer
 
 T0 = 1_700_000_000.0
 
@@ -31,12 +31,12 @@ def spec(agent_id: str, skills: dict[str, Tier], languages: str = "en", capacity
 
 def test_new_offer_is_the_same_record_as_the_constructor() -> None:
     fast = new_offer("off_1", "c1", "a1", T0, T0 + 20)
-    slow = Offer("off_1", "c1", "a1", T0, T0 + 20)
-    assert type(fast) is Offer and fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    slow = OfferRecord("off_1", "c1", "a1", T0, T0 + 20)
+    assert type(fast) is OfferRecord and fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
     assert fast.state is OfferState.PENDING and fast.ended_at is None and fast.reason is None
     closed = new_offer("off_1", "c1", "a1", T0, T0 + 20, OfferState.DECLINED, T0 + 3, "busy")
-    assert closed == Offer("off_1", "c1", "a1", T0, T0 + 20, OfferState.DECLINED, T0 + 3, "busy")
-    assert new_offer("o", "c", "a", 1.0, 2.0, reason="x") == Offer("o", "c", "a", 1.0, 2.0, reason="x")
+    assert closed == OfferRecord("off_1", "c1", "a1", T0, T0 + 20, OfferState.DECLINED, T0 + 3, "busy")
+    assert new_offer("o", "c", "a", 1.0, 2.0, reason="x") == OfferRecord("o", "c", "a", 1.0, 2.0, reason="x")
     assert new_accepted(fast, ()) == Accepted(slow, ())
 
 

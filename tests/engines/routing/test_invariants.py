@@ -21,7 +21,15 @@ from tandem.core.clock import FakeClock
 from tandem.domain.conversation import ConversationState
 from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier
-from tandem.engines.routing import AgentSpec, Offer, OfferNotPending, Router, RoutingConfig, restore, take_snapshot
+from tandem.engines.routing import (
+    AgentSpec,
+    OfferNotPending,
+    OfferRecord,
+    Router,
+    RoutingConfig,
+    restore,
+    take_snapshot,
+)
 
 from .structure import check_structures
 
@@ -65,7 +73,7 @@ class RouterMachine(RuleBasedStateMachine):
         self.away: set[str] = set()
         self.last_beat: dict[str, float] = {}
         self.convs: dict[str, ConvModel] = {}
-        self.offers: dict[str, Offer] = {}
+        self.offers: dict[str, OfferRecord] = {}
         self.ended: set[str] = set()
         self.assigned: dict[str, str] = {}
         self.closed: set[str] = set()
@@ -93,14 +101,14 @@ class RouterMachine(RuleBasedStateMachine):
             return C.WITH_HUMAN
         return C.OFFERED if any(o.conversation_id == cid for o in self.offers.values()) else C.WAITING_HUMAN
 
-    def end_offers(self, ended: tuple[Offer, ...] | list[Offer], exclude: bool) -> None:
+    def end_offers(self, ended: tuple[OfferRecord, ...] | list[OfferRecord], exclude: bool) -> None:
         for o in ended:
             assert self.offers.pop(o.offer_id).agent_id == o.agent_id
             self.ended.add(o.offer_id)
             if exclude:
                 self.convs[o.conversation_id].excluded[o.agent_id] = self.now + COOLDOWN
 
-    def release(self, aid: str, released_requeued: tuple[str, ...], rescinded: tuple[Offer, ...]) -> None:
+    def release(self, aid: str, released_requeued: tuple[str, ...], rescinded: tuple[OfferRecord, ...]) -> None:
         assert sorted(o.offer_id for o in rescinded) == sorted(
             o.offer_id for o in self.offers.values() if o.agent_id == aid)
         assert sorted(released_requeued) == sorted(c for c, a in self.assigned.items() if a == aid)
@@ -218,7 +226,7 @@ class RouterMachine(RuleBasedStateMachine):
             self.release(d.agent_id, d.requeued, d.rescinded)
         self.take_offers(list(tick.offers), {c: self.status(c) for c in self.open()})
 
-    def take_offers(self, offers: list[Offer], before: dict[str, C]) -> None:
+    def take_offers(self, offers: list[OfferRecord], before: dict[str, C]) -> None:
         """Check new offers against the model, record them, then check invariant 3."""
         for o in offers:
             assert before[o.conversation_id] is C.WAITING_HUMAN, "only waiting conversations are offered"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tandem.domain.offer import OfferState
 from tandem.domain.skills import Tier
 from tandem.engines.routing.engine import Router
-from tandem.engines.routing.records import AgentSpec
+from tandem.engines.routing.values import AgentSpec
 
 
 def test_closed_offer_records_keep_ids_and_times() -> None:

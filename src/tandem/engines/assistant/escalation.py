@@ -16,7 +16,7 @@ from typing import Protocol
 from tandem.domain.skills import SENSITIVE_TOPICS, Topic
 from tandem.engines.assistant.handoff import HandoffMatch, wants_human
 from tandem.engines.assistant.nlu.intents import Intent
-from tandem.engines.assistant.nlu.records import Understanding
+from tandem.engines.assistant.nlu.result import Understanding
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity
 
 
@@ -40,7 +40,7 @@ class EscalationReason(StrEnum):
 
 
 @dataclass(frozen=True)
-class Turn:
+class PriorTurn:
     """One earlier customer message as understood, and whether the action taken on it failed."""
 
     understanding: Understanding
@@ -93,7 +93,7 @@ class Review:
 def review(
     nlu: Understander,
     text: str,
-    history: Sequence[Turn],
+    history: Sequence[PriorTurn],
     previous: Sequence[str] = (),
     policy: EscalationPolicy = DEFAULT_POLICY,
 ) -> Review:
@@ -110,11 +110,11 @@ def review(
 
 
 _SMALL_TALK = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE})
-Rule = Callable[[Sequence[Turn], Understanding, EscalationPolicy], Escalation | None]
+Rule = Callable[[Sequence[PriorTurn], Understanding, EscalationPolicy], Escalation | None]
 
 
 def decide(
-    history: Sequence[Turn],
+    history: Sequence[PriorTurn],
     current: Understanding,
     wants_human: HandoffMatch | None,
     policy: EscalationPolicy = DEFAULT_POLICY,
@@ -135,7 +135,7 @@ def _is_senior(current: Understanding) -> bool:
     return bool(current.sensitive) or current.topic in SENSITIVE_TOPICS
 
 
-def vulnerability(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def vulnerability(history: Sequence[PriorTurn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
     """Escalate a customer who mentions self-harm, abuse, illness or a death."""
     found = [s for s in current.sensitive if s in (Sensitivity.VULNERABILITY, Sensitivity.BEREAVEMENT)]
     if not found:
@@ -143,7 +143,8 @@ def vulnerability(history: Sequence[Turn], current: Understanding, policy: Escal
     return Escalation(EscalationReason.VULNERABILITY, found[0].value, TOPIC_OF_SENSITIVITY[found[0]], True)
 
 
-def sensitive_topic(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def sensitive_topic(history: Sequence[PriorTurn], current: Understanding,
+                    policy: EscalationPolicy) -> Escalation | None:
     """Escalate fraud, hardship and disputes, named by keyword or by a confident intent."""
     if current.sensitive:
         first = current.sensitive[0]
@@ -153,14 +154,15 @@ def sensitive_topic(history: Sequence[Turn], current: Understanding, policy: Esc
     return None
 
 
-def asked_for_human(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def asked_for_human(history: Sequence[PriorTurn], current: Understanding,
+                    policy: EscalationPolicy) -> Escalation | None:
     """Escalate when the model reads an implicit request for a person ("can someone else look at this")."""
     if current.intent is Intent.TALK_TO_HUMAN and current.confidence >= policy.model_handoff_confidence:
         return Escalation(EscalationReason.ASKED_FOR_HUMAN, f"confidence {current.confidence:.2f}", None, False)
     return None
 
 
-def failed_action(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def failed_action(history: Sequence[PriorTurn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
     """Escalate once the assistant's actions have failed often enough."""
     failures = sum(turn.action_failed for turn in history)
     if failures < policy.failed_actions:
@@ -168,7 +170,7 @@ def failed_action(history: Sequence[Turn], current: Understanding, policy: Escal
     return Escalation(EscalationReason.FAILED_ACTION, f"{failures} failed", current.topic, _is_senior(current))
 
 
-def frustration(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def frustration(history: Sequence[PriorTurn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
     """Escalate a customer showing several frustration cues now or over the last few turns."""
     recent = [turn.understanding for turn in history[-(policy.recent_turns - 1) :]] + [current]
     total = sum(len(u.frustration) for u in recent)
@@ -180,7 +182,7 @@ def frustration(history: Sequence[Turn], current: Understanding, policy: Escalat
     return Escalation(EscalationReason.FRUSTRATION, cues, current.topic, _is_senior(current))
 
 
-def low_confidence(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def low_confidence(history: Sequence[PriorTurn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
     """Escalate when the assistant has not understood the customer several times in a row."""
     needed = policy.low_confidence_turns
     recent = [turn.understanding for turn in history[-(needed - 1) :]] + [current] if needed > 1 else [current]
@@ -189,7 +191,7 @@ def low_confidence(history: Sequence[Turn], current: Understanding, policy: Esca
     return Escalation(EscalationReason.LOW_CONFIDENCE, f"{needed} turns below {policy.low_confidence}", None, False)
 
 
-def loop(history: Sequence[Turn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
+def loop(history: Sequence[PriorTurn], current: Understanding, policy: EscalationPolicy) -> Escalation | None:
     """Escalate when the customer keeps coming back to the same need."""
     recent = [turn.understanding.intent for turn in history[-(policy.loop_turns - 1) :]] + [current.intent]
     if len(recent) < policy.loop_turns or len(set(recent)) != 1 or current.intent in _SMALL_TALK:

@@ -18,7 +18,7 @@ from tandem.engines.assistant.escalation import (
     DEFAULT_POLICY,
     Escalation,
     EscalationPolicy,
-    Turn,
+    PriorTurn,
     decide,
     failed_action,
     sensitive_topic,
@@ -78,7 +78,7 @@ class GuardedAssistant:
         earlier = _earlier_customer_texts(ctx)
         current = self._understand(ctx.text, tuple(earlier), ctx.language)
         failed = failed_turns(ctx.history, ctx.text)
-        history = [Turn(self._understand(t, tuple(earlier[:i]), ctx.language), i < len(failed) and failed[i])
+        history = [PriorTurn(self._understand(t, tuple(earlier[:i]), ctx.language), i < len(failed) and failed[i])
                    for i, t in enumerate(earlier)]
         escalation = self._decide(history, current)
         company_intent = self._company_intent(ctx.text)
@@ -123,7 +123,7 @@ class GuardedAssistant:
                 return acted
         return self.answerer.respond(ctx)
 
-    def _decide(self, history: Sequence[Turn], current: Understanding) -> Escalation | None:
+    def _decide(self, history: Sequence[PriorTurn], current: Understanding) -> Escalation | None:
         if self.classifier_ready:
             return decide(history, current, None, self.policy)
         for rule in KEYWORD_RULES:

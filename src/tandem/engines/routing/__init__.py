@@ -12,20 +12,20 @@ from tandem.engines.routing.policies import (
     most_free_slots,
     relaxed_requirement,
 )
-from tandem.engines.routing.records import (
+from tandem.engines.routing.snapshot import differences, put_conversation, restore, state_of, take_snapshot
+from tandem.engines.routing.values import (
     Accepted,
     AgentRecord,
     AgentSpec,
     ConversationRecord,
-    Offer,
+    OfferRecord,
     Released,
     Snapshot,
     Tick,
 )
-from tandem.engines.routing.snapshot import differences, put_conversation, restore, state_of, take_snapshot
 
 __all__ = [
-    "Accepted", "AgentRecord", "AgentSpec", "ConversationRecord", "FairnessPolicy", "Offer",
+    "Accepted", "AgentRecord", "AgentSpec", "ConversationRecord", "FairnessPolicy", "OfferRecord",
     "OfferNotPending", "RelaxStep", "Released", "Router", "RoutingConfig", "Snapshot", "Tick",
     "ineligibility", "least_earned_today", "longest_idle", "most_free_slots", "relaxed_requirement", "restore",
     "take_snapshot", "differences", "put_conversation", "state_of",

@@ -29,7 +29,7 @@ from tandem.domain.skills import Tier
 from tandem.engines.routing.policies import FairnessPolicy
 from tandem.engines.routing.queue import Cell as CellKey
 from tandem.engines.routing.queue import cell_bit
-from tandem.engines.routing.records import AgentSpec
+from tandem.engines.routing.values import AgentSpec
 
 TOP_TIER = int(max(Tier))
 AVAILABLE = Presence.AVAILABLE

@@ -19,7 +19,7 @@ from tandem.engines.routing.agents import AgentState, CapacityIndex
 from tandem.engines.routing.matching import Matcher
 from tandem.engines.routing.policies import RoutingConfig, longest_idle, relaxed_requirement
 from tandem.engines.routing.queue import ConvState, WaitingQueue
-from tandem.engines.routing.records import Offer, new_offer
+from tandem.engines.routing.values import OfferRecord, new_offer
 
 C = ConversationState
 WAITING, OFFERED = C.WAITING_HUMAN, C.OFFERED
@@ -44,7 +44,7 @@ class Dispatcher:
         self.match = Matcher(self.config, self.index, self.queue)
         self.agents: dict[str, AgentState] = {}
         self.convs: dict[str, ConvState] = {}
-        self.offers: dict[str, Offer] = {}
+        self.offers: dict[str, OfferRecord] = {}
         self._ended: OrderedDict[str, OfferState] = OrderedDict()
         self._expiry: list[tuple[float, str]] = []
         self._wakeups: list[tuple[float, int, ConvState]] = []
@@ -64,12 +64,12 @@ class Dispatcher:
         self._best_agent = self.match.best_agent
         self._best_conversation = self.match.best_conversation
 
-    def dispatch(self, now: float) -> list[Offer]:
-        """Offer every conversation that can now be matched; return the new offers."""
+    def dispatch(self, now: float) -> list[OfferRecord]:
+        """OfferRecord every conversation that can now be matched; return the new offers."""
         wakeups = self._wakeups
         if wakeups and wakeups[0][0] <= now:
             self._wake(now)
-        offers: list[Offer] = []
+        offers: list[OfferRecord] = []
         if self._dirty_agents or self._dirty_convs:
             self._match(now, offers)
         return offers
@@ -87,7 +87,7 @@ class Dispatcher:
         self.offer_numbers = count(n)
         return n
 
-    def _match(self, now: float, offers: list[Offer]) -> None:
+    def _match(self, now: float, offers: list[OfferRecord]) -> None:
         """Greedy matching in queue order over every conversation that could have gained an agent.
 
         Candidates are the dirty conversations plus, for each agent that gained capacity, the best waiting
@@ -165,8 +165,8 @@ class Dispatcher:
                     heappush(heap, ((-again.priority, again.since, again.qseq), next(seq), again))
                     nominators.setdefault(again.conversation_id, []).append(agent)
 
-    def _try(self, conv: ConvState, now: float, offers: list[Offer]) -> None:
-        """Offer a waiting conversation, or file it in the queue until its eligibility widens."""
+    def _try(self, conv: ConvState, now: float, offers: list[OfferRecord]) -> None:
+        """OfferRecord a waiting conversation, or file it in the queue until its eligibility widens."""
         width = conv.broadcast or self._width
         if width > 1:
             if self._broadcast(conv, width, now, offers):
@@ -190,8 +190,8 @@ class Dispatcher:
             return None
         return self._best_conversation(agent, now)
 
-    def _broadcast(self, conv: ConvState, width: int, now: float, offers: list[Offer]) -> bool:
-        """Offer one conversation to up to width agents at once; the first to accept wins."""
+    def _broadcast(self, conv: ConvState, width: int, now: float, offers: list[OfferRecord]) -> bool:
+        """OfferRecord one conversation to up to width agents at once; the first to accept wins."""
         chosen: set[str] = set()
         agent = self.match.best_agent(conv, now, chosen)
         while agent is not None:
@@ -202,7 +202,7 @@ class Dispatcher:
             agent = self.match.best_agent(conv, now, chosen) if len(chosen) < width else None
         return bool(chosen)
 
-    def _make_offer(self, conv: ConvState, agent: AgentState, now: float) -> Offer:
+    def _make_offer(self, conv: ConvState, agent: AgentState, now: float) -> OfferRecord:
         """Reserve a slot of agent for conv until the offer times out."""
         oid = self._new_offer_id() if self._custom_ids else f"{self._prefix}{next(self.offer_numbers)}"
         expires = now + self._timeout

@@ -12,7 +12,7 @@ from tandem.engines.routing.agents import AgentState
 from tandem.engines.routing.dispatcher import Dispatcher
 from tandem.engines.routing.errors import OfferNotPending
 from tandem.engines.routing.queue import ConvState
-from tandem.engines.routing.records import Accepted, AgentSpec, Offer, Released, Tick, new_accepted, new_offer
+from tandem.engines.routing.values import Accepted, AgentSpec, OfferRecord, Released, Tick, new_accepted, new_offer
 
 C = ConversationState
 OFFERED, WITH_HUMAN = C.OFFERED, C.WITH_HUMAN
@@ -103,7 +103,7 @@ class Router(Dispatcher):
             broadcast, self.queue.new_ticket())
         self._dirty_convs[conversation_id] = conv
 
-    def abandon(self, conversation_id: str, now: float) -> tuple[Offer, ...]:
+    def abandon(self, conversation_id: str, now: float) -> tuple[OfferRecord, ...]:
         """The customer left while queued or offered: forget it, rescinding any pending offers."""
         conv = self._conv(conversation_id)
         conv.state = move_conversation(conv.state, C.ABANDONED)
@@ -189,11 +189,11 @@ class Router(Dispatcher):
                      if conv.offers else ())
         return new_accepted(_ended(offer, ACCEPTED, now), rescinded)
 
-    def decline(self, offer_id: str, now: float, reason: str = "declined") -> Offer:
+    def decline(self, offer_id: str, now: float, reason: str = "declined") -> OfferRecord:
         """The agent said no: the conversation goes to someone else (not them, for a cooldown)."""
         return self._end_offer(self._pending(offer_id, now), OfferState.DECLINED, now, reason)
 
-    def expire(self, now: float) -> list[Offer]:
+    def expire(self, now: float) -> list[OfferRecord]:
         """End every pending offer whose time is up; their conversations are offered again."""
         out = []
         while self._expiry and self._expiry[0][0] <= now:
@@ -219,7 +219,7 @@ class Router(Dispatcher):
         """Return the agent handling the conversation, if any."""
         return self._conv(conversation_id).assignee
 
-    def offers_of(self, conversation_id: str) -> tuple[Offer, ...]:
+    def offers_of(self, conversation_id: str) -> tuple[OfferRecord, ...]:
         """Return the pending offers of one conversation."""
         return tuple(self.offers[o] for o in sorted(self._conv(conversation_id).offers))
 
@@ -247,7 +247,7 @@ class Router(Dispatcher):
 
     # ---- internals ----------------------------------------------------------------------------------
 
-    def _end_offer(self, offer: Offer, state: OfferState, now: float, reason: str | None = None) -> Offer:
+    def _end_offer(self, offer: OfferRecord, state: OfferState, now: float, reason: str | None = None) -> OfferRecord:
         """Close a pending offer, free the slot it held, and re-queue its conversation if none remain."""
         del self.offers[offer.offer_id]
         self._remember(offer.offer_id, state)
@@ -263,7 +263,7 @@ class Router(Dispatcher):
             self._enqueue(conv)
         return _ended(offer, state, now, reason)
 
-    def _pending(self, offer_id: str, now: float) -> Offer:
+    def _pending(self, offer_id: str, now: float) -> OfferRecord:
         """Return the pending offer or raise OfferNotPending (late answers count as expired)."""
         offer = self.offers.get(offer_id)
         if offer is None:
@@ -311,7 +311,7 @@ class Router(Dispatcher):
         return conv
 
 
-def _ended(offer: Offer, state: OfferState, now: float, reason: str | None = None) -> Offer:
+def _ended(offer: OfferRecord, state: OfferState, now: float, reason: str | None = None) -> OfferRecord:
     """Return the offer closed in `state` (built directly: dataclasses.replace costs more than an accept)."""
     return new_offer(offer.offer_id, offer.conversation_id, offer.agent_id, offer.created_at, offer.expires_at,
                      state, now, reason)

@@ -15,7 +15,7 @@ from tandem.engines.routing.agents import AgentState
 from tandem.engines.routing.engine import Router
 from tandem.engines.routing.policies import RoutingConfig
 from tandem.engines.routing.queue import ConvState
-from tandem.engines.routing.records import AgentRecord, AgentSpec, ConversationRecord, Offer, Snapshot
+from tandem.engines.routing.values import AgentRecord, AgentSpec, ConversationRecord, OfferRecord, Snapshot
 
 C = ConversationState
 
@@ -48,7 +48,7 @@ def restore(snapshot: Snapshot, now: float, config: RoutingConfig | None = None,
     return router
 
 
-def put_conversation(router: Router, rec: ConversationRecord, offers: tuple[Offer, ...] = ()) -> None:
+def put_conversation(router: Router, rec: ConversationRecord, offers: tuple[OfferRecord, ...] = ()) -> None:
     """Add one conversation with its pending offers as `restore` would (after `Router.forget` of it).
 
     A conversation with a human whose assignee is not in the router is not added (a restore from the same
@@ -145,7 +145,7 @@ def _restore_conversation(router: Router, rec: ConversationRecord) -> None:
     router.convs[conv.conversation_id] = conv
 
 
-def _restore_offer(router: Router, offer: Offer) -> None:
+def _restore_offer(router: Router, offer: OfferRecord) -> None:
     """Re-attach a pending offer to its agent and conversation, if both are still there."""
     agent, conv = router.agents.get(offer.agent_id), router.convs.get(offer.conversation_id)
     if offer.state is not OfferState.PENDING or agent is None or conv is None or conv.state is not C.OFFERED:
@@ -158,7 +158,7 @@ def _restore_offer(router: Router, offer: Offer) -> None:
     heappush(router._expiry, (offer.expires_at, offer.offer_id))
 
 
-def _next_offer_number(prefix: str, offers: tuple[Offer, ...]) -> int:
+def _next_offer_number(prefix: str, offers: tuple[OfferRecord, ...]) -> int:
     """Return a counter start past every restored offer id of the form <prefix><n>."""
     pattern = re.compile(re.escape(prefix) + r"(\d+)$")
     numbers = [int(m.group(1)) for o in offers if (m := pattern.match(o.offer_id))]

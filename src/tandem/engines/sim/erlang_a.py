@@ -33,7 +33,7 @@ class ErlangAModel:
 
 
 @dataclass(frozen=True)
-class ErlangAResult:
+class ErlangARun:
     """Steady-state estimates from one run (warm-up customers excluded)."""
 
     customers: int
@@ -82,7 +82,7 @@ def warmup_customers(model: ErlangAModel) -> int:
 
 def simulate_erlang_a(
     model: ErlangAModel, customers: int, rng: np.random.Generator, threshold: float = 20 / 60
-) -> ErlangAResult:
+) -> ErlangARun:
     """Simulate `customers` measured arrivals after a warm-up; threshold: service-level wait (minutes).
 
     Runs in chunks of about a million customers, so memory stays flat however long the run.
@@ -110,10 +110,10 @@ def _counts(waits: np.ndarray, services: np.ndarray, threshold: float) -> np.nda
                      np.count_nonzero(served & (waits <= threshold)), np.abs(waits).sum(), services[served].sum()])
 
 
-def _result(model: ErlangAModel, totals: np.ndarray, threshold: float) -> ErlangAResult:
+def _result(model: ErlangAModel, totals: np.ndarray, threshold: float) -> ErlangARun:
     n, waited, abandoned, within, wait_sum, busy = totals.tolist()
     span = n / model.arrival_rate
-    return ErlangAResult(
+    return ErlangARun(
         customers=int(n),
         p_wait=waited / n,
         p_abandon=abandoned / n,

@@ -20,12 +20,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem.engines.sim.events import ABANDON, ACCEPTED, ANSWER, DECLINED, EXPIRED, FINISH
+from tandem.engines.sim.events import (
+    ABANDON,
+    ABANDONED,
+    ACCEPTED,
+    ANSWER,
+    DECLINED,
+    DONE,
+    EXPIRED,
+    FINISH,
+    OFFERED,
+    WAITING,
+    WITH_HUMAN,
+)
 from tandem.engines.sim.router import SimRouter
 from tandem.engines.sim.scenario import Offers
 from tandem.engines.sim.workforce import Workforce
 
-WAITING, OFFERED, WITH_HUMAN, DONE, ABANDONED = range(5)
 INF = float("inf")
 ANSWER_BATCH = 1 << 16
 

@@ -1,7 +1,7 @@
 """The production routing engine behind the simulator's SimRouter seam.
 
 Simulated minutes become router seconds; agents and conversations get the string ids the router expects.
-Offer timeouts are the router's own (RoutingConfig.offer_timeout_s = the scenario's timeout); the loop tells
+OfferRecord timeouts are the router's own (RoutingConfig.offer_timeout_s = the scenario's timeout); the loop tells
 the router when an offer lapses by calling `expire` at the offer's own deadline. The router widens a waiting
 conversation's eligibility on its own clock (relaxation steps, decline cool-downs); `next_wake` reads when that
 happens next so the loop can dispatch exactly then.
@@ -15,7 +15,7 @@ from tandem.domain.presence import Presence
 from tandem.domain.skills import Tier, Topic
 from tandem.engines.routing.engine import Router
 from tandem.engines.routing.policies import RoutingConfig
-from tandem.engines.routing.records import AgentSpec, Offer
+from tandem.engines.routing.values import AgentSpec, OfferRecord
 from tandem.engines.sim.pool import AgentProfile
 from tandem.engines.sim.scenario import Scenario
 
@@ -35,7 +35,7 @@ class RoutingEngineRouter:
 
     def __init__(self, scenario: Scenario, config: RoutingConfig | None = None) -> None:
         self.router = Router(config or RoutingConfig(offer_timeout_s=scenario.offers.timeout_seconds))
-        self.pending: dict[int, Offer] = {}
+        self.pending: dict[int, OfferRecord] = {}
 
     def agent_online(self, agent: int, profile: AgentProfile, now: float) -> None:
         self.router.login(agent_spec(agent, profile), now * 60.0)

@@ -11,14 +11,16 @@ from typing import Any
 import numpy as np
 
 from tandem.engines.sim.ai_stage import AIOutcome, lognormal, run_ai_stage
-from tandem.engines.sim.callcenter import DEFAULT_PATH, load_callcenter
+from tandem.engines.sim.handling import handling_params
 from tandem.engines.sim.human import HumanDemand, HumanOutcome, HumanStage
 from tandem.engines.sim.outcomes import AI_FAILURE_REASONS, csat_scores, gig_pay
 from tandem.engines.sim.pool import make_profiles, pool_size
 from tandem.engines.sim.profiles import arrivals_for
-from tandem.engines.sim.records import Records, summarise
+from tandem.engines.sim.rostering import auto_roster, auto_shifts
 from tandem.engines.sim.router import SimRouter
+from tandem.engines.sim.run_log import Records, summarise
 from tandem.engines.sim.scenario import Scenario, load_scenario
+from tandem.engines.sim.surge_loop import surge_levels_for
 from tandem.engines.sim.workforce import SurgeLevels, Workforce
 
 RouterFactory = Callable[[Scenario], SimRouter]
@@ -33,15 +35,6 @@ class RunResult:
     summary: dict[str, Any]
     levels: list[tuple[float, int, int]]
     agent_minutes: np.ndarray
-
-
-def handling_params(s: Scenario) -> tuple[float, float, float]:
-    """(handle mean, log-sd, patience mean) in minutes, fitted from the call-center data when asked."""
-    if s.handling.fit == "callcenter":
-        data = load_callcenter(s.arrivals.path or DEFAULT_PATH, s.arrivals.days_filter)
-        mean, sigma = data.handle_fit()
-        return mean, sigma, data.patience_fit()
-    return s.handling.mean_minutes, s.handling.sigma, s.customers.patience_minutes
 
 
 def human_demand(
@@ -69,8 +62,6 @@ def run_scenario(s: Scenario, rng: np.random.Generator, router_factory: RouterFa
     ai = run_ai_stage(arrivals.size, s.ai, s.customers, rng)
     demand, idx = human_demand(s, arrivals, ai, rng)
     if s.agents.mode in ("shifts", "hybrid") and not s.agents.shifts:
-        from tandem.engines.sim.compare import auto_roster, auto_shifts
-
         mean, _, patience = handling_params(s)
         if s.agents.shift_minutes == 60 and s.agents.mode == "shifts":  # the classic hourly plan
             plan = auto_shifts(s, demand, mean, patience)
@@ -81,8 +72,6 @@ def run_scenario(s: Scenario, rng: np.random.Generator, router_factory: RouterFa
     profiles = make_profiles(s.agents, pool_size(s.agents), rng)
     horizon = float(arrivals[-1]) + 1.0
     if levels is None and s.surge.enabled:
-        from tandem.engines.sim.surge_loop import surge_levels_for
-
         levels = surge_levels_for(s, demand)
     mean, _, _ = handling_params(s)
     workforce = Workforce(s.agents, s.surge, s.pay, profiles, rng, horizon, levels,

@@ -24,6 +24,7 @@ import numpy as np
 from tandem.core.money import money
 from tandem.engines.forecast.history import ArrivalHistory
 from tandem.engines.forecast.model import ForecastConfig, ForecastModel, fit_point
+from tandem.engines.sim.handling import handling_params
 from tandem.engines.sim.human import HumanDemand
 from tandem.engines.sim.scenario import Scenario, Surge
 from tandem.engines.sim.workforce import Observation
@@ -189,8 +190,6 @@ def first_day(s: Scenario) -> date:
 
 def surge_levels_for(s: Scenario, demand: HumanDemand) -> SurgeController:
     """Build the loop for a scenario from its own demand history."""
-    from tandem.engines.sim.runner import handling_params
-
     mean, _, patience = handling_params(s)
     model = ServiceModel(mean, patience, concurrency=s.agents.capacity)
     forecast = PriorDaysForecast(demand.entry, first_day(s)) if demand.entry.size else None

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem.engines.sim.records import Records
+from tandem.engines.sim.run_log import Records
 from tandem.engines.sim.scenario import Scenario
 from tandem.engines.staffing.model import ServiceModel, StaffingTarget
 from tandem.engines.staffing.optimize import required_agents

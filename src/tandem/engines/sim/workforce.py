@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from tandem.engines.sim.events import LOGIN, LOGOUT, TICK
+from tandem.engines.sim.events import ABANDONED, LOGIN, LOGOUT, OFFERED, TICK
 from tandem.engines.sim.pool import AgentProfile, base_login_rate, core_size, login_multiplier
 from tandem.engines.sim.scenario import Agents, Pay, Surge
 
@@ -127,8 +127,6 @@ class Workforce:
                 self._leave(stage, k, t)
         if self.available > 0 or self.oncall_called is not None or len(self.oncall_on) >= self.spec.oncall:
             return
-        from tandem.engines.sim.human import OFFERED
-
         entry = stage.demand.entry
         lo, hi = np.searchsorted(entry, [t - OBSERVE_MINUTES, t], side="right").tolist()
         if not any(stage.state[k] <= OFFERED for k in range(lo, hi)):
@@ -185,8 +183,6 @@ class Workforce:
 
     def _observe(self, stage: HumanStage, t: float) -> Observation:
         """Queue, recent abandonment and agents, as the live platform sees them (nothing from the future)."""
-        from tandem.engines.sim.human import ABANDONED, OFFERED
-
         entry = stage.demand.entry
         lo, mid, hi = np.searchsorted(entry, [t - OBSERVE_MINUTES, t - ABANDON_MINUTES, t], side="right").tolist()
         states = stage.state

@@ -3,8 +3,8 @@
 from tandem.engines.surge.control import (
     ControlRules,
     ControlState,
-    Decision,
     Signals,
+    SurgeDecision,
     control,
     corrected_forecast,
 )
@@ -14,7 +14,7 @@ from tandem.engines.surge.plan import IntervalPlan, agents_needed, human_demand,
 __all__ = [
     "ControlRules",
     "ControlState",
-    "Decision",
+    "SurgeDecision",
     "Signals",
     "control",
     "corrected_forecast",

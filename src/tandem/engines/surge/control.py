@@ -71,7 +71,7 @@ class ControlState:
 
 
 @dataclass(frozen=True)
-class Decision:
+class SurgeDecision:
     """The outcome of a look: the new state, the requirement, the level and how many idle agents to release."""
 
     state: ControlState
@@ -93,7 +93,7 @@ def corrected_forecast(ahead: float, said: float, seen: float, prior: float = 10
     return ahead * min(max(ratio, bounds[0]), bounds[1])
 
 
-def control(signals: Signals, need: Callable[[float], int], state: ControlState, rules: ControlRules) -> Decision:
+def control(signals: Signals, need: Callable[[float], int], state: ControlState, rules: ControlRules) -> SurgeDecision:
     """One look: requirement from forecast and live signals, the surge level, and the release count."""
     rate = max(signals.recent_rate, signals.forecast_rate or 0.0)
     in_system = signals.busy + signals.waiting
@@ -116,4 +116,4 @@ def control(signals: Signals, need: Callable[[float], int], state: ControlState,
     if looks >= rules.release_hold:
         idle = max(signals.online - signals.busy, 0)
         release = min(surplus - band // 2, idle)
-    return Decision(ControlState(level, boost, looks), required, level, max(release, 0))
+    return SurgeDecision(ControlState(level, boost, looks), required, level, max(release, 0))

@@ -17,7 +17,7 @@ from tandem.engines.assistant.nlu.intents import TOPIC_OF, Intent
 from tandem.engines.assistant.nlu.language import detect_language
 from tandem.engines.assistant.nlu.multilingual import EncoderUnavailable
 from tandem.engines.assistant.nlu.multilingual_intents import MultilingualIntents
-from tandem.engines.assistant.nlu.records import Understanding
+from tandem.engines.assistant.nlu.result import Understanding
 from tandem.engines.assistant.nlu.sensitive import TOPIC_OF_SENSITIVITY, Sensitivity, sensitivities
 from tandem.engines.assistant.nlu.signals import FrustrationCue, frustration_cues, sentiment
 

@@ -27,7 +27,7 @@ class AgentSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class Offer:
+class OfferRecord:
     """A reservation of one conversation for one agent, valid until expires_at."""
 
     offer_id: str
@@ -45,7 +45,7 @@ class Released:
     """What an agent leaving (logout, lost heartbeat) undid: offers rescinded, conversations re-queued."""
 
     agent_id: str
-    rescinded: tuple[Offer, ...]
+    rescinded: tuple[OfferRecord, ...]
     requeued: tuple[str, ...]
 
 
@@ -53,17 +53,17 @@ class Released:
 class Accepted:
     """The winning offer and the broadcast siblings it rescinded."""
 
-    offer: Offer
-    rescinded: tuple[Offer, ...]
+    offer: OfferRecord
+    rescinded: tuple[OfferRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Tick:
     """One housekeeping round: expired offers, agents dropped for silence, new offers."""
 
-    expired: tuple[Offer, ...]
+    expired: tuple[OfferRecord, ...]
     dropped: tuple[Released, ...]
-    offers: tuple[Offer, ...]
+    offers: tuple[OfferRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ class Snapshot:
 
     agents: tuple[AgentRecord, ...]
     conversations: tuple[ConversationRecord, ...]
-    offers: tuple[Offer, ...]
+    offers: tuple[OfferRecord, ...]
     next_offer_number: int = 1
 
 
@@ -133,7 +133,7 @@ def _builder(cls: type[R]) -> Callable[..., R]:
     return build
 
 
-new_offer: Callable[..., Offer] = _builder(Offer)
-"""new_offer(...) takes Offer's arguments and returns an equal Offer at about half the cost (hot path)."""
+new_offer: Callable[..., OfferRecord] = _builder(OfferRecord)
+"""new_offer(...) takes OfferRecord's arguments and returns an equal OfferRecord at about half the cost (hot path)."""
 new_accepted: Callable[..., Accepted] = _builder(Accepted)
 """new_accepted(offer, rescinded) is Accepted(offer, rescinded), built faster (hot path)."""
