@@ -137,3 +137,52 @@ def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function(tmp_path: Path) -> 
     graph = import_graph(package)
     assert cycles(graph) == [["tandem.a", "tandem.b"]]
     assert graph["tandem.c"] == set() and graph["tandem.d"] == {"tandem", "tandem.c"}
+
+
+# what each layer may not import (docs/architecture.md: imports point down)
+FORBIDDEN = {
+    "tandem.core": ("tandem.domain", "tandem.engines", "tandem.backend", "tandem.storage", "tandem.bus",
+                    "tandem.services", "tandem.api", "tandem.cli"),
+    "tandem.domain": ("tandem.engines", "tandem.backend", "tandem.storage", "tandem.bus", "tandem.services",
+                      "tandem.api", "tandem.cli"),
+    "tandem.engines": ("tandem.storage", "tandem.bus", "tandem.services", "tandem.api", "tandem.cli", "tandem.web"),
+    "tandem.storage": ("tandem.engines", "tandem.services", "tandem.api", "tandem.cli"),
+    "tandem.services": ("tandem.api", "tandem.cli"),
+    "tandem.api": ("tandem.cli",),
+    "tandem.adapters": ("tandem.storage", "tandem.bus", "tandem.services", "tandem.api", "tandem.cli"),
+}
+NETWORK = ("httpx", "requests", "aiohttp", "socket", "urllib.request", "http.client", "redis", "psycopg")
+
+
+def layering_violations(graph: dict[str, set[str]]) -> list[str]:
+    def within(module: str, package: str) -> bool:
+        return module == package or module.startswith(package + ".")
+
+    return sorted(f"{source} -> {target}" for source, targets in graph.items() for target in targets
+                  for layer, banned in FORBIDDEN.items() if within(source, layer)
+                  and any(within(target, b) for b in banned))
+
+
+def test_engines_make_no_network_calls() -> None:
+    """Engines are pure: a provider that talks HTTP is an adapter (tandem.adapters, tandem.backend)."""
+    engines = Path(tandem.__file__).parent / "engines"
+    found = {str(path.relative_to(engines)): sorted(n for n in _all_imports(path) if n.split(".")[0] in NETWORK
+                                                     or n in NETWORK)
+             for path in engines.rglob("*.py")}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def _all_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_imports_point_down() -> None:
+    assert layering_violations(import_graph(Path(tandem.__file__).parent)) == []
+    assert layering_violations({"tandem.engines.sim.runner": {"tandem.services.dispatch"}}) == [
+        "tandem.engines.sim.runner -> tandem.services.dispatch"]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+from tandem.adapters.llm_http import OpenAICompatibleProvider
 from tandem.backend.protocol import AccountBackend
 from tandem.bus.base import Bus
 from tandem.bus.inprocess import InProcessBus
@@ -23,7 +24,7 @@ from tandem.engines.assistant.actions import AccountTools
 from tandem.engines.assistant.base import Assistant
 from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
-from tandem.engines.assistant.llm import LLMAssistant, OpenAICompatibleProvider
+from tandem.engines.assistant.llm import LLMAssistant
 from tandem.engines.assistant.nlu.company_intents import CompanyIntents
 from tandem.engines.assistant.nlu.company_intents import load as load_company_intents
 from tandem.engines.assistant.nlu.embeddings import shared_embedder

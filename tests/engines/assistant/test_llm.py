@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
+from tandem.adapters.llm_http import OpenAICompatibleProvider
 from tandem.backend.demo import DemoBackend
 from tandem.backend.seed import build_snapshot, seed_demo
 from tandem.backend.seed_catalog import CARD_IN_NOTE
@@ -21,7 +22,7 @@ from tandem.core.clock import FakeClock
 from tandem.engines.assistant.actions import AccountTools
 from tandem.engines.assistant.base import Turn, TurnContext
 from tandem.engines.assistant.guarded import GuardedAssistant
-from tandem.engines.assistant.llm import LLMAssistant, LLMError, OpenAICompatibleProvider
+from tandem.engines.assistant.llm import LLMAssistant, LLMError
 from tandem.engines.assistant.offline import OfflineAssistant
 from tandem.services.bootstrap import demo_help_center
 

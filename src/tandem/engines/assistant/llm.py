@@ -1,4 +1,5 @@
-"""Language models behind a narrow seam: the `LLMProvider` protocol and an OpenAI-compatible HTTP provider.
+"""Language models behind a narrow seam: the `LLMProvider` protocol (the HTTP provider that speaks the
+OpenAI-compatible API is an adapter, `tandem.adapters.llm_http`; engines make no network calls).
 
 The default is offline: no provider, and the rules, account tools and help center answer. When a provider is
 configured, `LLMAssistant` gives it the conversation, the help-center articles that match, and the current
@@ -18,8 +19,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
-
-import httpx
 
 from tandem.backend.policy import next_unpaid
 from tandem.core.masking import mask_cards
@@ -68,34 +67,6 @@ class LLMProvider(Protocol):
     """A chat model with tool calls."""
 
     def complete(self, messages: Sequence[dict[str, Any]], tools: Sequence[dict[str, Any]]) -> Completion: ...
-
-
-class OpenAICompatibleProvider:
-    """Chat completions with tool calls over HTTP (OpenAI, vLLM, llama.cpp server, Ollama, ...)."""
-
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout_s: float = 8.0,
-                 client: httpx.Client | None = None) -> None:
-        self.url = base_url.rstrip("/") + "/chat/completions"
-        self.model = model
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = client or httpx.Client(timeout=httpx.Timeout(timeout_s), headers=headers)
-
-    def complete(self, messages: Sequence[dict[str, Any]], tools: Sequence[dict[str, Any]]) -> Completion:
-        """Ask the model for its next turn; raise LLMError on any failure."""
-        body = {"model": self.model, "messages": list(messages), "tools": list(tools), "temperature": 0}
-        try:
-            response = self._client.post(self.url, json=body)
-        except httpx.HTTPError as err:  # timeouts included
-            raise LLMError(f"{type(err).__name__}") from err
-        if response.status_code != 200:
-            raise LLMError(f"HTTP {response.status_code}")
-        try:
-            return parse_completion(response.json())
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as err:
-            raise LLMError(f"malformed response: {type(err).__name__}") from err
-
-    def close(self) -> None:
-        self._client.close()
 
 
 def parse_completion(payload: Any) -> Completion:
