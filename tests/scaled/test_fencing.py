@@ -18,8 +18,7 @@ from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import agents, conversations, dispatch, guardrail, queue
 from tandem.services.context import Services
 from tandem.services.leader import LeaderLoop, Lease, LeaseLost, current, fence
-from tandem.storage.models import Agent, Offer
-from tandem.storage.models import Lease as LeaseRow
+from tandem.storage.models import Agent, LeaseRow, Offer
 from tandem.storage.models_quality import OpsSample
 
 pytestmark = pytest.mark.timeout(60)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from tandem.storage.db import Database
-from tandem.storage.models import Lease as LeaseRow
+from tandem.storage.models import LeaseRow
 
 if TYPE_CHECKING:
     from tandem.services.context import Work

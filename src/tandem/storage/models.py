@@ -188,8 +188,9 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class Lease(Base):
-    """A named lease (the one active dispatcher): the holder renews it; the fencing token grows on each takeover."""
+class LeaseRow(Base):
+    """A named lease's row (`services.leader.Lease` holds it: the one active dispatcher): the holder renews it; the
+    fencing token grows on each takeover."""
 
     __tablename__ = "leases"
 
