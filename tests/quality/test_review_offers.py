@@ -109,7 +109,9 @@ def test_offer_accept_submit_credits_the_ledger(client: TestClient, services: Se
     assert offers_of(client, ana) == [pushed]
     assert dispatcher_pass(services) == (0, 0)  # one pending review offer per agent, one per task
 
-    monkeypatch.setattr(review, "REVIEW_PAY", Decimal("0.55"))  # the fee changes: the offer keeps its pay
+    raised = services.settings.pay.model_copy(update={"review": Decimal("0.55")})
+    monkeypatch.setattr(services, "settings", services.settings.model_copy(update={"pay": raised}))
+    # the fee changes: the offer keeps its pay
     clock.advance(5)
     r = client.post(f"/api/review/offers/{pushed['id']}/accept", headers=ana)
     assert r.status_code == 200, r.text

@@ -92,6 +92,8 @@ class Pay(Section):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     base: Decimal = Field(default=Decimal("0.80"), ge=0, le=1000, decimal_places=2)
     per_minute: Decimal = Field(default=Decimal("0.12"), ge=0, le=1000, decimal_places=2)
+    # a QA review of a finished conversation, fixed on the review offer when it is made
+    review: Decimal = Field(default=Decimal("0.40"), ge=0, le=1000, decimal_places=2)
     # the additive bonus per conversation at surge levels NONE, LOW, MEDIUM, HIGH
     surge_bonus: tuple[Decimal, Decimal, Decimal, Decimal] = (
         Decimal("0"), Decimal("0.50"), Decimal("1.00"), Decimal("2.00"))

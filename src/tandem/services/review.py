@@ -35,7 +35,6 @@ from tandem.storage.models_workforce import LedgerEntry
 
 AI_SAMPLE_RATE = 0.25
 HUMAN_SAMPLE_RATE = 0.10
-REVIEW_PAY = Decimal("0.40")
 # after accepting, the reviewer has this long to submit; then the task is open again
 ASSIGNMENT_S = 15 * 60
 SAMPLE_LOOKBACK_S = 24 * 3600
@@ -192,7 +191,7 @@ def create_offer(work: Work, task: ReviewTask, agent_id: str, timeout_s: float) 
     if took.rowcount != 1:  # type: ignore[attr-defined]
         return None
     return offers.create(work, REVIEW, agent_id, timeout_s, lambda offer: offer_view(offer, task), task_id=task.id,
-                         pay=REVIEW_PAY)
+                         pay=work.settings.pay.review)
 
 
 def offer_view(offer: ReviewOffer, task: ReviewTask) -> dict[str, Any]:
@@ -310,7 +309,7 @@ def _accepted_offer(work: Work, task: ReviewTask) -> ReviewOffer | None:
 def task_pay(work: Work, task: ReviewTask) -> Decimal:
     """The pay fixed on the accepted offer (the review fee then), whatever the fee is now."""
     offer = _accepted_offer(work, task)
-    return offer.pay if offer is not None else REVIEW_PAY
+    return offer.pay if offer is not None else work.settings.pay.review
 
 
 def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> tuple[ReviewScore, Decimal]:
@@ -328,7 +327,7 @@ def submit(work: Work, agent: Agent, task_id: str, scores: dict[str, Any]) -> tu
     passed = bool(flags["correct"] and flags["complete"] and flags["policy_safe"] and tone >= 3
                   and not flags["should_have_escalated"])
     offer = _accepted_offer(work, task)
-    pay = offer.pay if offer is not None else REVIEW_PAY
+    pay = offer.pay if offer is not None else work.settings.pay.review
     # compare-and-swap: two submits of the same review (two tabs) cannot both be paid
     done = work.session.execute(
         update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.status == ASSIGNED,
