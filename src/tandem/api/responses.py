@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from tandem.domain.conversation import Author, ConversationState
+
 
 class QueueStatus(BaseModel):
     """Where a waiting customer is: position, an honest wait, and one sentence in their language."""
@@ -763,7 +765,7 @@ class ActionDone(BaseModel):
 
 
 class Transferred(BaseModel):
-    state: str
+    state: ConversationState
     language: str
     topic: str | None
     waiting_since: float  # the original wait is kept
@@ -778,12 +780,12 @@ class Translation(BaseModel):
 
 class TakenOver(BaseModel):
     conversation_id: str
-    state: str
+    state: ConversationState
     previous_agent: str | None
 
 
 class LastMessage(BaseModel):
-    author: str
+    author: Author
     body: str  # at most 160 characters
 
 
@@ -872,7 +874,7 @@ class ReviewOffers(BaseModel):
 
 class ReviewMessage(BaseModel):
     seq: int
-    author: str
+    author: Author
     body: str  # emails and long numbers masked
     citations: list[ArticleRef]
 
