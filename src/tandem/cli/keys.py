@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from tandem.cli.common import cli_settings
 from tandem.core import keys
-from tandem.core.settings import DEV_SECRET, Settings
+from tandem.core.settings import DEV_SECRET
 
 SHOWABLE = {"customer-identity": keys.Purpose.CUSTOMER_IDENTITY, "account-backend": keys.Purpose.ACCOUNT_BACKEND}
 
@@ -15,7 +16,7 @@ SHOWABLE = {"customer-identity": keys.Purpose.CUSTOMER_IDENTITY, "account-backen
 def keys_command(purpose: str) -> None:
     """Print the hex key for PURPOSE: give `customer-identity` to the site that signs customer_ref and
     `account-backend` to the account API that verifies Tandem's requests; never the server secret itself."""
-    secret = Settings().secret_key
+    secret = cli_settings().secret_key
     if secret == DEV_SECRET:
         click.echo("warning: TANDEM_SECRET_KEY is not set; this is the public development key", err=True)
     click.echo(keys.derive(secret, SHOWABLE[purpose]).hex())

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from tandem.cli.common import cli_settings
 from tandem.core.errors import InvalidInput
 from tandem.core.settings import Settings
 from tandem.engines.forecast import bin_arrivals, read_arrivals
@@ -146,7 +147,7 @@ def roster_command(history_path: str, start: str, days: int, max_abandon: float,
                    as_json: bool) -> None:
     """Least-cost shifts (4/6/8 h, half-hour starts, unpaid break) meeting the Erlang-A requirement per half hour,
     or with --good-hour-target the good-hour requirement per clock hour."""
-    settings = Settings()
+    settings = cli_settings()
     first = _parse_day(start)
     if good_hour_target is not None and quantile is not None:
         raise click.UsageError("--quantile goes with the per-interval sizing, not with --good-hour-target")
@@ -195,7 +196,8 @@ def _history(path: str, start: date) -> tuple[ArrivalHistory, tuple[float | None
         if "recorded service times" not in exc.message:
             raise
         return bin_arrivals(read_arrivals(path), 30), (None, None)
-    model = sc.Study(calls, Scenario(), _rates(Settings())).service_model(start) if start > calls.first_day else None
+    fitted = start > calls.first_day
+    model = sc.Study(calls, Scenario(), _rates(cli_settings())).service_model(start) if fitted else None
     return sc.history(calls, start), (model.handle_time, model.patience) if model else (None, None)
 
 
@@ -245,7 +247,7 @@ def compare_command(history_path: str, start: str, days: int, scenario_path: str
         raise click.UsageError("--max-abandon, --quantile and --profile go with --sizing erlang")
     if sizing == "erlang" and (good_hour_target is not None or core_target is not None):
         raise click.UsageError("--good-hour-target and --core-target go with --sizing hourly")
-    settings = Settings()
+    settings = cli_settings()
     first = _parse_day(start)
     default = Path(__file__).resolve().parents[3] / "scenarios" / "callcenter.toml"
     path = Path(scenario_path) if scenario_path else default
