@@ -203,3 +203,61 @@ def test_shutdown_waits_for_an_assistant_turn_still_running(services: Services,
                 pass
         assert finished == []  # still answering when the socket closed
     assert finished == [cid]
+
+
+def test_a_reconnecting_console_resumes_its_session_without_hashing_a_password(
+        client: TestClient, seeded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Login verifies Argon2 once, in the bounded login pool; every later socket (re)connect, ping and REST call
+    of the console resumes with the token. A reconnect that hashed would turn a deploy into a login storm."""
+    import threading
+
+    from argon2 import PasswordHasher
+
+    from tandem.services import agents as agent_service
+
+    verified: list[str] = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002  (argon2's name)
+            verified.append(threading.current_thread().name)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(agent_service, "_HASHER", CountingHasher())
+    ana = login(client, "ana@agents.example")
+    assert len(verified) == 1 and verified[0].startswith("tandem-argon2")  # off the loop, in the login pool
+    go(client, ana, "available")
+    for _ in range(3):  # the socket drops and the console reconnects with the same token
+        with client.websocket_connect("/ws/agent") as ws:
+            ws.send_json({"type": "auth", "token": ana["Authorization"][7:]})
+            assert ws.receive_json()["type"] == "hello"
+            ws.send_json({"type": "ping"})
+            assert receive_until(ws, lambda e: e["type"] == "pong")["type"] == "pong"
+        assert client.get("/api/agent/me", headers=ana).status_code == 200
+        assert client.post("/api/agent/me/heartbeat", headers=ana).status_code == 200
+    assert len(verified) == 1
+    # the counter is live: a wrong password is verified (and refused) like any login
+    wrong = client.post("/api/agent/login", json={"email": "ana@agents.example", "password": "not-her-password"})
+    assert wrong.status_code == 401 and len(verified) == 2
+
+
+def test_the_login_pool_is_bounded_and_yields_the_cpu() -> None:
+    """A burst of logins verifies at most hash_threads() passwords at once, on threads (and Argon2's own threads,
+    which inherit it) at a lower CPU priority than the event loop and request workers that carry offers."""
+    import os
+    import sys
+    import threading
+
+    from tandem.services import agents as agent_service
+
+    assert agent_service.HASH_POOL._max_workers == agent_service.hash_threads(os.cpu_count())
+    assert [agent_service.hash_threads(n) for n in (None, 1, 2, 4, 8)] == [1, 1, 1, 2, 4]
+    if not sys.platform.startswith("linux"):
+        return
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    here = priority()
+    assert agent_service.HASH_POOL.submit(priority).result() == min(19, here + agent_service.HASH_NICE)
+    assert here == 19 or agent_service.HASH_POOL.submit(priority).result() > here
+    assert agent_service.make_hash_pool(1, nice=0).submit(priority).result() == here

@@ -40,9 +40,10 @@ C = ConversationState
 
 @router.post("/login", response_model=Session, summary="Log in; returns a bearer token that expires")
 async def login(body: Login, services: ServicesDep, limiter: LimiterDep) -> dict[str, Any]:
-    # Argon2 takes tens of milliseconds of CPU by design: logins run in their own small pool, so a burst of
-    # them (a shift starting, consoles after a deploy) queues there instead of taking every worker thread that
-    # offers, accepts and messages need. A reconnecting console resumes with its token and never hashes.
+    # Argon2 takes a fraction of a second of CPU by design: logins run in their own small pool at a lower CPU
+    # priority (services/agents.py make_hash_pool), so a burst of them (a shift starting) queues there instead
+    # of taking the worker threads and the cores that offers, accepts and messages need. A reconnecting console
+    # resumes with its token (sessionStorage) and never hashes (tests/api/test_websocket.py).
     return await asyncio.get_running_loop().run_in_executor(agent_service.HASH_POOL, _login, body, services,
                                                             limiter)
 

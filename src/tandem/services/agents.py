@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -22,8 +26,35 @@ from tandem.services.context import Work
 from tandem.storage.models import Agent, AgentSession, AgentSkill, AuditEntry
 
 _HASHER = PasswordHasher()
-# where logins verify passwords (api/routes_agent.login): at most this many Argon2 verifications at once
-HASH_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tandem-argon2")
+
+
+# how much lower than the server's other threads Argon2 runs (a Unix nice increment: CPU shares ~1/10)
+HASH_NICE = 10
+
+
+def hash_threads(cpus: int | None) -> int:
+    """Verifications at once: half the cores, at least one (docs/operations.md, "Login storms")."""
+    return max(1, (cpus or 1) // 2)
+
+
+def make_hash_pool(workers: int, nice: int = HASH_NICE) -> ThreadPoolExecutor:
+    """A pool whose threads run `nice` steps below the server's other threads. argon2-cffi releases the GIL and
+    verifies a default hash (parallelism 4) on four native threads of its own, which inherit the pool thread's
+    priority: a burst of logins still uses idle cores, but the event loop and the request workers (offers,
+    accepts, messages) go first."""
+
+    def lower_priority() -> None:
+        if nice and sys.platform.startswith("linux"):  # a priority per thread; elsewhere it is the process's
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                               os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + nice)
+
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tandem-argon2", initializer=lower_priority)
+
+
+# where logins verify passwords (api/routes_agent.login): at most hash_threads() verifications at once, the rest
+# wait in the pool's queue (they hold no worker thread and no database connection while waiting)
+HASH_POOL = make_hash_pool(hash_threads(os.cpu_count()))
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 # a fixed hash to verify against when the email is unknown, so timing does not reveal who has an account
 _DUMMY_HASH = _HASHER.hash("not-a-real-password")
