@@ -170,6 +170,52 @@ def test_agent_socket_coalesces_queue_hints_but_forwards_surge_at_once(client: T
     assert 2 <= len(hints) <= 6 and hints[-1] == "agents.changed"  # the trailing hint is the burst's last one
 
 
+def test_one_queue_subscription_serves_every_socket_and_a_burst_wakes_each_a_few_times(
+        client: TestClient, seeded: Services) -> None:
+    """The queue topic reaches sockets through one bus subscription per process, coalesced there once: a burst
+    of 40 hints reaches each of three consoles and a waiting customer two to six times, not 40 times each, and
+    the subscription ends with the last socket."""
+    import contextlib
+    import time
+
+    from tandem.api.ws import HINT_WINDOW_S
+
+    bus_subs = seeded.bus._subs  # type: ignore[attr-defined]  # the in-process bus of the test services
+    cid, h = start_chat(client)
+    client.post(f"/api/conversations/{cid}/handoff", headers=h)  # nobody is online: it waits
+    with contextlib.ExitStack() as stack:
+        consoles = []
+        for email in ("ana@agents.example", "ben@agents.example", "carla@agents.example"):
+            ws = stack.enter_context(client.websocket_connect("/ws/agent"))
+            ws.send_json({"type": "auth", "token": login(client, email)["Authorization"][7:]})
+            consoles.append((ws, ws.receive_json()["agent_id"]))
+        customer = stack.enter_context(client.websocket_connect(f"/ws/conversations/{cid}"))
+        customer.send_json({"type": "auth", "token": h["X-Conversation-Token"], "after": 0})
+        receive_until(customer, lambda e: e["type"] == "status")
+        assert len(bus_subs["queue"]) == 1  # not one per socket
+        for i in range(40):
+            seeded.bus.publish("queue", {"type": "queue.changed", "conversation_id": f"c{i}"})
+        time.sleep(HINT_WINDOW_S * 2.5)
+        for ws, agent_id in consoles:
+            seeded.bus.publish(f"agent:{agent_id}", {"type": "marker"})
+            frames = []
+            while (event := ws.receive_json())["type"] != "marker":
+                frames.append(event)
+            hints = [f for f in frames if f["type"] == "queue.changed"]
+            assert 2 <= len(hints) <= 6 and hints[-1]["conversation_id"] == "c39"
+        seeded.bus.publish(f"conv:{cid}", {"type": "marker"})
+        statuses = []
+        while (event := customer.receive_json())["type"] != "marker":
+            statuses.append(event)
+        assert 2 <= len([s for s in statuses if s["type"] == "status"]) <= 6
+        assert 2 <= client.app.state.queue_hints.fanned_out <= 6  # type: ignore[attr-defined]
+    for _ in range(100):  # the sockets' handlers finish just after the client side closes
+        if "queue" not in bus_subs:
+            break
+        time.sleep(0.05)
+    assert "queue" not in bus_subs
+
+
 def test_hint_coalescer_acts_at_once_then_keeps_one_trailing() -> None:
     from tandem.api.ws import _Hints
 

@@ -66,6 +66,90 @@ class _Hints:
         return event
 
 
+class _QueueHints:
+    """The queue topic for every socket of this process, from one bus subscription.
+
+    At 20 escalations a second the queue topic carries 100+ events a second; subscribed per socket, each event
+    woke every open socket (a thread-safe callback, a task switch and a coalescing decision, per socket, per
+    event) so the loop that carries offers spent its time on hints nobody needed yet. Here a burst of hints is
+    coalesced once for all sockets (the first at once, the rest as one trailing hint after HINT_WINDOW_S) and
+    handed to each socket's own subscription in this loop; other queue events (a surge notice) go on at once.
+    A socket then wakes a few times a second at most, whatever the rate. Lost hints (the hub's subscription
+    overflowed or the bus reconnected) become one refresh hint: they only ever mean "reload".
+    """
+
+    def __init__(self, bus: Any, loop: asyncio.AbstractEventLoop, window_s: float = HINT_WINDOW_S) -> None:
+        self.bus, self.loop, self.window_s = bus, loop, window_s
+        self.targets: set[Any] = set()  # each socket subscription's deliver(topic, event)
+        self.task: asyncio.Task[None] | None = None
+        self.fanned_out = 0  # events handed to sockets (tests and curiosity)
+
+    @staticmethod
+    def of(ws: WebSocket) -> _QueueHints:
+        """This app's hub in the running loop (created on first use)."""
+        loop = asyncio.get_running_loop()
+        hub: _QueueHints | None = getattr(ws.app.state, "queue_hints", None)
+        if hub is None or hub.loop is not loop:
+            hub = ws.app.state.queue_hints = _QueueHints(ws.app.state.services.bus, loop)
+        return hub
+
+    def join(self, sub: Any) -> None:
+        """Hand queue events to `sub` from now on (live before this returns, as a bus subscription is)."""
+        self.targets.add(sub.deliver)
+        if self.task is None or self.task.done():
+            first = self.bus.subscribe("queue")
+            self.task = self.loop.create_task(self._run(first), name="ws-queue-hints")
+
+    def leave(self, sub: Any) -> None:
+        self.targets.discard(sub.deliver)
+        if not self.targets and self.task is not None:
+            self.task.cancel()
+            self.task = None
+
+    def _fan_out(self, event: dict[str, Any]) -> None:
+        for deliver in list(self.targets):
+            deliver("queue", event)
+        self.fanned_out += 1
+
+    async def _run(self, sub: Any) -> None:
+        hints = _Hints(self.window_s)
+        try:
+            while True:
+                timeout = hints.due_in(self.loop.time())
+                try:
+                    topic, event = await asyncio.wait_for(sub.get(), timeout)
+                except TimeoutError:  # the trailing hint of a burst
+                    self._fan_out(hints.take(self.loop.time()))
+                    continue
+                except OverflowError:  # some were lost: subscribe afresh, and everyone reloads once
+                    sub.close()
+                    sub = self.bus.subscribe("queue")
+                    event = {"type": "queue.changed"}
+                if event.get("type") not in HINT_TYPES:
+                    self._fan_out(event)
+                elif hints.offer(event, self.loop.time()):
+                    self._fan_out(event)
+        finally:
+            sub.close()
+
+
+def _subscribe(ws: WebSocket, topic: str) -> Any:
+    """A bus subscription to the socket's own topic, fed the queue topic by the process's _QueueHints."""
+    bus = ws.app.state.services.bus
+    sub = bus.subscribe(topic)
+    if not callable(getattr(sub, "deliver", None)):  # a bus without local delivery: every socket subscribes
+        sub.close()
+        return bus.subscribe(topic, "queue")
+    _QueueHints.of(ws).join(sub)
+    return sub
+
+
+def _unsubscribe(ws: WebSocket, sub: Any) -> None:
+    if callable(getattr(sub, "deliver", None)):
+        _QueueHints.of(ws).leave(sub)
+    sub.close()
+
+
 async def _next_event(sub: Any, reader: asyncio.Task[None], timeout: float | None) -> object:
     """The next bus event, _READER_DONE once the client's side has ended, or None on timeout."""
     getter = asyncio.ensure_future(sub.get())
@@ -130,7 +214,7 @@ async def customer_socket(ws: WebSocket, conversation_id: str) -> None:
     except (TimeoutError, TandemError, WebSocketDisconnect) as exc:
         await _close_unauthorized(ws, exc)
         return
-    sub = services.bus.subscribe(f"conv:{conversation_id}", "queue")
+    sub = _subscribe(ws, f"conv:{conversation_id}")
     try:
         sent = await _send_backlog(ws, services, conversation_id, after)
         waiting = await _send_status(ws, services, conversation_id)
@@ -144,7 +228,7 @@ async def customer_socket(ws: WebSocket, conversation_id: str) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        sub.close()
+        _unsubscribe(ws, sub)
 
 
 async def _close_for_resync(ws: WebSocket) -> None:
@@ -270,7 +354,7 @@ async def agent_socket(ws: WebSocket) -> None:
     except (TimeoutError, TandemError, WebSocketDisconnect) as exc:
         await _close_unauthorized(ws, exc)
         return
-    sub = services.bus.subscribe(f"agent:{agent_id}", "queue")
+    sub = _subscribe(ws, f"agent:{agent_id}")
     digest = token_digest(token)
     try:
         await ws.send_json({"type": "hello", "agent_id": agent_id})
@@ -305,7 +389,7 @@ async def agent_socket(ws: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        sub.close()
+        _unsubscribe(ws, sub)
 
 
 def _agent_check(services: Services, token: str) -> str:
