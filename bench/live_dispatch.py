@@ -60,8 +60,9 @@ from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
 from tandem.storage.models import Agent, AgentSession, AgentSkill, Offer
 
-# one Argon2 hash for every bench agent: nobody logs in with a password here (sessions are inserted)
-PASSWORD_HASH = agent_service.hash_password("bench-password-not-used")
+# one Argon2 hash for every bench agent: sessions are inserted, only --login-burst logs in with the password
+PASSWORD = "bench-password"
+PASSWORD_HASH = agent_service.hash_password(PASSWORD)
 PING_S = 10.0
 PG_ADMIN = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -78,6 +79,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def bench_email(i: int, agent_id: str) -> str:
+    return f"bench{i}-{agent_id[-6:]}@agents.example"
+
+
 def add_agents(services: Services, count: int, socket_topics: int = 0) -> tuple[list[str], list[str]]:
     """Create `count` available agents directly (bulk, no Argon2). The first `socket_topics` get the account
     topic only (plus the others if socket_topics is 0: then everyone is eligible for everything).
@@ -90,7 +95,7 @@ def add_agents(services: Services, count: int, socket_topics: int = 0) -> tuple[
         for i in range(count):
             aid = new_id("agt")
             ids.append(aid)
-            agents.append(dict(id=aid, email=f"bench{i}-{aid[-6:]}@agents.example", name=f"Bench {i}",
+            agents.append(dict(id=aid, email=bench_email(i, aid), name=f"Bench {i}",
                                password_hash=PASSWORD_HASH, role="agent", languages=["en"], capacity=4, load=0,
                                presence=Presence.AVAILABLE.value, last_heartbeat=now, presence_since=now,
                                created_at=now, active=True))
@@ -166,8 +171,11 @@ def metric(text: str, name: str) -> float:
 class Live:
     """N agents in a database, K server processes on it."""
 
-    def __init__(self, agents: int, sockets: int, scaled: int) -> None:
+    def __init__(self, agents: int, sockets: int, scaled: int, ws_deflate: bool = False,
+                 login_threads: int = 0, login_nice: bool = True) -> None:
         self.agents, self.sockets, self.scaled = agents, sockets, scaled
+        # the embedded server's WebSocket compression and Argon2 pool (threads 0: what `tandem serve` uses)
+        self.ws_deflate, self.login_threads, self.login_nice = ws_deflate, login_threads, login_nice
         self.procs: list[subprocess.Popen[bytes]] = []
         self.bases: list[str] = []
         self.database: str | None = None
@@ -232,7 +240,10 @@ class Live:
         env = {**os.environ, "TANDEM_DATABASE_URL": self.url, "TANDEM_RATE_LIMIT": "false",
                "TANDEM_INTENT_MODEL": "false", "TANDEM_ENV": "test", "TANDEM_DATA_DIR": str(self.data / "r0")}
         self.procs.append(subprocess.Popen([sys.executable, __file__, "--serve-embedded", str(port),
-                                            "--beat-file", str(beat_file)], env=env,
+                                            "--beat-file", str(beat_file),
+                                            "--ws-deflate", "on" if self.ws_deflate else "off",
+                                            "--login-threads", str(self.login_threads),
+                                            "--login-nice", "on" if self.login_nice else "off"], env=env,
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         self.bases.append(f"http://127.0.0.1:{port}")
         self._wait_healthy()
@@ -344,18 +355,25 @@ def beat_loop(services: Services, ids: list[str], stop: threading.Event) -> None
                 agent_service.heartbeat(work, aid)
 
 
-def serve_embedded(port: int, beat_file: Path) -> None:
-    """The embedded server for the live run, with the heartbeat batches in a thread (see Live._start_embedded)."""
+def serve_embedded(port: int, beat_file: Path, ws_deflate: bool, login_threads: int, login_nice: bool) -> None:
+    """The embedded server for the live run, with the heartbeat batches in a thread (see Live._start_embedded).
+    uvicorn runs with `tandem serve`'s WebSocket options, compression as asked."""
     import uvicorn
 
     from tandem.api.app import create_app
+    from tandem.cli.serve import websocket_options
 
+    if login_threads or not login_nice:  # another Argon2 pool than the server's own (services/agents.py)
+        agent_service.HASH_POOL = agent_service.make_hash_pool(
+            login_threads or agent_service.hash_threads(os.cpu_count()),
+            agent_service.HASH_NICE if login_nice else 0)
     settings = Settings()
     services = build_services(settings, with_demo_backend=False)
     ids = [line for line in beat_file.read_text().splitlines() if line]
     stop = threading.Event()
     threading.Thread(target=beat_loop, args=(services, ids, stop), daemon=True).start()
-    uvicorn.run(create_app(services), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(create_app(services), host="127.0.0.1", port=port, log_level="warning",
+                **websocket_options(settings, per_message_deflate=ws_deflate))
     stop.set()
 
 
@@ -377,6 +395,69 @@ async def escalate(bases: list[str], count: int, rate: float) -> dict[str, float
             await asyncio.sleep(max(0.0, start + (k + 1) / rate - time.perf_counter()))
         await asyncio.gather(*tasks)
     return asked
+
+
+async def login_burst(live: Live, args: argparse.Namespace, offers: dict[str, float]) -> dict[str, Any]:
+    """--login-burst N: N agents without a socket log in for real (Argon2, one connection each, all at once)
+    while escalations keep arriving at --rate until the last login is answered. Reports logins per second and
+    the offer latency of the escalations sent while logins were in flight (main() divides by the calm phase's)."""
+    n = args.login_burst
+    first = live.agents - n  # the last n agents: none of them holds a socket
+    if first < min(args.sockets, live.agents):
+        raise SystemExit(f"--login-burst {n} needs {n} agents without a socket; there are "
+                         f"{live.agents - min(args.sockets, live.agents)}")
+    login_ms: list[float] = []
+    failures, failed_escalations = [0], [0]
+    asked: dict[str, float] = {}
+    # a connection of its own for every login, as N consoles have; escalations on another client, never
+    # waiting for a free connection (a slow server must show in offer_ms, not in the bench's own pool)
+    storm_limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=900, limits=storm_limits) as http, \
+            httpx.AsyncClient(timeout=httpx.Timeout(120, pool=None),
+                              limits=httpx.Limits(max_connections=None)) as customers:
+        async def log_in(k: int) -> None:
+            sent = time.perf_counter()
+            try:
+                r = await http.post(f"{live.bases[k % len(live.bases)]}/api/agent/login",
+                                    json={"email": bench_email(k, live.ids[k]), "password": PASSWORD})
+                ok = r.status_code == 200 and bool(r.json().get("token"))
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                login_ms.append((time.perf_counter() - sent) * 1000)
+            else:
+                failures[0] += 1
+
+        async def escalate_one(base: str) -> None:
+            try:
+                conv = (await customers.post(base + "/api/conversations", json={"language": "en"})).json()
+                t = time.perf_counter()
+                r = await customers.post(f"{base}/api/conversations/{conv['id']}/handoff",
+                                         headers={"X-Conversation-Token": conv["token"]})
+            except httpx.HTTPError:
+                failed_escalations[0] += 1
+                return
+            if r.status_code == 202:
+                asked[conv["id"]] = t
+
+        start = time.perf_counter()
+        storm = asyncio.ensure_future(asyncio.gather(*(log_in(k) for k in range(first, live.agents))))
+        escalations, k = [], 0
+        while not storm.done():
+            escalations.append(asyncio.create_task(escalate_one(live.bases[k % len(live.bases)])))
+            k += 1
+            await asyncio.sleep(max(0.0, start + k / args.rate - time.perf_counter()))
+        burst_s = time.perf_counter() - start
+        await asyncio.gather(*escalations)
+    deadline = time.perf_counter() + 60
+    while any(c not in offers for c in asked) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    latencies = [(offers[c] - t) * 1000 for c, t in asked.items() if c in offers]
+    return {"login_burst": n, "login_burst_s": round(burst_s, 2), "logins_per_s": round(len(login_ms) / burst_s, 2),
+            "login_ms_p50": pct(login_ms, 0.5), "login_ms_p99": pct(login_ms, 0.99), "login_failures": failures[0],
+            "burst_escalations": len(asked), "burst_escalations_failed": failed_escalations[0],
+            "burst_offered": len(latencies),
+            "burst_offer_ms_p50": pct(latencies, 0.5), "burst_offer_ms_p99": pct(latencies, 0.99)}
 
 
 async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
@@ -408,6 +489,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(0.1)
     phase = time.perf_counter() - t0
     cpu2, tx2, _ = live.totals()
+    burst = await login_burst(live, args, offers) if args.login_burst else {}
     stop.set()
     beat_stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -422,7 +504,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
             presence[key] = presence.get(key, 0) + 1
     done = max(1, cycles[0])
     text_all = live.metrics()
-    return {
+    return burst | {
         "offer_ms_p50": pct(latencies, 0.5), "offer_ms_p95": pct(latencies, 0.95),
         "offer_ms_p99": pct(latencies, 0.99),
         "cpu_ms_per_cycle": round(((cpu2 - cpu1) - idle_cpu_s * phase) * 1000 / done, 2),
@@ -450,29 +532,59 @@ def main() -> None:
     p.add_argument("--idle", type=float, default=5.0, help="seconds of idle measurement before escalations")
     p.add_argument("--no-live", action="store_true", help="only the pass time")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--login-burst", type=int, default=0, metavar="N",
+                   help="after the escalations, N agents log in for real (Argon2) at once while escalations go on")
+    p.add_argument("--login-threads", type=int, default=0,
+                   help="embedded: the server's Argon2 threads (0: its default, services.agents.hash_threads)")
+    p.add_argument("--login-nice", choices=("on", "off", "both"), default="on",
+                   help="embedded: Argon2 at a lower CPU priority (the server's default) or not; 'both' alternates")
+    p.add_argument("--ws-deflate", choices=("off", "on", "both"), default="off",
+                   help="embedded: WebSocket per-message compression; 'both' alternates on/off runs")
+    p.add_argument("--rounds", type=int, default=1, help="live runs per pool size (per setting with 'both')")
     p.add_argument("--serve-embedded", type=int, help=argparse.SUPPRESS)
     p.add_argument("--beat-file", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve_embedded:
-        serve_embedded(args.serve_embedded, args.beat_file)
+        serve_embedded(args.serve_embedded, args.beat_file, args.ws_deflate == "on", args.login_threads,
+                       args.login_nice == "on")
         return
     if args.sockets < 200:
         raise SystemExit("--sockets must be at least 200")
+    if args.login_burst < 0 or args.login_threads < 0 or args.rounds < 1:
+        raise SystemExit("--login-burst and --login-threads must be >= 0, --rounds >= 1")
+    if args.scaled and (args.ws_deflate != "off" or args.login_threads or args.login_nice != "on"):
+        raise SystemExit("--ws-deflate and --login-* apply to the embedded server only")
+    both = {"off": [False], "on": [True], "both": [True, False]}
+    variants = [(d, n) for d in both[args.ws_deflate] for n in both[args.login_nice]]
     runs = []
     for n in (int(x) for x in args.agents.split(",")):
         times = pass_times(n, args.passes, args.warmup)
-        run: dict[str, Any] = {"agents": n, "pass_ms_p50": pct(times, 0.5), "pass_ms_p99": pct(times, 0.99)}
-        if not args.no_live:
-            live = Live(n, args.sockets, args.scaled)
-            try:
-                live.start()
-                run.update(asyncio.run(live_run(live, args)))
-            finally:
-                live.stop()
-        run["mode"] = f"scaled x{args.scaled}" if args.scaled else "embedded"
-        runs.append(run)
-        if not args.json:
-            print("  ".join(f"{k}={v}" for k, v in run.items()), flush=True)
+        for k in range(args.rounds * len(variants)):
+            run: dict[str, Any] = {"agents": n, "pass_ms_p50": pct(times, 0.5), "pass_ms_p99": pct(times, 0.99)}
+            if not args.no_live:
+                # alternated, so a change in the machine's load falls on both settings alike
+                deflate, nice = variants[k % len(variants)]
+                live = Live(n, args.sockets, args.scaled, ws_deflate=deflate, login_threads=args.login_threads,
+                            login_nice=nice)
+                try:
+                    live.start()
+                    run.update(asyncio.run(live_run(live, args)))
+                finally:
+                    live.stop()
+                run["ws_deflate"] = deflate
+                if args.login_burst:
+                    run["login_nice"] = nice
+                if args.login_burst:
+                    for q in ("p50", "p99"):
+                        calm, busy = run.get(f"offer_ms_{q}"), run.get(f"burst_offer_ms_{q}")
+                        run[f"burst_offer_{q}_ratio"] = round(busy / calm, 2) if calm and busy else None
+            run["mode"] = f"scaled x{args.scaled}" if args.scaled else "embedded"
+            run["load_average"] = os.getloadavg()[0]
+            runs.append(run)
+            if not args.json:
+                print("  ".join(f"{k}={v}" for k, v in run.items()), flush=True)
+            if args.no_live:
+                break
     if args.json:
         print(json.dumps({"runs": runs}))
 

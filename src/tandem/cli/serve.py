@@ -6,7 +6,7 @@ import os
 import threading
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import click
 
@@ -57,10 +57,25 @@ def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: boo
         click.echo("  Demo customer in the chat: Maya (maya@example.com)\n")
     if open_browser:
         threading.Timer(1.5, lambda: webbrowser.open(f"{base}/chat")).start()
-    # the transport drops a frame far past the limit (close 1009) before buffering it; frames just past it get a
-    # clear error frame from the app instead (api/ws.py)
-    uvicorn.run(app, host=host, port=port, log_level="warning", ws_ping_interval=20,
-                ws_max_size=4 * services.settings.max_frame_bytes)
+    uvicorn.run(app, host=host, port=port, log_level="warning", **websocket_options(services.settings))
+
+
+class WebSocketOptions(TypedDict):
+    ws_ping_interval: float
+    ws_max_size: int
+    ws_per_message_deflate: bool
+
+
+def websocket_options(settings: Settings, per_message_deflate: bool = False) -> WebSocketOptions:
+    """uvicorn's WebSocket options for `tandem serve` (bench/live_dispatch.py runs its server with the same).
+
+    The transport drops a frame far past the limit (close 1009) before buffering it; frames just past it get a
+    clear error frame from the app instead (api/ws.py). Per-message compression is off: Tandem's frames are
+    small JSON events, and deflating each one for every console costs server CPU per frame that offers wait
+    behind (measured in docs/operations.md, "WebSocket compression").
+    """
+    return {"ws_ping_interval": 20.0, "ws_max_size": 4 * settings.max_frame_bytes,
+            "ws_per_message_deflate": per_message_deflate}
 
 
 def _seed_demo(services: object) -> None:
