@@ -57,13 +57,31 @@ def test_the_live_assistant_records_the_company_intent_and_routing_maps_it(
         turn = services.assistant.respond(TurnContext("conv_1", "I left my backpack on the bike yesterday", "en"))
         assert turn.intent == "lost_item"
         german = services.assistant.respond(TurnContext("conv_2", "Warum wurde ich zweimal belastet?", "de"))
-        assert german.intent == "billing_question"
+        assert german.intent == "billing_question" and turn.escalation is None and german.escalation is None
     finally:
         services.db.dispose()
     unknown = Settings(data_dir=tmp_path, env="test", demo=True, intent_model=False,
                        intents=Intents(model=out, topics={"stolen_bike": "account"}))
     with pytest.raises(ConfigError, match="stolen_bike"):
         build_services(unknown, FakeClock())
+
+
+def test_an_intent_mapped_to_a_sensitive_topic_goes_to_a_senior_person_at_once(
+        trained: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
+    out, _ = trained
+    # the company says a damaged bike may mean an injury: its topic needs the senior tier
+    intents = Intents(model=out, topics={"damaged_bike": "hardship", "lost_item": "account"})
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", env="test",
+                        demo=True, intent_model=False, intents=intents)
+    assert "hardship" in settings.sensitive_topics
+    services = build_services(settings, FakeClock())
+    try:
+        broken = services.assistant.respond(TurnContext("conv_1", "The front brake of my bike snapped", "en"))
+        assert broken.intent == "damaged_bike" and broken.escalation == "sensitive_topic"
+        lost = services.assistant.respond(TurnContext("conv_2", "I left my backpack on the bike yesterday", "en"))
+        assert lost.intent == "lost_item" and lost.escalation is None  # a plain intent is still answered
+    finally:
+        services.db.dispose()
 
 
 @pytest.mark.parametrize(("csv", "expected"), [

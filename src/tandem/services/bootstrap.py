@@ -97,8 +97,10 @@ def build_assistant(settings: Settings, kb: KnowledgeBase, backend: AccountBacke
     nlu = NLU(settings.model_dir, embedder=shared_embedder(), multilingual=multilingual) \
         if settings.intent_model else None
     tools = AccountTools(backend, limits=settings.policy) if backend is not None else None
+    sensitive = frozenset(intent for intent, topic in settings.intents.topics.items()
+                          if topic in settings.sensitive_topics)
     assistant = GuardedAssistant(answerer, nlu, actions=tools, llm=build_llm(settings, tools, kb),
-                                 company_intents=company_intents(settings))
+                                 company_intents=company_intents(settings), sensitive_intents=sensitive)
     assistant.warm_up()
     return assistant
 

@@ -18,6 +18,7 @@ from tandem.engines.assistant.escalation import (
     DEFAULT_POLICY,
     Escalation,
     EscalationPolicy,
+    EscalationReason,
     PriorTurn,
     decide,
     failed_action,
@@ -44,9 +45,12 @@ class GuardedAssistant:
 
     def __init__(self, answerer: OfflineAssistant, nlu: NLU | None = None,
                  policy: EscalationPolicy = DEFAULT_POLICY, actions: AccountTools | None = None,
-                 llm: LLMAssistant | None = None, company_intents: CompanyIntents | None = None) -> None:
+                 llm: LLMAssistant | None = None, company_intents: CompanyIntents | None = None,
+                 sensitive_intents: frozenset[str] = frozenset()) -> None:
         self.answerer = answerer
         self.company_intents = company_intents  # the company's own labels (`tandem train intents`), when trained
+        # the company's intents that go to a person at once (those mapped to a sensitive topic)
+        self.sensitive_intents = sensitive_intents
         self.actions = actions
         self.llm = llm
         self.nlu = nlu
@@ -82,6 +86,9 @@ class GuardedAssistant:
                    for i, t in enumerate(earlier)]
         escalation = self._decide(history, current)
         company_intent = self._company_intent(ctx.text)
+        if escalation is None and company_intent in self.sensitive_intents:
+            escalation = Escalation(EscalationReason.SENSITIVE_TOPIC, f"the company's intent {company_intent!r} is "
+                                    "sensitive", topic=None, senior=True)
         if escalation is not None:
             return AssistantTurn(
                 text=phrase("handoff", ctx.language), escalation=escalation.reason.value,
