@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from tandem.api.app import create_app
+from tandem.api.app import DispatchLoop, create_app
+from tandem.core import counters
 from tandem.core.clock import FakeClock
 from tandem.core.errors import Conflict
 from tandem.demo.agents import DEMO_PASSWORD, seed_agents
@@ -20,6 +21,7 @@ from tandem.domain.skills import Tier
 from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import agents, conversations, dispatch, offers, queue, review
 from tandem.services.context import Services
+from tandem.services.leader import Lease
 from tandem.storage.models import Agent, AgentSkill, Offer
 from tandem.storage.models_quality import ReviewOffer, ReviewTask
 from tandem.storage.models_workforce import LedgerEntry
@@ -68,7 +70,8 @@ def beat(services: Services) -> None:
 
 
 def dispatcher_pass(services: Services) -> tuple[int, int]:
-    """What the live Dispatcher does per pass: conversation offers, then review offers."""
+    """What the live dispatcher does per pass, conversation offers then review offers, with the two counted apart
+    (it does both in one transaction: test_a_live_dispatcher_pass_is_one_transaction)."""
     return dispatch.tick(services), review.offer_tick(services)
 
 
@@ -233,6 +236,36 @@ def test_conversation_offers_take_precedence(client: TestClient, services: Servi
     assert client.post(f"/api/agent/offers/{pending[0].id}/accept", headers=ana).status_code == 200
     assert dispatcher_pass(services)[1] == 0
     assert offers_of(client, ana) == []
+
+
+def test_a_live_dispatcher_pass_is_one_transaction(client: TestClient, services: Services,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live pass (api.app.DispatchLoop): lease check, expiry, conversation offers, review offers and the lease
+    renewal commit in one transaction, or roll back together."""
+    ana = available(client, "ana@agents.example")
+    sampled_ai_task(services)
+    dispatcher = DispatchLoop(services, Lease(services.db, "dispatcher"))
+    services.on_routing_change = dispatcher.live.note  # as DispatchLoop.start wires it
+    assert dispatcher.loop.run_once() is True  # takes the lease, then its first pass offers the review
+    review_offer = offers_of(client, ana)[0]
+    _ask_for_human(services)
+    before = counters.COUNTS["db_transactions"]
+    assert dispatcher.loop.run_once() is True
+    assert counters.COUNTS["db_transactions"] - before == 1
+    with services.work() as work:  # the conversation offered and the review offer rescinded, in that transaction
+        assert work.session.scalar(select(func.count()).select_from(Offer).where(Offer.state == "pending")) == 1
+        assert work.session.get(ReviewOffer, review_offer["id"]).state == "rescinded"  # type: ignore[union-attr]
+
+    conv_id = _ask_for_human(services)
+
+    def failing(work: Any, timeout_s: float) -> int:
+        raise RuntimeError("the review half of the pass fails")
+
+    monkeypatch.setattr(review, "offer_reviews", failing)
+    with pytest.raises(RuntimeError):
+        dispatcher.loop.run_once()
+    with services.work() as work:  # its conversation offers were rolled back with it
+        assert work.session.scalars(select(Offer).where(Offer.conversation_id == conv_id)).all() == []
 
 
 def test_a_review_in_progress_does_not_count_against_chat_capacity(client: TestClient, services: Services) -> None:

@@ -43,7 +43,7 @@ from tandem.api.ratelimit import Limiter, RateLimitMiddleware
 from tandem.api.responses import READINESS_RESPONSES, CompanyOut, Health, Readiness
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
-from tandem.services import dispatch, help_center, review
+from tandem.services import dispatch, help_center
 from tandem.services.context import ROUTING_TOPIC, Services, Work
 from tandem.services.leader import DISPATCHER, LeaderLoop, Lease
 from tandem.services.surge import SurgeLoop
@@ -152,10 +152,9 @@ class DispatchLoop:
         self._routing_listener: asyncio.Task[None] | None = None
 
     def run_pass(self, unit: Callable[[], AbstractContextManager[Work]]) -> None:
-        """One pass, each transaction fenced by the runner (`unit`): conversation offers, then QA reviews for
-        seniors left idle (conversation offers always come first)."""
-        dispatch.tick(self.services, self.live, unit=unit)
-        review.offer_tick(self.services, unit=unit)
+        """One pass in one transaction, fenced by the runner (`unit`: lease checked first, renewed last):
+        conversation offers, then QA reviews for seniors left idle (conversation offers always come first)."""
+        dispatch.tick(self.services, self.live, unit=unit, reviews=True)
 
     def start(self) -> None:
         self.services.on_queue_change = self.poke

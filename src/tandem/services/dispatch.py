@@ -17,7 +17,7 @@ from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
 from tandem.engines.routing import RoutingConfig
 from tandem.services import agents as agent_service
-from tandem.services import audit, conversations, offers, queue, routing_live, workforce
+from tandem.services import audit, conversations, offers, queue, review, routing_live, workforce
 from tandem.services import surge as surge_service
 from tandem.services.context import Services, Work
 from tandem.services.leader import Lease, fence
@@ -28,8 +28,12 @@ C = ConversationState
 
 
 def tick(services: Services, live: routing_live.LiveRouting | None = None, lease: Lease | None = None,
-         unit: Callable[[], AbstractContextManager[Work]] | None = None) -> int:
-    """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return offers made.
+         unit: Callable[[], AbstractContextManager[Work]] | None = None, reviews: bool = False) -> int:
+    """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return conversation offers made.
+
+    The whole pass is one transaction: with `reviews` (the live dispatcher) it also offers QA reviews to the
+    seniors its conversation offers left idle (`review.offer_reviews`), so conversation offers still come first
+    and a pass's offers of both kinds commit, or roll back, together.
 
     `live` is the dispatcher's in-memory routing engine (routing_live.LiveRouting); without it the pass
     restores one from the database (what a takeover does). The live dispatcher passes `unit`, its runner's
@@ -47,6 +51,8 @@ def tick(services: Services, live: routing_live.LiveRouting | None = None, lease
             watch_agents(work, services.heartbeats, pending)
             lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s, services.heartbeats)
             made = make_offers(work, live, pending)
+            if reviews:
+                review.offer_reviews(work, services.settings.offer_timeout_s)
             if lease is not None and (expired or lost or made or work.events):
                 fence(work.session, lease)
     except BaseException:
