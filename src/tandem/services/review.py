@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
@@ -92,11 +90,11 @@ def require_senior(work: Work, agent: Agent) -> None:
 
 # ---- offering reviews to idle seniors (run by the dispatcher, after its conversation offers) ----
 
-def offer_tick(services: Services, lease: Lease | None = None,
-               unit: Callable[[], AbstractContextManager[Work]] | None = None) -> int:
-    """One review-offer pass in its own transaction; the dispatcher runs it right after `dispatch.tick`
-    (fenced by the dispatcher `lease`, or in the runner's fenced `unit`, like it: see `dispatch.tick`)."""
-    with (unit or services.work)() as work:
+def offer_tick(services: Services, lease: Lease | None = None) -> int:
+    """A review-offer pass on its own transaction (tests, by hand), fenced by the dispatcher `lease` like
+    `dispatch.tick`. The live dispatcher runs `offer_reviews` inside its own pass instead (`dispatch.tick` with
+    reviews=True), so both kinds of offers of a pass share one transaction."""
+    with services.work() as work:
         made = offer_reviews(work, services.settings.offer_timeout_s)
         if lease is not None and (made or work.events):
             fence(work.session, lease)
