@@ -24,7 +24,10 @@ For each pool size the bench does two things, in this process and in this run:
    escalate -> offer -> accept -> first reply -> resolve cycles; it includes the socket pings and the
    heartbeats of that phase (their share is printed as `idle_cpu_ms_per_s`, measured before the phase).
    `transactions_per_cycle` is the servers' committed transactions (`tandem_db_transactions_total`) over
-   the same phase, per cycle, idle transactions subtracted.
+   the same phase, per cycle, idle transactions subtracted; `transactions_per_cycle_gross` the same without the
+   subtraction (the idle rate is `idle_transactions_per_s`: mostly the dispatcher's timer passes, which the
+   escalation phase's queue-triggered passes partly replace, so the net figure undercounts a pass's cost), and
+   `dispatch_passes_per_cycle_gross` the dispatcher passes over the phase per cycle.
 
 Output with --json: one object {"runs": [{"agents": ..., "pass_ms_p50": ..., ...}, ...]}.
 """
@@ -276,6 +279,11 @@ class Live:
     def metrics(self) -> str:
         return "\n".join(httpx.get(b + "/metrics", timeout=30).text for b in self.bases)
 
+    def passes(self) -> float:
+        """Dispatcher passes so far, over all servers (the pass-time summary's count, at most its ring's size)."""
+        return sum(metric(t, "tandem_dispatch_pass_seconds_count")
+                   for t in self.metrics().split("# HELP tandem_queue_length"))
+
     def totals(self) -> tuple[float, float, float]:
         """(server CPU seconds, transactions, DB heartbeat writes) over all servers."""
         text_all = self.metrics()
@@ -480,6 +488,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     cpu0, tx0, hb0 = live.totals()
     await asyncio.sleep(idle_s)
     cpu1, tx1, hb1 = live.totals()
+    passes1 = live.passes()
     idle_cpu_s, idle_tx_s = (cpu1 - cpu0) / idle_s, (tx1 - tx0) / idle_s
     hb_per_s = (hb1 - hb0) / idle_s
     t0 = time.perf_counter()
@@ -489,6 +498,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(0.1)
     phase = time.perf_counter() - t0
     cpu2, tx2, _ = live.totals()
+    passes2 = live.passes()
     burst = await login_burst(live, args, offers) if args.login_burst else {}
     stop.set()
     beat_stop.set()
@@ -509,6 +519,8 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
         "offer_ms_p99": pct(latencies, 0.99),
         "cpu_ms_per_cycle": round(((cpu2 - cpu1) - idle_cpu_s * phase) * 1000 / done, 2),
         "transactions_per_cycle": round(((tx2 - tx1) - idle_tx_s * phase) / done, 2),
+        "transactions_per_cycle_gross": round((tx2 - tx1) / done, 2), "idle_transactions_per_s": round(idle_tx_s, 2),
+        "dispatch_passes_per_cycle_gross": round((passes2 - passes1) / done, 2),
         "db_heartbeat_writes_per_s": round(hb_per_s, 1),
         "idle_cpu_ms_per_s": round(idle_cpu_s * 1000, 1),
         "presence_after": presence, "escalations": len(asked),
