@@ -27,8 +27,11 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # a pooled connection for every worker thread that may want one (anyio's 40 plus the loops' own threads):
+        # with SQLAlchemy's default 5 + 10 overflow, a saturated server (bench/live_dispatch.py, 10,000 agents,
+        # profiled) queued threads for connections and opened and closed overflow ones, PRAGMAs and all
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-                               hide_parameters=True)
+                               pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_OVERFLOW, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", write_turns(url).before_execute)
         return engine
@@ -55,6 +58,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+SQLITE_POOL_SIZE = 48
+SQLITE_POOL_OVERFLOW = 16
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
