@@ -162,7 +162,8 @@ def test_a_timeout_makes_the_assistant_say_it_cannot_reach_the_account(company: 
     assert len(company.faults.seen) == 2  # one try and one retry, no made-up answer
 
 
-def test_the_breaker_opens_after_failures_in_a_row_and_one_probe_closes_it(company: Company) -> None:
+def opened_breaker(company: Company) -> tuple[HttpAccountBackend, list[float]]:
+    """A backend whose breaker two 5xx answers in a row have opened, and the clock it reads."""
     clock = [0.0]
     backend = HttpAccountBackend(HttpBackend(base_url=company.url, read_retries=0, breaker_failures=2,
                                              breaker_reset_s=30), KEY, clock=lambda: clock[0])
@@ -171,6 +172,11 @@ def test_the_breaker_opens_after_failures_in_a_row_and_one_probe_closes_it(compa
     for _ in range(2):
         with pytest.raises(Unavailable):
             backend.get_customer(DEMO_CUSTOMER_ID)
+    return backend, clock
+
+
+def test_the_breaker_opens_after_failures_in_a_row_and_one_probe_closes_it(company: Company) -> None:
+    backend, clock = opened_breaker(company)
     assert backend.breaker.state == "open"
     with pytest.raises(Unavailable, match="circuit open"):
         backend.get_customer(DEMO_CUSTOMER_ID)
@@ -211,14 +217,7 @@ def test_configuration_of_the_backend(tmp_path: Path) -> None:
 
 
 def test_a_probe_answered_not_found_closes_the_breaker(company: Company) -> None:
-    clock = [0.0]
-    backend = HttpAccountBackend(HttpBackend(base_url=company.url, read_retries=0, breaker_failures=2,
-                                             breaker_reset_s=30), KEY, clock=lambda: clock[0])
-    company.clients.append(backend)
-    company.faults.status, company.faults.count = 500, 2
-    for _ in range(2):
-        with pytest.raises(Unavailable):
-            backend.get_customer(DEMO_CUSTOMER_ID)
+    backend, clock = opened_breaker(company)
     clock[0] = 31.0
     with pytest.raises(NotFound):  # the probe reaches a system that is up and answers 404
         backend.get_customer("cus_nobody")
