@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from tandem.engines.assistant.base import TurnContext
 from tandem.engines.assistant.nlu.company_intents import load, read_examples
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
 from tandem.services.bootstrap import build_services
+from tandem.services.context import Services
 
 DATA = Path(__file__).parent / "data"
 TRAIN, HELD_OUT = DATA / "wheelhouse_intents.csv", DATA / "wheelhouse_intents_test.csv"
@@ -46,20 +49,26 @@ def test_training_reports_cross_validation_and_the_model_labels_unseen_messages(
     assert correct >= 13, [(e.text, label) for (label, _), e in zip(labels, held_out, strict=True)]
 
 
+@contextmanager
+def live(model: Path, topics: dict[str, str], tmp_path: Path) -> Iterator[Services]:
+    """The services of a company whose config points at `model` and maps its intents to `topics`."""
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", env="test",
+                        demo=True, intent_model=False, intents=Intents(model=model, topics=topics))
+    services = build_services(settings, FakeClock())
+    try:
+        yield services
+    finally:
+        services.db.dispose()
+
+
 def test_the_live_assistant_records_the_company_intent_and_routing_maps_it(
         trained: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
     out, _ = trained
-    intents = Intents(model=out, topics={"lost_item": "account", "billing_question": "payments"})
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", env="test",
-                        demo=True, intent_model=False, intents=intents)
-    services = build_services(settings, FakeClock())
-    try:
+    with live(out, {"lost_item": "account", "billing_question": "payments"}, tmp_path) as services:
         turn = services.assistant.respond(TurnContext("conv_1", "I left my backpack on the bike yesterday", "en"))
         assert turn.intent == "lost_item"
         german = services.assistant.respond(TurnContext("conv_2", "Warum wurde ich zweimal belastet?", "de"))
         assert german.intent == "billing_question" and turn.escalation is None and german.escalation is None
-    finally:
-        services.db.dispose()
     unknown = Settings(data_dir=tmp_path, env="test", demo=True, intent_model=False,
                        intents=Intents(model=out, topics={"stolen_bike": "account"}))
     with pytest.raises(ConfigError, match="stolen_bike"):
@@ -70,18 +79,12 @@ def test_an_intent_mapped_to_a_sensitive_topic_goes_to_a_senior_person_at_once(
         trained: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
     out, _ = trained
     # the company says a damaged bike may mean an injury: its topic needs the senior tier
-    intents = Intents(model=out, topics={"damaged_bike": "hardship", "lost_item": "account"})
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", env="test",
-                        demo=True, intent_model=False, intents=intents)
-    assert "hardship" in settings.sensitive_topics
-    services = build_services(settings, FakeClock())
-    try:
+    with live(out, {"damaged_bike": "hardship", "lost_item": "account"}, tmp_path) as services:
+        assert "hardship" in services.settings.sensitive_topics
         broken = services.assistant.respond(TurnContext("conv_1", "The front brake of my bike snapped", "en"))
         assert broken.intent == "damaged_bike" and broken.escalation == "sensitive_topic"
         lost = services.assistant.respond(TurnContext("conv_2", "I left my backpack on the bike yesterday", "en"))
         assert lost.intent == "lost_item" and lost.escalation is None  # a plain intent is still answered
-    finally:
-        services.db.dispose()
 
 
 @pytest.mark.parametrize(("csv", "expected"), [
