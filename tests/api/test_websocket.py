@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -269,8 +270,19 @@ def test_a_reconnecting_console_resumes_its_session_without_hashing_a_password(
             return super().verify(hash, password)
 
     monkeypatch.setattr(agent_service, "_HASHER", CountingHasher())
+    writers: list[str] = []
+    real_open_session = agent_service.open_session
+
+    def recording_open_session(*args: Any, **kwargs: Any) -> Any:
+        writers.append(threading.current_thread().name)
+        return real_open_session(*args, **kwargs)
+
+    monkeypatch.setattr(agent_service, "open_session", recording_open_session)
     ana = login(client, "ana@agents.example")
     assert len(verified) == 1 and verified[0].startswith("tandem-argon2")  # off the loop, in the login pool
+    # the session is written at normal priority: a low-priority thread holding SQLite's write turn would make
+    # every offer and message wait for it
+    assert len(writers) == 1 and not writers[0].startswith("tandem-argon2")
     go(client, ana, "available")
     for _ in range(3):  # the socket drops and the console reconnects with the same token
         with client.websocket_connect("/ws/agent") as ws:

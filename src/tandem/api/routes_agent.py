@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import Field
+from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
 from tandem.api.ratelimit import Limiter
@@ -40,21 +41,31 @@ C = ConversationState
 
 @router.post("/login", response_model=Session, summary="Log in; returns a bearer token that expires")
 async def login(body: Login, services: ServicesDep, limiter: LimiterDep) -> dict[str, Any]:
-    # Argon2 takes a fraction of a second of CPU by design: logins run in their own small pool at a lower CPU
-    # priority (services/agents.py make_hash_pool), so a burst of them (a shift starting) queues there instead
-    # of taking the worker threads and the cores that offers, accepts and messages need. A reconnecting console
-    # resumes with its token (sessionStorage) and never hashes (tests/api/test_websocket.py).
-    return await asyncio.get_running_loop().run_in_executor(agent_service.HASH_POOL, _login, body, services,
-                                                            limiter)
+    # Argon2 takes a fraction of a second of CPU by design: it runs in its own small pool at a lower CPU priority
+    # (services/agents.py make_hash_pool), so a burst of logins (a shift starting) queues there instead of taking
+    # the worker threads and the cores that offers, accepts and messages need. No transaction is open and no
+    # SQLite write turn is held while it runs: a low-priority thread holding the write lock would make every
+    # writer wait for it. A reconnecting console resumes with its token (sessionStorage) and never hashes
+    # (tests/api/test_websocket.py).
+    hashed = await run_in_threadpool(_stored_hash, body, services, limiter)
+    verified = await asyncio.get_running_loop().run_in_executor(
+        agent_service.HASH_POOL, agent_service.verify_password, hashed, body.password)
+    return await run_in_threadpool(_open_session, body, services, limiter, hashed if verified else None)
 
 
-def _login(body: Login, services: Services, limiter: Limiter | None) -> dict[str, Any]:
+def _stored_hash(body: Login, services: Services, limiter: Limiter | None) -> str | None:
     if limiter is not None:  # per account, across addresses and replicas: failures make the account wait
         limiter.login_allowed(body.email)
+    with services.work() as work:
+        return agent_service.stored_hash(work, body.email)
+
+
+def _open_session(body: Login, services: Services, limiter: Limiter | None,
+                  verified_hash: str | None) -> dict[str, Any]:
     try:
         with services.work() as work:
-            agent, token = agent_service.login(work, body.email, body.password,
-                                               services.settings.agent_token_ttl_s)
+            agent, token = agent_service.open_session(work, body.email, verified_hash,
+                                                      services.settings.agent_token_ttl_s)
             skills = agent_service.skills_of(work, [agent.id])[agent.id]
             answer = {"token": token, "expires_in": services.settings.agent_token_ttl_s,
                       "agent": agent_service.agent_view(agent, skills)}

@@ -138,13 +138,36 @@ def skills_of(work: Work, agent_ids: Iterable[str]) -> dict[str, dict[str, int]]
 
 
 def login(work: Work, email: str, password: str, ttl_s: int) -> tuple[Agent, str]:
-    """Check the password and open a session; return the agent and a bearer token."""
-    agent = known = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+    """Check the password and open a session in one unit of work; return the agent and a bearer token.
+
+    The API does the same in three steps (api/routes_agent.login) so that no transaction is open, and no
+    SQLite write turn held, while Argon2 runs at its lower priority: stored_hash, verify_password, open_session.
+    """
+    hashed = stored_hash(work, email)
+    return open_session(work, email, hashed if verify_password(hashed, password) else None, ttl_s)
+
+
+def stored_hash(work: Work, email: str) -> str | None:
+    """The password hash of the account with this email, or None when there is none."""
+    agent = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+    return agent.password_hash if agent is not None else None
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches; with no hash a fixed one is verified, so timing does not reveal who has an
+    account. Tens to hundreds of milliseconds of CPU: call it in HASH_POOL, outside any transaction."""
     try:
-        _HASHER.verify(agent.password_hash if agent else _DUMMY_HASH, password)
+        _HASHER.verify(password_hash if password_hash is not None else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        agent = None
-    if agent is None or not agent.active:
+        return False
+    return password_hash is not None
+
+
+def open_session(work: Work, email: str, verified_hash: str | None, ttl_s: int) -> tuple[Agent, str]:
+    """Open a session for the account whose password matched `verified_hash` (None: it did not); the hash must
+    still be the account's, so a password changed meanwhile does not let the old one in."""
+    agent = known = work.session.scalars(select(Agent).where(Agent.email == email.strip().lower())).first()
+    if verified_hash is None or agent is None or agent.password_hash != verified_hash or not agent.active:
         _record_failed_login(work, email, known)
         raise Unauthorized("wrong email or password")
     # each login clears the agent's own dead sessions (expired or logged out): indexed by agent, so a login
