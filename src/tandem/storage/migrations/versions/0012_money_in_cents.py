@@ -5,8 +5,8 @@ Revision ID: money_cents_1
 Revises: 0007, 0009_webhook_salt
 Create Date: 2026-12-04 05:40:00
 
-Each column is replaced in place without rebuilding its table: add `<col>_cents`, fill it with the rounded
-amount times 100, drop the old column, rename. A rebuild would be the usual SQLite way, but with foreign keys on,
+Each column is replaced in place without rebuilding its table: add `<col>_new`, fill it with the amount times
+10^places, rounded, drop the old column, rename. A rebuild would be the usual SQLite way, but with foreign keys on,
 dropping `review_tasks` would cascade to its offers and scores.
 """
 
