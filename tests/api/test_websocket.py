@@ -319,3 +319,62 @@ def test_the_login_pool_is_bounded_and_yields_the_cpu() -> None:
     assert agent_service.HASH_POOL.submit(priority).result() == min(19, here + agent_service.HASH_NICE)
     assert here == 19 or agent_service.HASH_POOL.submit(priority).result() > here
     assert agent_service.make_hash_pool(1, nice=0).submit(priority).result() == here
+
+
+def test_agent_pings_read_the_session_once_a_minute_and_close_it_when_it_expires(
+        client: TestClient, seeded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ping is a heartbeat; the session is read from the database at most every SESSION_RECHECK_S (a logout
+    closes the socket at once by its event), and an expired session closes at the next ping without a read."""
+    from sqlalchemy import update
+
+    from tandem.api import ws as ws_module
+    from tandem.core.ids import token_digest
+    from tandem.services import agents as agent_service
+    from tandem.storage.models import AgentSession
+
+    clock = seeded.clock
+    reads: list[float] = []
+    real = agent_service.authenticate_session
+
+    def counting(work: Any, token: str | None) -> Any:
+        reads.append(work.now)
+        return real(work, token)
+
+    monkeypatch.setattr(agent_service, "authenticate_session", counting)
+    beats: list[float] = []
+    real_beat = seeded.heartbeats.beat
+
+    def recording_beat(agent_ids: Any, at: float) -> None:
+        beats.append(at)
+        real_beat(agent_ids, at)
+
+    monkeypatch.setattr(seeded.heartbeats, "beat", recording_beat)
+    ana = login(client, "ana@agents.example")
+    token = ana["Authorization"][7:]
+    with client.websocket_connect("/ws/agent") as ws:
+        ws.send_json({"type": "auth", "token": token})
+        assert ws.receive_json()["type"] == "hello"
+        assert len(reads) == 1
+        for _ in range(5):  # five pings 10 s apart: heartbeats, no database read
+            clock.advance(10)
+            ws.send_json({"type": "ping"})
+            assert receive_until(ws, lambda e: e["type"] == "pong")["type"] == "pong"
+            assert beats[-1] == clock.now()
+        assert len(reads) == 1
+        # the session is revoked behind the socket's back (no event): the next read finds it
+        with seeded.work() as work:
+            work.session.execute(update(AgentSession).where(AgentSession.token_digest == token_digest(token))
+                                 .values(revoked=True))
+        clock.advance(ws_module.SESSION_RECHECK_S - 50 + 1)
+        ws.send_json({"type": "ping"})
+        assert receive_until(ws, lambda e: e["type"] == "error")["error"]["code"] == "unauthorized"
+        assert len(reads) == 2
+    second = login(client, "ana@agents.example")
+    with client.websocket_connect("/ws/agent") as ws:
+        ws.send_json({"type": "auth", "token": second["Authorization"][7:]})
+        assert ws.receive_json()["type"] == "hello"
+        reads.clear()
+        clock.advance(seeded.settings.agent_token_ttl_s)  # expired: closed at this ping, nothing read
+        ws.send_json({"type": "ping"})
+        assert receive_until(ws, lambda e: e["type"] == "error")["error"]["code"] == "unauthorized"
+        assert reads == []

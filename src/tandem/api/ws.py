@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any, cast
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -28,6 +29,8 @@ from tandem.services.context import Services
 router = APIRouter()
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT_S = 10.0
+# an agent socket re-reads its session from the database at most this often (on a ping; see _ping)
+SESSION_RECHECK_S = 60.0
 # "service restart": the client reconnects and asks for everything after its last sequence number
 RESYNC_CLOSE_CODE = 1012
 # Queue-topic events ("something in the queue moved") are hints to refresh, and at 20 escalations a second
@@ -350,7 +353,8 @@ async def agent_socket(ws: WebSocket) -> None:
     try:
         frame = await _first_frame(ws)
         token = frame["token"]
-        agent_id = await run_in_threadpool(_agent_check, services, token)
+        check = await run_in_threadpool(_agent_check, services, token)
+        agent_id = check.agent_id
     except (TimeoutError, TandemError, WebSocketDisconnect) as exc:
         await _close_unauthorized(ws, exc)
         return
@@ -358,7 +362,7 @@ async def agent_socket(ws: WebSocket) -> None:
     digest = token_digest(token)
     try:
         await ws.send_json({"type": "hello", "agent_id": agent_id})
-        reader = asyncio.create_task(_agent_reader(ws, services, token, agent_id))
+        reader = asyncio.create_task(_agent_reader(ws, services, token, check))
         loop = asyncio.get_running_loop()
         hints = _Hints()
         try:
@@ -392,22 +396,43 @@ async def agent_socket(ws: WebSocket) -> None:
         _unsubscribe(ws, sub)
 
 
-def _agent_check(services: Services, token: str) -> str:
+@dataclass(frozen=True)
+class SessionCheck:
+    """What the last database check of an agent socket's session found, and when."""
+
+    agent_id: str
+    expires_at: float
+    checked_at: float
+
+
+def _agent_check(services: Services, token: str) -> SessionCheck:
     with services.work() as work:
-        agent = agent_service.authenticate(work, token)
-        agent_id, now = agent.id, work.now
-    services.heartbeats.beat((agent_id,), now)  # not a database write (services/presence.py)
-    return agent_id
+        agent, expires_at = agent_service.authenticate_session(work, token)
+        check = SessionCheck(agent.id, expires_at, work.now)
+    services.heartbeats.beat((check.agent_id,), check.checked_at)  # not a database write (services/presence.py)
+    return check
 
 
-async def _agent_reader(ws: WebSocket, services: Services, token: str, agent_id: str) -> None:
+async def _ping(services: Services, token: str, check: SessionCheck) -> SessionCheck:
+    """Every ping is a heartbeat and closes an expired session at once; it reads the session from the database
+    only every SESSION_RECHECK_S (a logout closes the socket at once by its event): with thousands of consoles
+    pinging every 10 s, a read per ping would be hundreds of transactions a second for nothing."""
+    now = services.clock.now()
+    if now >= check.expires_at:
+        raise Unauthorized("session expired or invalid; log in again")
+    if now - check.checked_at >= SESSION_RECHECK_S:
+        return await run_in_threadpool(_agent_check, services, token)
+    await run_in_threadpool(services.heartbeats.beat, (check.agent_id,), now)  # Redis in scaled mode: off the loop
+    return check
+
+
+async def _agent_reader(ws: WebSocket, services: Services, token: str, check: SessionCheck) -> None:
     while True:
         raw = await _receive_text(ws)
         try:
             frame = _parse(raw, _max_frame(ws))
             if frame.get("type") == "ping":
-                # every ping is a heartbeat, and re-checks the session so an expired one closes the socket
-                await run_in_threadpool(_agent_check, services, token)
+                check = await _ping(services, token, check)
                 await ws.send_json({"type": "pong"})
             else:
                 raise TandemError("unknown frame type; expected 'ping'")

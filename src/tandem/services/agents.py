@@ -193,6 +193,11 @@ def _record_failed_login(work: Work, email: str, known: Agent | None) -> None:
 
 def authenticate(work: Work, token: str | None) -> Agent:
     """Return the agent behind a live session token, or raise Unauthorized."""
+    return authenticate_session(work, token)[0]
+
+
+def authenticate_session(work: Work, token: str | None) -> tuple[Agent, float]:
+    """The agent behind a live session token and when that session expires; Unauthorized if it is not live."""
     if not token:
         raise Unauthorized("missing agent token")
     session = work.session.get(AgentSession, token_digest(token))
@@ -201,7 +206,7 @@ def authenticate(work: Work, token: str | None) -> Agent:
     agent = work.session.get(Agent, session.agent_id)
     if agent is None or not agent.active:
         raise Unauthorized("agent account is disabled")
-    return agent
+    return agent, session.expires_at
 
 
 def logout(work: Work, token: str) -> str | None:
