@@ -50,8 +50,9 @@ def test_the_demo_does_load_them_so_the_check_can_fail(tmp_path: Path) -> None:
     assert "tandem.demo.help_center" in loaded and "tandem.backend.demo" in loaded
 
 
-def _imports(source: str) -> set[str]:
-    """Every tandem module a file imports at run time, at the top or inside a function; not under TYPE_CHECKING."""
+def _imports(source: str, prefix: str = "tandem") -> set[str]:
+    """Every module starting with `prefix` (any, with "") a file imports at run time, at the top or inside a
+    function; not under TYPE_CHECKING. `from m import n` gives both m and m.n (n may be a submodule)."""
     tree = ast.parse(source)
     typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
                    and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
@@ -59,10 +60,10 @@ def _imports(source: str) -> set[str]:
     for node in ast.walk(tree):
         if id(node) in typing_only:
             continue
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("tandem"):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith(prefix):
             found |= {f"{node.module}.{alias.name}" for alias in node.names} | {str(node.module)}
         elif isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names if alias.name.startswith("tandem")}
+            found |= {alias.name for alias in node.names if alias.name.startswith(prefix)}
     return found
 
 
@@ -163,23 +164,19 @@ def layering_violations(graph: dict[str, set[str]]) -> list[str]:
                   and any(within(target, b) for b in banned))
 
 
+def network_imports(source: str) -> list[str]:
+    """The network libraries a file imports at run time."""
+    return sorted(n for n in _imports(source, prefix="") if n.split(".")[0] in NETWORK or n in NETWORK)
+
+
 def test_engines_make_no_network_calls() -> None:
     """Engines are pure: a provider that talks HTTP is an adapter (tandem.adapters, tandem.backend)."""
     engines = Path(tandem.__file__).parent / "engines"
-    found = {str(path.relative_to(engines)): sorted(n for n in _all_imports(path) if n.split(".")[0] in NETWORK
-                                                     or n in NETWORK)
+    found = {str(path.relative_to(engines)): network_imports(path.read_text(encoding="utf-8"))
              for path in engines.rglob("*.py")}
     assert {k: v for k, v in found.items() if v} == {}
-
-
-def _all_imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module)
-    return names
+    assert network_imports("def fetch():\n    import httpx\n") == ["httpx"]
+    assert "urllib.request" in network_imports("from urllib.request import urlopen\n")
 
 
 def test_imports_point_down() -> None:
