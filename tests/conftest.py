@@ -8,14 +8,31 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import create_engine, text
 
+from tandem.api import responses
 from tandem.core.clock import FakeClock
 from tandem.core.settings import Settings
 from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
 
 PG_ADMIN_URL = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every response model refuses unknown fields for the whole test session, before any app is built.
+
+    In production a response model silently drops a field it does not name; here a field a view returns and its
+    model forgot fails the route's test with a response validation error (tests/api/test_response_schemas.py
+    shows the check failing). Rebuilt twice: a model's schema embeds the schemas of the models it names."""
+    models = [m for m in vars(responses).values()
+              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == responses.__name__]
+    for model in models:
+        model.model_config["extra"] = "forbid"
+    for _ in range(2):
+        for model in models:
+            model.model_rebuild(force=True)
 
 
 def _pg_reachable() -> bool:

@@ -3,14 +3,13 @@
 A route with no typed success body fails the first test: give it a response_model (api/responses.py).
 
 A response model drops any field it does not name, so validating an answer against the schema alone could not
-see a field a view returns and the model forgot. Here every response model refuses unknown fields: an answer
-that would lose one fails with a response validation error instead."""
+see a field a view returns and the model forgot. In the tests every response model refuses unknown fields (set
+for the whole session in tests/conftest.py, before any app is built): an answer that would lose one fails with a
+response validation error, in these tests and in every other route test."""
 
 from __future__ import annotations
 
-import inspect
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
@@ -18,39 +17,13 @@ import pytest
 from fastapi import FastAPI, Response
 from fastapi.exceptions import ResponseValidationError
 from fastapi.testclient import TestClient
-from pydantic import BaseModel
 
-from tandem.api import responses
 from tandem.api.responses import PAYOUTS_CSV_RESPONSES, Ok
 from tandem.bus.redis_bus import RedisBus
 from tandem.demo.agents import DEMO_PASSWORD
 from tandem.services.context import Services
 
 JSON = "application/json"
-
-
-def _rebuild(models: list[type[BaseModel]]) -> None:
-    for _ in range(2):  # twice: a model's schema embeds the (rebuilt) schemas of the models it names
-        for model in models:
-            model.model_rebuild(force=True)
-
-
-@pytest.fixture(autouse=True)
-def models_refuse_unknown_fields() -> Iterator[None]:
-    """Every response model forbids extra fields while these tests run (before their app is built)."""
-    models = [m for _, m in inspect.getmembers(responses, inspect.isclass)
-              if issubclass(m, BaseModel) and m.__module__ == responses.__name__]
-    before = {m: m.model_config.get("extra") for m in models}
-    for model in models:
-        model.model_config["extra"] = "forbid"
-    _rebuild(models)
-    yield
-    for model, extra in before.items():
-        if extra is None:
-            model.model_config.pop("extra", None)
-        else:
-            model.model_config["extra"] = extra
-    _rebuild(models)
 
 
 def typed(schema: dict[str, Any] | None) -> bool:
