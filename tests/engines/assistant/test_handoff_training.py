@@ -8,14 +8,22 @@ import numpy as np
 import pytest
 
 from tandem.engines.assistant.nlu.handoff_model import shared_backstop
-from tandem.engines.assistant.nlu.handoff_training import choose_threshold, read_tsv, train
+from tandem.engines.assistant.nlu.handoff_training import (
+    COMPOSE_KINDS,
+    choose_threshold,
+    composed_rows,
+    read_parts,
+    read_tsv,
+    train,
+)
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1800)  # about 3,350 texts through the encoder: ~2.5 min of CPU, 5+ min on a loaded machine
+@pytest.mark.timeout(2400)  # ~7,400 texts and ~2,100 final clauses through the encoder, then 10 C/balance fits x 5
+# folds: ~8 min on the 2-core machine at load 3, longer when it is busy
 def test_retraining_reproduces_the_committed_weights() -> None:
     fitted, report = train(REPO, shared_multilingual())
     committed = shared_backstop()
@@ -47,3 +55,43 @@ def test_corpus_covers_thirty_languages_with_both_labels() -> None:
     for language in languages:
         labels = {r.label for r in rows if r.language == language}
         assert labels == {True, False}, language
+
+
+def test_composed_rows_label_a_problem_then_a_request_as_a_request(tmp_path: Path) -> None:
+    parts = tmp_path / "compose.tsv"
+    parts.write_text(
+        "# comment\n"
+        "en\tproblem\tmy card was declined\nen\tproblem\tthe parcel is late\n"
+        "en\trequest\tcan I talk to someone?\nen\trequest\tget me an advisor\n"
+        "en\tquestion\twhat should I do?\nen\tmention\tyour colleague said Friday\n"
+        "zh\tproblem\t卡被拒了\nzh\trequest\t能找你们的人吗\nzh\tquestion\t怎么办\nzh\tmention\t我老婆也遇到了\n",
+        encoding="utf-8",
+    )
+    rows = composed_rows(parts)
+    alone = {r.text: r.label for r in rows if r.text in {"can I talk to someone?", "what should I do?",
+                                                           "my card was declined", "your colleague said Friday"}}
+    assert alone == {"can I talk to someone?": True, "what should I do?": False, "my card was declined": False,
+                     "your colleague said Friday": False}
+    composed = [r for r in rows if r.text.startswith("my card was declined") and r.text != "my card was declined"]
+    assert [r.label for r in composed] == [True, True, False, False]
+    assert composed[0].text.endswith("can I talk to someone?") and composed[2].text.endswith("what should I do?")
+    chinese = [r.text for r in rows if r.language == "zh" and r.text.startswith("卡被拒了") and r.label]
+    assert chinese and all(" " not in text for text in chinese)  # Chinese is joined without spaces
+    assert len(rows) == 6 + 4 * 2 + 4 + 4 * 1
+
+
+def test_compose_parts_are_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "compose.tsv"
+    bad.write_text("en\tcomplaint\tthis is bad\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="compose.tsv:1"):
+        read_parts(bad)
+    bad.write_text("en\tproblem\tthis is bad\nen\trequest\ta person please\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="each kind"):
+        composed_rows(bad)
+
+
+def test_compose_parts_cover_the_weak_languages_with_every_kind() -> None:
+    parts = read_parts(REPO / "evals/handoff_corpus/compose.tsv")
+    assert len(parts) >= 24
+    for language in ("da", "fi", "ja", "zh", "cs", "hu", "pl", "en"):
+        assert all(len(parts[language][kind]) >= 3 for kind in COMPOSE_KINDS), language

@@ -1,13 +1,20 @@
 """The learned backstop for "wants a human": logistic regression on multilingual-e5-small query vectors.
 
 It runs only on messages the rules in `handoff.py` did not match, and only adds requests: it can never veto a
-rule. The fitted weights (384 coefficients, an intercept and the threshold chosen on the dev split) are
-committed in `tandem/data/handoff/backstop.npz`, so the server trains nothing at start-up; `handoff_training`
-rebuilds them from the corpus in `evals/handoff_corpus/` and a test checks that re-training reproduces them.
+rule. The fitted weights (an intercept, the threshold chosen on the dev split, and 384 coefficients over the
+whole message's vector, or 768 over the whole message's and its final clause's vectors) are committed in
+`tandem/data/handoff/backstop.npz`, so the server trains nothing at start-up; `handoff_training` rebuilds them
+from the corpus in `evals/handoff_corpus/` and a test checks that re-training reproduces them.
+
+Why the final clause: a request after a problem statement ("my account has been locked since Monday, can I talk
+to someone at yours?") has a whole-message vector that is mostly about the problem. The final clause's vector is
+a second input of the same logistic model (not a maximum over fragments, which read parts of ordinary messages as
+requests); for a message of one clause both inputs are the same vector and the encoder runs once.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +25,11 @@ from tandem.engines.assistant.nlu.multilingual import DIMENSIONS, MultilingualEm
 
 WEIGHTS = Path(__file__).resolve().parents[3] / "data" / "handoff" / "backstop.npz"
 MAX_CHARS = 600  # a request for a person is short; the head of a long message is enough and keeps latency flat
+# a clause ends after sentence or clause punctuation (Latin, CJK, Arabic, Devanagari danda, Greek question mark)
+_CLAUSE_END = re.compile(r"[.!?;,:…。！？；，、؟،।\u037e]+\s*|\n+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+MIN_CLAUSE_WORDS = 3  # "please?", "thanks!" or "asap" alone say too little: such a tail takes the clause before it
+MIN_CLAUSE_CHARS = 5  # the same for text written without spaces (Chinese, Japanese, Thai)
 
 
 class BackstopUnavailable(RuntimeError):
@@ -28,20 +40,28 @@ class BackstopUnavailable(RuntimeError):
 class Backstop:
     """A linear classifier over e5 query vectors; `threshold` applies to the probability."""
 
-    coef: np.ndarray  # (384,) float32
+    coef: np.ndarray  # (384,) or (768,) float32: the whole message's weights, then the final clause's
     intercept: float
     threshold: float
     corpus_sha256: str = ""
 
+    @property
+    def uses_final_clause(self) -> bool:
+        return self.coef.shape == (2 * DIMENSIONS,)
+
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        """P(request for a person) for each row of an (n, 384) array of unit vectors."""
+        """P(request for a person) for each row of an (n, 384) or (n, 768) array of features (see `features`)."""
         logits = vectors.astype(np.float64) @ self.coef.astype(np.float64) + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
+
+    def features(self, texts: list[str], encoder: MultilingualEmbedder) -> np.ndarray:
+        """The model's input for each text: its e5 query vector, and with 768 weights its final clause's too."""
+        return features(texts, encoder, with_final_clause=self.uses_final_clause)
 
     def score(self, text: str, embedder: MultilingualEmbedder | None = None) -> float:
         """The probability for one customer message (raises EncoderUnavailable if the model cannot load)."""
         encoder = embedder if embedder is not None else shared_multilingual()
-        return float(self.probabilities(encoder.queries([text[:MAX_CHARS]]))[0])
+        return float(self.probabilities(self.features([text], encoder))[0])
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +74,35 @@ class Backstop:
         )
 
 
+def final_clause(text: str) -> str:
+    """The message's last clause of some substance, as typed ("..., can I talk to someone at yours?"), or the whole
+    (cut) message when it has only one."""
+    text = text[:MAX_CHARS].strip()
+    starts = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() < len(text)]
+    for start in reversed(starts):
+        tail = text[start:].strip()
+        if len(tail.split()) >= MIN_CLAUSE_WORDS or (
+            _UNSPACED.search(tail) is not None and len(tail.replace(" ", "")) >= MIN_CLAUSE_CHARS
+        ):
+            return tail
+    return text
+
+
+def features(texts: list[str], encoder: MultilingualEmbedder, *, with_final_clause: bool) -> np.ndarray:
+    """(n, 384) whole-message query vectors, or (n, 768) with each final clause's vector after them (the same
+    vector again, without a second encoder pass, when the message is one clause)."""
+    heads = [text[:MAX_CHARS] for text in texts]
+    whole = encoder.queries(heads)
+    if not with_final_clause:
+        return whole
+    tails = [final_clause(text) for text in texts]
+    differ = [i for i, (tail, head) in enumerate(zip(tails, heads, strict=True)) if tail != head.strip()]
+    last = whole.copy()
+    if differ:
+        last[differ] = encoder.queries([tails[i] for i in differ])
+    return np.hstack([whole, last])
+
+
 def load(path: Path = WEIGHTS) -> Backstop:
     """Read fitted weights; a missing or malformed file raises BackstopUnavailable."""
     try:
@@ -63,7 +112,8 @@ def load(path: Path = WEIGHTS) -> Backstop:
                                 str(data["corpus_sha256"]))
     except Exception as exc:  # OSError, KeyError, ValueError from a damaged file
         raise BackstopUnavailable(f"handoff backstop weights unreadable at {path}: {exc}") from exc
-    if coef.shape != (DIMENSIONS,) or not np.isfinite(coef).all() or not 0.0 < backstop.threshold < 1.0:
+    shapes = ((DIMENSIONS,), (2 * DIMENSIONS,))
+    if coef.shape not in shapes or not np.isfinite(coef).all() or not 0.0 < backstop.threshold < 1.0:
         raise BackstopUnavailable(f"handoff backstop weights at {path} have the wrong shape or values")
     return backstop
 
