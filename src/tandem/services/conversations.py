@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tandem.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from tandem.core.ids import new_id, new_token, token_digest
@@ -83,15 +84,13 @@ def append(work: Work, conv: Conversation, *, author: Author, body: str, client_
     existing = find_by_client_id(work, conv.id, client_id)
     if existing is not None:
         return existing, False
-    seq = _next_seq(work, conv.id)
+    seq = _next_seq(work, conv)
     msg = Message(
         conversation_id=conv.id, seq=seq, author=author.value, agent_id=agent_id, client_id=client_id,
         body=mask_cards(body), meta=meta or {}, created_at=work.now,
     )
     work.session.add(msg)
     work.session.flush()
-    conv.last_seq = seq
-    conv.updated_at = work.now
     event = {"type": "message", "conversation_id": conv.id, "message": message_view(msg)}
     work.emit(f"conv:{conv.id}", event)
     if conv.assignee_id:
@@ -110,15 +109,20 @@ def find_by_client_id(work: Work, conversation_id: str, client_id: str | None) -
     ).first()
 
 
-def _next_seq(work: Work, conversation_id: str) -> int:
-    # one atomic increment in the database: concurrent writers (threads or replicas) never share a number
-    seq = work.session.execute(
+def _next_seq(work: Work, conv: Conversation) -> int:
+    # one atomic increment in the database: concurrent writers (threads or replicas) never share a number; the
+    # same statement stamps updated_at, and the in-session copy takes both as already stored (no second UPDATE
+    # at flush)
+    seq = int(work.session.execute(
         update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(last_seq=Conversation.last_seq + 1)
+        .where(Conversation.id == conv.id)
+        .values(last_seq=Conversation.last_seq + 1, updated_at=work.now)
         .returning(Conversation.last_seq)
-    ).scalar_one()
-    return int(seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one())
+    set_committed_value(conv, "last_seq", seq)
+    set_committed_value(conv, "updated_at", work.now)
+    return seq
 
 
 def transition(work: Work, conv: Conversation, target: ConversationState, **fields: Any) -> None:
@@ -134,8 +138,8 @@ def transition(work: Work, conv: Conversation, target: ConversationState, **fiel
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("the conversation changed meanwhile; retry", conversation_id=conv.id)
-    for key, value in values.items():
-        setattr(conv, key, value)
+    for key, value in values.items():  # stored by the UPDATE above: not marked for another one at flush
+        set_committed_value(conv, key, value)
     work.touch(conversation=conv.id)
     work.emit(f"conv:{conv.id}", {"type": "state", "state": target.value, "conversation_id": conv.id})
     work.emit("ops", {"type": "conversation.state", "conversation_id": conv.id, "state": target.value})
