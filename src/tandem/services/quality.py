@@ -282,18 +282,22 @@ def floor_snapshot(work: Work, default_handle_s: float, costs: Costs | None = No
 
     costs = costs or work.settings.costs
     waiting = queue.waiting(work)
-    online = list(work.session.scalars(select(Agent).where(Agent.presence != Presence.OFFLINE.value)))
-    capacity = sum(a.capacity for a in online)
+    # aggregates in the database: a snapshot every monitor pass must not load every online agent (10,000 rows)
+    online, available, capacity, load = work.session.execute(select(
+        func.count(),
+        func.coalesce(func.sum(case((Agent.presence == Presence.AVAILABLE.value, 1), else_=0)), 0),
+        func.coalesce(func.sum(Agent.capacity), 0), func.coalesce(func.sum(Agent.load), 0),
+    ).where(Agent.presence != Presence.OFFLINE.value)).one()
+    online, available, capacity, load = int(online), int(available), int(capacity), int(load)
     rate = arrivals_per_minute(work)
-    concurrency = round(capacity / len(online)) if online else 2
+    concurrency = round(capacity / online) if online else 2
     handle = queue.mean_handle_seconds(work, default_handle_s)
     return OpsSample(
         at=work.now, queue_length=len(waiting),
         longest_wait_s=max((work.now - h.queued_since for h in waiting), default=0.0),
-        agents_online=len(online),
-        agents_available=sum(1 for a in online if a.presence == Presence.AVAILABLE.value),
+        agents_online=online, agents_available=available,
         agents_needed=agents_needed(rate, handle, concurrency, costs),
-        occupancy=round(sum(a.load for a in online) / capacity, 4) if capacity else None,
+        occupancy=round(load / capacity, 4) if capacity else None,
         arrivals_per_min=round(rate, 4),
     )
 
