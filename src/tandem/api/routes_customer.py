@@ -109,10 +109,13 @@ def store_customer_message(services: Services, limiter: Limiter | None, conversa
              summary="Ask for a human (always queues)")
 def request_human(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
                   body: HandoffCreate | None = None) -> dict[str, Any]:
-    flows.request_human(services, conversation_id, token, (body or HandoffCreate()).reason)
-    with services.work() as work:
-        conv = conversations.get_for_customer(work, conversation_id, token)
-        return {"state": conv.state, "language": conv.language, "queue": _queue_status(services, work, conv.id)}
+    done = flows.request_human(services, conversation_id, token, (body or HandoffCreate()).reason)
+    status = None
+    if done.waiting is not None:  # the wait estimate reads aggregates only, after the request has committed
+        with services.work() as work:
+            status = queue.estimate(work, done.waiting, services.settings.assumed_handle_time_s,
+                                    done.language).view()
+    return {"state": done.state, "language": done.language, "queue": status}
 
 
 @router.post("/{conversation_id}/end", response_model=ConversationEnded,

@@ -17,7 +17,7 @@ from tandem.engines.assistant.nlu.language import follow_language, script_langua
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
 from tandem.services.context import Services, Work
-from tandem.storage.models import Conversation, Message
+from tandem.storage.models import Conversation, Handoff, Message
 
 log = logging.getLogger(__name__)
 C = ConversationState
@@ -156,7 +156,8 @@ def _history(work: Work, conv: Conversation) -> tuple[Turn, ...]:
 
 
 def _escalate(work: Work, services: Services, conv: Conversation, *, reason: EscalationReason,
-              language: str | None = None, note: str | None = None, detected: HumanRequest | None = None) -> None:
+              language: str | None = None, note: str | None = None,
+              detected: HumanRequest | None = None) -> Handoff:
     if language:  # the language the customer asked in: for the reply, the queue entry and routing
         conv.language = language
     entry = queue.request_human(work, conv, reason=reason, note=note,
@@ -167,25 +168,41 @@ def _escalate(work: Work, services: Services, conv: Conversation, *, reason: Esc
         meta["detected_by"], meta["detection_score"] = detected.layer, detected.score
     conversations.append(work, conv, author=Author.SYSTEM, body=phrase("handoff", language or conv.language),
                          meta=meta)
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class HumanRequested:
+    """Where a request for a human left the conversation, as its transaction committed it."""
+
+    state: str
+    language: str
+    waiting: Handoff | None  # the open queue entry while the conversation waits (detached, read-only)
 
 
 def request_human(services: Services, conversation_id: str, token: str,
-                  reason: EscalationReason = EscalationReason.CUSTOMER_BUTTON) -> None:
+                  reason: EscalationReason = EscalationReason.CUSTOMER_BUTTON) -> HumanRequested:
     """The 'Talk to a human' control: always queues, whatever state the assistant is in."""
     try:
-        _request_human_once(services, conversation_id, token, reason)
+        return _request_human_once(services, conversation_id, token, reason)
     except Conflict:
         # the assistant escalated the same conversation at the same moment; the retry finds it queued
-        _request_human_once(services, conversation_id, token, reason)
+        return _request_human_once(services, conversation_id, token, reason)
 
 
-def _request_human_once(services: Services, conversation_id: str, token: str, reason: EscalationReason) -> None:
+def _request_human_once(services: Services, conversation_id: str, token: str,
+                        reason: EscalationReason) -> HumanRequested:
     with services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
+        entry = None
         if conv.state == C.AI.value:
-            _escalate(work, services, conv, reason=reason)
+            entry = _escalate(work, services, conv, reason=reason)
         elif conv.state in (C.RESOLVED.value, C.ABANDONED.value):
             raise Conflict("this conversation has ended; start a new one", state=conv.state)
+        elif conv.state in (C.WAITING_HUMAN.value, C.OFFERED.value):
+            entry = queue.open_handoff(work, conv.id)
+        waiting = entry if entry is not None and entry.status == queue.WAITING else None
+        return HumanRequested(conv.state, conv.language, waiting)
 
 
 def customer_end(services: Services, conversation_id: str, token: str) -> str:
