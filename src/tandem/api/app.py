@@ -44,7 +44,7 @@ from tandem.api.responses import READINESS_RESPONSES, CompanyOut, Health, Readin
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center
-from tandem.services.context import ROUTING_TOPIC, Services, Work
+from tandem.services.context import ROUTING_TOPIC, Services, Work, wakes_dispatcher
 from tandem.services.leader import DISPATCHER, LeaderLoop, Lease
 from tandem.services.surge import SurgeLoop
 
@@ -173,8 +173,8 @@ class DispatchLoop:
             sub = self.services.bus.subscribe("queue")
             try:
                 while True:
-                    await sub.get()
-                    if self.lease.held:
+                    _, event = await sub.get()
+                    if self.lease.held and wakes_dispatcher(event):
                         self.poke()
             except OverflowError:  # events were lost: one pass catches up from the database
                 self.poke()

@@ -87,7 +87,14 @@ class Services:
                                                 "agents": sorted(work.touched_agents),
                                                 "conversations": sorted(work.touched_conversations)})]
         self.bus.publish_many(events)
-        if any(topic == "queue" for topic, _ in work.events):
+        if any(topic == "queue" and wakes_dispatcher(event) for topic, event in work.events):
             self.on_queue_change()
+
+
+def wakes_dispatcher(event: Event) -> bool:
+    """Whether a queue event may mean new work for the dispatcher. A conversation taken by an agent
+    (`"dispatch": False`) only changes what consoles list: it frees nothing and waits for nothing, so it asks for
+    no pass of its own (the timer's next pass still runs)."""
+    return event.get("dispatch", True) is not False
 
 from tandem.services import routing_events as _routing_events  # noqa: E402,F401  (registers the flush hook)

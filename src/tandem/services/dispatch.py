@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tandem.core import counters
 from tandem.core.errors import Conflict, Forbidden
@@ -99,17 +100,16 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
     assigned the conversation since; a conditional update re-checks on the current row, so no offer is
     ever made for a conversation that already has an assignee.
     """
-    still_waiting = work.session.execute(
+    # the row comes back from the UPDATE itself, overwriting a copy this session already held
+    conv = work.session.scalars(
         update(Conversation)
         .where(Conversation.id == entry.conversation_id, Conversation.assignee_id.is_(None),
                Conversation.state.in_([C.WAITING_HUMAN.value, C.OFFERED.value]))
-        .values(updated_at=work.now).execution_options(synchronize_session=False)
-    )
-    if still_waiting.rowcount != 1:  # type: ignore[attr-defined]
+        .values(updated_at=work.now).returning(Conversation)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).one_or_none()
+    if conv is None:
         return None
-    # one read that also overwrites a copy this session already held (the UPDATE above bypassed it)
-    conv = work.session.get(Conversation, entry.conversation_id, populate_existing=True)
-    assert conv is not None  # the UPDATE just matched it
     if conv.state == C.WAITING_HUMAN.value:
         conversations.transition(work, conv, C.OFFERED)
     work.touch(conversation=conv.id)
@@ -190,35 +190,37 @@ _NOT_ELIGIBLE = {
 
 def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     """Give the conversation to the agent with two conditional updates; rescind every other offer."""
-    took = work.session.execute(
+    load = work.session.execute(
         update(Agent).where(Agent.id == agent.id, Agent.load < Agent.capacity)
-        .values(load=Agent.load + 1).execution_options(synchronize_session=False)
-    )
-    if took.rowcount != 1:  # type: ignore[attr-defined]
+        .values(load=Agent.load + 1).returning(Agent.load).execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if load is None:
         raise Conflict("you are at your chat capacity")
-    won = work.session.execute(
+    set_committed_value(agent, "load", load)
+    # the winning UPDATE returns the row it wrote: no second read of the conversation
+    conv = work.session.scalars(
         update(Conversation)
         .where(Conversation.id == conversation_id, Conversation.assignee_id.is_(None),
                Conversation.state.in_([C.WAITING_HUMAN.value, C.OFFERED.value]))
         .values(assignee_id=agent.id, state=C.WITH_HUMAN.value, assigned_at=work.now, updated_at=work.now)
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
+        .returning(Conversation).execution_options(synchronize_session=False, populate_existing=True)
+    ).one_or_none()
+    if conv is None:
         raise Conflict("another agent already took this conversation")
-    work.session.refresh(agent)
-    conv = conversations.get(work, conversation_id)
-    work.session.refresh(conv)
     _rescind_others(work, conversation_id)
-    entry = queue.open_handoff(work, conversation_id)
-    if entry is not None:
-        entry.status, entry.agent_id, entry.assigned_at = queue.ASSIGNED, agent.id, work.now
+    work.session.execute(
+        update(Handoff).where(Handoff.conversation_id == conversation_id,
+                              Handoff.status.in_([queue.WAITING, queue.ASSIGNED]))
+        .values(status=queue.ASSIGNED, agent_id=agent.id, assigned_at=work.now)
+        .execution_options(synchronize_session=False))
+    work.touch(conversation=conversation_id)
     conversations.append(work, conv, author=Author.SYSTEM,
                          body=_t(conv.language, "{name} joined the conversation.", name=agent.name),
                          meta={"event": "agent_joined", "agent_name": agent.name})
     work.emit(f"conv:{conv.id}", {"type": "state", "state": conv.state, "conversation_id": conv.id,
                                   "agent_name": agent.name})
     work.emit(f"agent:{agent.id}", {"type": "assigned", "conversation_id": conv.id})
-    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id, "dispatch": False})
     return conv
 
 
