@@ -1,0 +1,97 @@
+"""The requests of one escalate -> offer -> accept -> reply -> resolve cycle: how many transactions and conversation
+row writes each costs (issue 17, item 3), and which of them wake the dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from tandem.services.context import Services
+
+from .conftest import go, login, start_chat, tick
+
+
+@contextmanager
+def counted(services: Services) -> Iterator[dict[str, int]]:
+    """Commits and `UPDATE conversations` statements on this test's own engine while the block runs."""
+    seen = {"commits": 0, "conversation_updates": 0}
+
+    def commit(_conn: Any) -> None:
+        seen["commits"] += 1
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.lstrip().upper().startswith("UPDATE CONVERSATIONS"):
+            seen["conversation_updates"] += 1
+
+    engine = services.db.engine
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "commit", commit)
+        event.remove(engine, "before_cursor_execute", statement)
+
+
+def cost(services: Services, call: Callable[[], httpx.Response], status: int) -> dict[str, int]:
+    with counted(services) as seen:
+        r = call()
+    assert r.status_code == status, r.text
+    return seen
+
+
+def test_each_request_of_a_cycle_is_one_transaction_writing_the_conversation_once_per_change(
+        client: TestClient, seeded: Services) -> None:
+    cid, customer = start_chat(client)
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    # the request itself, then a read of the wait estimate; the conversation row: its state, its handoff message
+    assert cost(seeded, lambda: client.post(f"/api/conversations/{cid}/handoff", headers=customer), 202) == \
+        {"commits": 2, "conversation_updates": 2}
+    assert tick(seeded) == 1
+    [offer] = client.get("/api/agent/offers", headers=ana).json()["offers"]
+    # the session is checked in the request's own transaction; the row: taken, then the "joined" message
+    assert cost(seeded, lambda: client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana), 200) == \
+        {"commits": 1, "conversation_updates": 2}
+    reply = cost(seeded, lambda: client.post(f"/api/agent/conversations/{cid}/messages", headers=ana,
+                                             json={"body": "Hello, I can help."}), 201)
+    assert reply == {"commits": 1, "conversation_updates": 1}  # the sequence number and updated_at together
+    assert cost(seeded, lambda: client.post(f"/api/agent/conversations/{cid}/resolve", headers=ana), 200) == \
+        {"commits": 1, "conversation_updates": 1}
+
+
+def test_the_handoff_answer_reports_the_queue_from_the_request_itself(client: TestClient, seeded: Services) -> None:
+    cid, customer = start_chat(client)
+    first = client.post(f"/api/conversations/{cid}/handoff", headers=customer).json()
+    assert first["state"] == "waiting_human" and first["queue"]["position"] == 1
+    again = client.post(f"/api/conversations/{cid}/handoff", headers=customer).json()  # already queued
+    assert again["state"] == "waiting_human" and again["queue"]["position"] == 1
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    assert tick(seeded) == 1
+    [offer] = client.get("/api/agent/offers", headers=ana).json()["offers"]
+    assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana).status_code == 200
+    taken = client.post(f"/api/conversations/{cid}/handoff", headers=customer).json()
+    assert taken["state"] == "with_human" and taken["queue"] is None
+
+
+def test_a_taken_conversation_does_not_wake_the_dispatcher(client: TestClient, seeded: Services) -> None:
+    pokes: list[int] = []
+    seeded.on_queue_change = lambda: pokes.append(1)
+    cid, customer = start_chat(client)
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    pokes.clear()
+    client.post(f"/api/conversations/{cid}/handoff", headers=customer)
+    assert len(pokes) == 1  # a new entry waits: a pass soon
+    assert tick(seeded) == 1
+    [offer] = client.get("/api/agent/offers", headers=ana).json()["offers"]
+    client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana)
+    assert len(pokes) == 1  # taken: nothing new to offer
+    client.post(f"/api/agent/conversations/{cid}/resolve", headers=ana)
+    assert len(pokes) == 2  # a slot freed: a pass soon
