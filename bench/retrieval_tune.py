@@ -1,7 +1,7 @@
 """Fit the help-center retriever's answer model (and check the fusion weight) on FITTING question sets.
 
-    .venv/bin/python bench/retrieval_tune.py \
-        --set evals/retrieval/brightwave/kb=evals/retrieval/brightwave/dev.jsonl,evals/retrieval/brightwave/test.jsonl,evals/retrieval/brightwave/test2.jsonl \
+    B=evals/retrieval/brightwave
+    .venv/bin/python bench/retrieval_tune.py --set $B/kb=$B/dev.jsonl,$B/test.jsonl,$B/test2.jsonl \
         --set evals/retrieval/ferngrove/kb=evals/retrieval/ferngrove/fit.jsonl \
         --set src/tandem/demo/kb=evals/retrieval/kestrel/fit.jsonl
 

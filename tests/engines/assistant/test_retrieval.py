@@ -9,7 +9,13 @@ import pytest
 
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, terms
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
-from tandem.engines.assistant.retrieval import HybridRetriever, passages
+from tandem.engines.assistant.retrieval import (
+    HybridRetriever,
+    answer_probability,
+    passages,
+    reference_questions,
+    search_text,
+)
 
 ARTICLES = [
     KnowledgeArticle("roaming", "Using your phone in Europe", "", "Calls, texts and data work in the Europe Zone at "
@@ -73,3 +79,40 @@ def test_vector_cache_embeds_only_changed_articles(tmp_path: Path) -> None:
     second = HybridRetriever(KnowledgeBase(changed), shared_multilingual(), cache_dir=tmp_path)
     assert (second.embedded, second.reused) == (1, 3)
     assert second.search("can i send back a faulty phone", limit=1)[0].article.id == "returns"
+
+
+def test_reference_questions_skip_comments_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "ref.txt"
+    path.write_text("# a comment\n\ndo you sell tablets\n  what time does the shop close  \n")
+    assert reference_questions(path) == ["do you sell tablets", "what time does the shop close"]
+    assert reference_questions(tmp_path / "missing.txt") == []
+    shipped = reference_questions()
+    assert len(shipped) > 100 and not any(line.startswith("#") for line in shipped)
+
+
+def test_a_question_like_an_off_topic_reference_is_less_likely_answered(tmp_path: Path) -> None:
+    kb = KnowledgeBase(ARTICLES)
+    question = "is there a discount for students"
+    plain = HybridRetriever(kb, shared_multilingual(), cache_dir=tmp_path, reference=[])
+    with_reference = HybridRetriever(kb, shared_multilingual(), cache_dir=tmp_path,
+                                     reference=["do you have a student discount"])
+    assert plain.scores(question).reference == -1.0
+    assert with_reference.scores(question).reference > 0.9
+    assert with_reference.search(question, limit=1)[0].similarity < plain.search(question, limit=1)[0].similarity
+    # the ranking itself does not depend on the reference
+    assert [r.article.id for r in with_reference.search(question)] == [r.article.id for r in plain.search(question)]
+
+
+def test_answer_probability_follows_its_features() -> None:
+    base = answer_probability(0.9, 0.82, False, 0.85)
+    assert answer_probability(0.92, 0.82, False, 0.85) > base  # a better best article
+    assert answer_probability(0.9, 0.82, False, 0.95) < base  # closer to an off-topic question
+    assert answer_probability(0.9, 0.82, True, 0.85) > base  # cross-lingual similarities run lower
+    assert 0.0 <= answer_probability(-5.0, 0.0, False, 1.0) < 1e-6
+
+
+def test_search_text_drops_addresses_links_and_long_numbers() -> None:
+    assert search_text("Can ana@example.com pay for order 88812345 with crypto?") == "Can pay for order with crypto?"
+    assert search_text("see https://shop.example/a?b=1 please") == "see please"
+    assert search_text("is 5G in my plan for 20 euros within 14 days") == "is 5G in my plan for 20 euros within 14 days"
+    assert search_text("12345678") == "12345678"  # nothing else left: searched as written

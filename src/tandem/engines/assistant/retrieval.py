@@ -34,6 +34,7 @@ import math
 import os
 import re
 import tempfile
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,11 @@ THRESHOLD = 0.7
 REFERENCE_PATH = Path(__file__).resolve().parents[2] / "data" / "retrieval" / "unanswerable.txt"
 LEXICAL_ONLY_THRESHOLD = 0.04  # no encoder: lexical_weight x saturated BM25 alone (BM25 about 4 and up)
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+# e-mail addresses, links and long numbers (order, account, phone numbers) say nothing about which article answers
+# a question, and pull an off-topic question's similarities up; they are dropped before searching
+_NOISE = re.compile(r"\S+@\S+\.\w+|https?://\S+|\b\d[\d -]{4,}\d\b")
+# reference-question vectors per encoder and reference list, shared by every retriever in the process
+_REFERENCE_MEMO: weakref.WeakKeyDictionary[Encoder, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 class Encoder(Protocol):
@@ -173,6 +179,12 @@ class Scores:
     query: np.ndarray | None  # the question's vector (None without an encoder)
 
 
+def search_text(query: str) -> str:
+    """The question as searched: without e-mail addresses, links and long numbers (as written if nothing is left)."""
+    cleaned = " ".join(_NOISE.sub(" ", query).split())
+    return cleaned if cleaned else query
+
+
 def answer_probability(fused_best: float, fused_mean: float, other_language: bool, reference: float) -> float:
     """P(the question is answerable by the best article), the logistic answer model above."""
     x = (A_FUSED * fused_best + A_GAP * (fused_best - fused_mean) + A_OTHER_LANGUAGE * float(other_language)
@@ -218,17 +230,25 @@ class HybridRetriever:
         return vectors
 
     def _reference_vectors(self, texts: list[str], encoder: Encoder, model: str) -> np.ndarray:
-        """The reference questions as query vectors (they are compared with questions), cached like passages."""
+        """The reference questions as query vectors (they are compared with questions): kept per encoder in the
+        process and on disk like passages, so a reload or a restart does not embed them again."""
         key = hashlib.sha256("\x1f".join(["reference", RECIPE, model, *texts]).encode("utf-8")).hexdigest()
-        cached = self.cache.get(key)
-        if cached is not None and cached.shape[0] == len(texts):
-            return cached
-        vectors = np.asarray(encoder.queries(texts), dtype=np.float32)
-        self.cache.put(key, vectors)
-        return vectors
+        try:
+            memo = _REFERENCE_MEMO.setdefault(encoder, {})
+        except TypeError:  # an encoder that cannot be weakly referenced
+            memo = {}
+        cached = memo.get(key)
+        if cached is None:
+            cached = self.cache.get(key)
+        if cached is None or cached.shape[0] != len(texts):
+            cached = np.asarray(encoder.queries(texts), dtype=np.float32)
+            self.cache.put(key, cached)
+        memo[key] = cached
+        return cached
 
     def scores(self, query: str) -> Scores:
         """The question's fused, dense and lexical score for every article, and its language and reference score."""
+        query = search_text(query)
         n = len(self.kb.articles)
         language = detect(query, default=self.kb.language)
         lexical = {h.article.id: h.score for h in self.kb.search(query, limit=n, language=language)}
