@@ -11,6 +11,8 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from tandem.core.clock import FakeClock
+from tandem.services import queue
 from tandem.services.context import Services
 
 from .conftest import go, login, start_chat, tick
@@ -95,3 +97,31 @@ def test_a_taken_conversation_does_not_wake_the_dispatcher(client: TestClient, s
     assert len(pokes) == 1  # taken: nothing new to offer
     client.post(f"/api/agent/conversations/{cid}/resolve", headers=ana)
     assert len(pokes) == 2  # a slot freed: a pass soon
+
+
+def test_wait_estimates_share_the_floor_for_a_second(client: TestClient, seeded: Services, clock: FakeClock) -> None:
+    """The aggregates over every available agent and the day's handle times are read once per FLOOR_TTL_S, not for
+    every handoff answer; after that they are read again and see the agent who came online meanwhile."""
+    aggregates: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if "sum(agents.capacity)" in sql.lower():
+            aggregates.append(sql)
+
+    event.listen(seeded.db.engine, "before_cursor_execute", statement)
+    try:
+        answers = []
+        for _ in range(3):
+            cid, h = start_chat(client)
+            answers.append(client.post(f"/api/conversations/{cid}/handoff", headers=h).json()["queue"])
+            clock.advance(0.1)
+        assert len(aggregates) == 1 and [a["position"] for a in answers] == [1, 2, 3]
+        assert {a["agents_online"] for a in answers} == {0}
+        go(client, login(client, "ana@agents.example"), "available")
+        clock.advance(queue.FLOOR_TTL_S)
+        cid, h = start_chat(client)
+        later = client.post(f"/api/conversations/{cid}/handoff", headers=h).json()["queue"]
+        assert len(aggregates) == 2 and later["agents_online"] == 1 and later["position"] == 4
+    finally:
+        event.remove(seeded.db.engine, "before_cursor_execute", statement)
+

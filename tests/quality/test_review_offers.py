@@ -267,7 +267,7 @@ def test_a_live_dispatcher_pass_is_one_transaction(client: TestClient, services:
 
     conv_id = _ask_for_human(services)
 
-    def failing(work: Any, timeout_s: float) -> int:
+    def failing(work: Any, timeout_s: float, offer_new: bool = True) -> int:
         raise RuntimeError("the review half of the pass fails")
 
     monkeypatch.setattr(review, "offer_reviews", failing)
@@ -380,3 +380,28 @@ def test_an_accepted_review_not_submitted_in_time_is_offered_again(client: TestC
     again = offers_of(client, ana)[0]
     assert again["task_id"] == offer["task_id"] and again["id"] != offer["id"]
     assert client.post(f"/api/review/tasks/{offer['task_id']}", json=RUBRIC, headers=ana).status_code == 404
+
+
+def test_the_live_dispatcher_looks_for_idle_seniors_at_most_once_a_second(
+        client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding idle seniors reads every available agent: the live dispatcher does it once per REVIEW_OFFER_S,
+    while expiring, reopening and rescinding review offers still run on every pass."""
+    looked: list[int] = []
+    real = review.idle_seniors
+
+    def counting(work: Any) -> Any:
+        looked.append(1)
+        return real(work)
+
+    monkeypatch.setattr(review, "idle_seniors", counting)
+    monkeypatch.setattr(review, "_rescind_busy", lambda work, _real=review._rescind_busy: (looked.append(0),
+                                                                                        _real(work)))
+    sampled_ai_task(services)  # an open review task, so a pass that may offer reviews looks for seniors
+    loop = DispatchLoop(services, Lease(services.db, "dispatcher"))
+    services.on_routing_change = loop.live.note
+    for _ in range(3):
+        assert loop.loop.run_once() is True
+    assert looked.count(0) == 3 and looked.count(1) == 1  # every pass rescinds; one looks for seniors
+    loop._next_reviews = 0.0  # a second later
+    assert loop.loop.run_once() is True
+    assert looked.count(1) == 2

@@ -131,6 +131,10 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     return app
 
 
+# the live dispatcher looks for idle seniors to offer QA reviews to at most this often (DispatchLoop.run_pass)
+REVIEW_OFFER_S = 1.0
+
+
 class DispatchLoop:
     """The live dispatcher: passes on a timer and whenever the queue changes, only while it holds the lease.
 
@@ -148,13 +152,22 @@ class DispatchLoop:
         self.lease = lease or Lease(services.db, DISPATCHER)
         self.loop = LeaderLoop("dispatcher", self.lease, services.settings.dispatch_interval_s, self.run_pass,
                                services.work, owner=True, on_tenure=self.live.invalidate)
+        self._next_reviews = 0.0
         self._listener: asyncio.Task[None] | None = None
         self._routing_listener: asyncio.Task[None] | None = None
 
     def run_pass(self, unit: Callable[[], AbstractContextManager[Work]]) -> None:
         """One pass in one transaction, fenced by the runner (`unit`: lease checked first, renewed last):
-        conversation offers, then QA reviews for seniors left idle (conversation offers always come first)."""
-        dispatch.tick(self.services, self.live, unit=unit, reviews=True)
+        conversation offers, then QA reviews for seniors left idle (conversation offers always come first).
+
+        New review offers are looked for at most once per REVIEW_OFFER_S: finding idle seniors reads every
+        available agent, and passes come as often as escalations (20 a second); a review waits in its queue for
+        hours, so a second more is nothing. Expiring, reopening and rescinding review offers run on every pass."""
+        now = time.monotonic()
+        new_reviews = now >= self._next_reviews
+        if new_reviews:
+            self._next_reviews = now + REVIEW_OFFER_S
+        dispatch.tick(self.services, self.live, unit=unit, reviews=True, new_reviews=new_reviews)
 
     def start(self) -> None:
         self.services.on_queue_change = self.poke

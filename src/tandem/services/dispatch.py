@@ -29,12 +29,14 @@ C = ConversationState
 
 
 def tick(services: Services, live: routing_live.LiveRouting | None = None, lease: Lease | None = None,
-         unit: Callable[[], AbstractContextManager[Work]] | None = None, reviews: bool = False) -> int:
+         unit: Callable[[], AbstractContextManager[Work]] | None = None, reviews: bool = False,
+         new_reviews: bool = True) -> int:
     """Run one dispatcher pass: expire offers, drop lost agents, offer waiting work. Return conversation offers made.
 
     The whole pass is one transaction: with `reviews` (the live dispatcher) it also offers QA reviews to the
     seniors its conversation offers left idle (`review.offer_reviews`), so conversation offers still come first
-    and a pass's offers of both kinds commit, or roll back, together.
+    and a pass's offers of both kinds commit, or roll back, together; without `new_reviews` that part only
+    expires, reopens and rescinds (the live dispatcher looks for idle seniors once per REVIEW_OFFER_S).
 
     `live` is the dispatcher's in-memory routing engine (routing_live.LiveRouting); without it the pass
     restores one from the database (what a takeover does). The live dispatcher passes `unit`, its runner's
@@ -53,7 +55,7 @@ def tick(services: Services, live: routing_live.LiveRouting | None = None, lease
             lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s, services.heartbeats)
             made = make_offers(work, live, pending)
             if reviews:
-                review.offer_reviews(work, services.settings.offer_timeout_s)
+                review.offer_reviews(work, services.settings.offer_timeout_s, offer_new=new_reviews)
             if lease is not None and (expired or lost or made or work.events):
                 fence(work.session, lease)
     except BaseException:

@@ -101,15 +101,20 @@ def offer_tick(services: Services, lease: Lease | None = None) -> int:
         return made
 
 
-def offer_reviews(work: Work, timeout_s: float) -> int:
-    """Expire, rescind and reopen what is stale, then offer open tasks to idle seniors. Return offers made.
+def offer_reviews(work: Work, timeout_s: float, offer_new: bool = True) -> int:
+    """Expire, rescind and reopen what is stale, then (`offer_new`) offer open tasks to idle seniors. Return offers
+    made.
 
     Runs after the conversation pass, so a senior who was just offered a conversation is not idle: a conversation
-    offer always takes precedence, and a pending review offer of an agent who got one is rescinded.
+    offer always takes precedence, and a pending review offer of an agent who got one is rescinded. Looking for
+    idle seniors reads every available agent; the live dispatcher does it at most once per REVIEW_OFFER_S
+    (`dispatch.tick`), the rest of this on every pass.
     """
     expire_offers(work)
     _reopen_overdue(work)
     _rescind_busy(work)
+    if not offer_new:
+        return 0
     tasks = list(work.session.scalars(select(ReviewTask).where(ReviewTask.status == OPEN)
                                       .order_by(ReviewTask.created_at, ReviewTask.id).limit(OFFER_SCAN)))
     if not tasks:
