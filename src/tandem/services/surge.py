@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from tandem.core.clock import utc
 from tandem.core.settings import Settings
@@ -180,9 +180,12 @@ def staffing_model(work: Work, settings: Settings, handle_s: float) -> ServiceMo
 
 def online_agents(work: Work) -> tuple[int, int]:
     """Available agents and their free chat slots."""
-    rows = work.session.execute(select(Agent.capacity, Agent.load).where(
-        Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True))).all()
-    return len(rows), sum(max(0, capacity - load) for capacity, load in rows)
+    # two aggregates in the database, not a row per available agent every surge step (10,000 rows)
+    online, free = work.session.execute(select(
+        func.count(), func.coalesce(func.sum(case((Agent.capacity > Agent.load, Agent.capacity - Agent.load),
+                                                  else_=0)), 0),
+    ).where(Agent.presence == Presence.AVAILABLE.value, Agent.active.is_(True))).one()
+    return int(online), int(free)
 
 
 def measure(work: Work, settings: Settings, forecaster: Forecaster, previous: SurgeState | None) -> Reading:
