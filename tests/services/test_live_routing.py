@@ -192,3 +192,20 @@ def test_a_change_whose_note_arrives_late_is_not_a_disagreement(services: Servic
         live.refresh(work, live.drain())
     assert counters.COUNTS["routing_disagreements"] == before
     assert agent.id in live.router.agents  # type: ignore[union-attr]
+
+
+def test_a_pass_does_not_ask_the_next_pass_to_re_read_its_own_offers(services: Services, clock: FakeClock) -> None:
+    """An offer the pass made is already in the engine as its rows say: its commit names neither its agent nor its
+    conversation for the next pass (six queries per offer), and the engine still equals a fresh restore."""
+    live = dispatch.new_pass_state(services)
+    services.on_routing_change = live.note
+    agent_ids: list[str] = []
+    run_op(services, clock, live, ("agent", Topic.ACCOUNT, Tier.VERIFIED, "en"), agent_ids)
+    run_op(services, clock, live, ("escalate", Topic.ACCOUNT, "en", 0), agent_ids)
+    assert dispatch.tick(services, live) == 1
+    stale, agents, convs = live.drain()
+    assert (stale, agents, convs) == (False, set(), set())
+    live.note(agents, convs)
+    check_equal(services, live)
+    run_op(services, clock, live, ("accept", 0), agent_ids)  # what others change is still reported
+    assert live.drain()[2] != set()
