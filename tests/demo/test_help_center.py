@@ -110,3 +110,16 @@ def test_duplicate_ids_are_rejected() -> None:
     article = parse_article(GOOD)
     with pytest.raises(InvalidInput, match="duplicate"):
         validate([article, article])
+
+
+def test_the_demo_folder_is_importable_as_a_company_help_center() -> None:
+    """`tandem kb import src/tandem/demo/kb` reads every demo article with the same id and title (YAML front matter)."""
+    from pathlib import Path
+
+    from tandem.demo import help_center as demo_help_center
+    from tandem.engines.assistant.kb_sources import read_source
+
+    folder = Path(demo_help_center.__file__).parent / "kb"
+    read = read_source(folder)
+    assert read.problems == []
+    assert {(a.id, a.title) for a in read.articles} == {(a.id, a.title) for a in ARTICLES}
