@@ -10,7 +10,9 @@ Never pass a held-out file here: whatever this script reads is fitting data from
 For each lexical weight it prints accuracy@1 (overall and non-English, per help center), then the answer model —
 a logistic regression predicting "an article answers this question" from the best fused score, its gap above the
 mean over articles, whether the question is in another language than the help center, and the similarity to the
-nearest off-topic reference question (retrieval.REFERENCE_PATH) — scored three ways:
+nearest off-topic reference question (retrieval.REFERENCE_PATH), and the off-topic level (the best fused score in
+standard deviations above the reference questions' own best fused scores on the same help center) — scored three
+ways:
 
 - pooled: 10-fold out-of-fold probabilities over all sets (5 shuffles averaged);
 - leave one help center out: fitted on the other help centers, scored on this one (the closest thing to a company
@@ -39,6 +41,7 @@ from tandem.engines.assistant.kb_sources import read_source
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
 
 THRESHOLDS = np.round(np.arange(0.30, 0.91, 0.05), 2)
+WITH_LEVEL = True  # --without-level: the v2 answer model (no off-topic level), for comparison
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Company:
     dense: np.ndarray  # questions x articles
     lexical: np.ndarray  # raw BM25
     reference: np.ndarray  # questions x reference lines
+    ref_dense: np.ndarray  # reference lines x articles: what the off-topic levels are made of
+    ref_lexical: np.ndarray
 
 
 def load(spec: str, reference: list[str], cache: Path) -> Company:
@@ -70,11 +75,13 @@ def load(spec: str, reference: list[str], cache: Path) -> Company:
         lexical.append(s.lexical)
         refs.append(r.reference_vectors @ s.query)
         other.append(s.language != kb.language)
+    ref_dense, ref_lexical = r.reference_scores(reference)
     return Company(
         name=Path(kb_path).parent.name, ids=[a.id for a in kb.articles], questions=[row["question"] for row in rows],
         want=[row["article_id"] for row in rows],
         non_english=np.array([row.get("lang", "en") != "en" for row in rows]), other_language=np.array(other),
-        dense=np.array(dense), lexical=np.array(lexical), reference=np.array(refs),
+        dense=np.array(dense), lexical=np.array(lexical), reference=np.array(refs), ref_dense=ref_dense,
+        ref_lexical=ref_lexical,
     )
 
 
@@ -84,11 +91,17 @@ def right_at_1(c: Company, weight: float) -> np.ndarray:
 
 
 def features(c: Company, weight: float, excluded: np.ndarray) -> np.ndarray:
-    """best fused, gap, other language, nearest reference (without the `excluded` reference lines per question)."""
+    """best fused, gap, other language, nearest reference (without the `excluded` reference lines per question),
+    and the off-topic level: the best fused score standardised against the reference lines' best fused scores on
+    this help center (without any excluded line, so never against the company's own questions)."""
     fused = c.dense + weight * c.lexical / (c.lexical + retrieval.LEXICAL_HALF)
     best = fused.max(1)
     ref = np.where(excluded, -1.0, c.reference).max(1)
-    return np.c_[best, best - fused.mean(1), c.other_language, ref]
+    levels = (c.ref_dense + weight * c.ref_lexical / (c.ref_lexical + retrieval.LEXICAL_HALF)).max(1)
+    levels = levels[~excluded.any(0)]
+    level = (best - levels.mean()) / levels.std()
+    x = np.c_[best, best - fused.mean(1), c.other_language, ref, level]
+    return x if WITH_LEVEL else x[:, :4]
 
 
 def own_lines(c: Company, reference: list[str]) -> np.ndarray:
@@ -110,7 +123,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--set", dest="sets", action="append", required=True, help="KB=FILE[,FILE...] (fitting only)")
     parser.add_argument("--weights", default="0.03,0.06,0.1")
+    parser.add_argument("--without-level", action="store_true", help="the v2 features, for comparison")
     args = parser.parse_args()
+    global WITH_LEVEL
+    WITH_LEVEL = not args.without_level
     reference = retrieval.reference_questions()
     cache = Path("/tmp/tandem-tune-cache")
     companies = [load(spec, reference, cache) for spec in args.sets]
@@ -159,8 +175,8 @@ def main() -> None:
                       f"R {rec:.3f} answer acc {ans:.3f}")
         model = fit(x_all, y_all)
         coef = ", ".join(f"{v:.3f}" for v in model.coef_[0])
-        print(f"  all sets: A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE = {coef}; B = {model.intercept_[0]:.3f}; "
-              f"THRESHOLD = {best_threshold:.2f}")
+        print(f"  all sets: A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL = {coef}; "
+              f"B = {model.intercept_[0]:.3f}; THRESHOLD = {best_threshold:.2f}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from tandem.services.help_center import (
     import_help_center,
     stored_article,
     stored_articles,
+    stored_help_center,
+    stored_out_of_scope,
     stored_version,
 )
 from tandem.storage.db import Database, migrate
@@ -208,3 +210,38 @@ def test_refresh_loop_installs_an_import_and_the_help_page_serves_it(
         assert "SIM locked: your PUK code" in bytes(page.body).decode()
     finally:
         services.db.dispose()
+
+
+def test_out_of_scope_examples_are_imported_replaced_pruned_and_reloaded(db_url: str, tmp_path: Path) -> None:
+    db = _db(db_url)
+    folder = _folder(tmp_path, ("puk-code", "voicemail"))
+    (folder / "out_of_scope.txt").write_text("# questions we do not answer\n\nDo you sell tablets?\n"
+                                             "Can I pay my gas bill here?\nDo you sell tablets?\n")
+    first = import_help_center(db, folder)
+    assert first.applied and first.out_of_scope == "replaced" and first.out_of_scope_questions == 2
+    assert stored_out_of_scope(db) == ["Do you sell tablets?", "Can I pay my gas bill here?"]
+    live = LiveHelpCenter(db, stored_help_center(db), stored_version(db), lambda kb: None)
+    assert live.kb.out_of_scope == ("Do you sell tablets?", "Can I pay my gas bill here?")
+    again = import_help_center(db, folder)
+    assert again.out_of_scope is None and again.version == first.version  # unchanged: no reload
+    (folder / "out_of_scope.txt").write_text("Do you sell tablets?\n")
+    changed = import_help_center(db, folder)
+    assert changed.out_of_scope == "replaced" and changed.version == (first.version or 0) + 1
+    assert live.refresh() and live.kb.out_of_scope == ("Do you sell tablets?",)
+    (folder / "out_of_scope.txt").unlink()
+    kept = import_help_center(db, folder)
+    assert kept.out_of_scope is None and stored_out_of_scope(db) == ["Do you sell tablets?"]  # only --prune removes
+    pruned = import_help_center(db, folder, prune=True)
+    assert pruned.out_of_scope == "removed" and stored_out_of_scope(db) == []
+    db.dispose()
+
+
+def test_an_unreadable_out_of_scope_file_is_a_problem_and_nothing_is_imported(db_url: str, tmp_path: Path) -> None:
+    db = _db(db_url)
+    folder = _folder(tmp_path, ("puk-code",))
+    (folder / "out_of_scope.txt").write_bytes(b"\xff\xfe not utf-8")
+    report = import_help_center(db, folder)
+    assert not report.applied
+    assert [(Path(p.path).name, p.reason) for p in report.problems] == [("out_of_scope.txt", "not UTF-8 text")]
+    assert stored_version(db) is None
+    db.dispose()

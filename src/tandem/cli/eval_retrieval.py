@@ -32,7 +32,9 @@ def retrieval(kb_path: Path, test_path: Path, as_json: bool, errors: bool) -> No
     rows = read_questions(test_path, {a.id for a in source.articles})
     # the live assistant's retrieval: the configured embedding model (models.embedding) if there is one
     embedding = cli_settings().models.embedding
-    answerer = build_answerer(KnowledgeBase(source.articles), embedding=embedding)
+    # and the folder's out_of_scope.txt, as `tandem kb import` stores it
+    kb = KnowledgeBase(source.articles, out_of_scope=source.out_of_scope or ())
+    answerer = build_answerer(kb, embedding=embedding)
     ranked = [answerer.rank(str(row["question"]), limit=10) for row in rows]
     result = retrieval_scores(rows, ranked, answerer.min_similarity)
     result["articles"] = len(source.articles)

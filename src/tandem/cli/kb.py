@@ -31,7 +31,9 @@ def kb_group() -> None:
 def import_command(path: Path, prune: bool, skip_invalid: bool, as_json: bool) -> None:
     """Import PATH: a folder of Markdown (YAML front matter) or HTML files, or a Zendesk/Intercom JSON export.
 
-    One transaction; unchanged articles are left alone. If any file is bad, every bad file is listed and nothing
+    A folder may also hold out_of_scope.txt: example questions the help center does not answer, one a line (the
+    assistant declines questions like them); it replaces the stored list, and --prune removes the list when the
+    file is gone. One transaction; unchanged articles are left alone. If any file is bad, every bad file is listed and nothing
     changes (exit 1) unless --skip-invalid. Running servers pick the new help center up within seconds."""
     from tandem.services.help_center import import_help_center
 
@@ -46,6 +48,8 @@ def import_command(path: Path, prune: bool, skip_invalid: bool, as_json: bool) -
                        f"{len(report.unchanged)}, removed {len(report.removed)}"
                        + (f", skipped {len(report.problems)} bad file(s)" if report.problems else "")
                        + (f", left out {report.skipped_drafts} draft(s)" if report.skipped_drafts else "")
+                       + (f", out-of-scope examples {report.out_of_scope} ({report.out_of_scope_questions})"
+                          if report.out_of_scope else "")
                        + f"; help center version {report.version}")
         else:
             click.echo("nothing was imported: the help center in the database is unchanged"

@@ -24,6 +24,7 @@ from tandem.engines.assistant.actions import AccountTools
 from tandem.engines.assistant.base import Assistant
 from tandem.engines.assistant.guarded import GuardedAssistant
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase
+from tandem.engines.assistant.kb_sources import read_out_of_scope
 from tandem.engines.assistant.llm import LLMAssistant
 from tandem.engines.assistant.nlu.company_intents import CompanyIntents
 from tandem.engines.assistant.nlu.company_intents import load as load_company_intents
@@ -37,7 +38,7 @@ from tandem.engines.assistant.retrieval import LEXICAL_ONLY_THRESHOLD, THRESHOLD
 from tandem.services import presence
 from tandem.services.banks import QuestionBanks, load_banks
 from tandem.services.context import Services
-from tandem.services.help_center import LiveHelpCenter, stored_articles, stored_version
+from tandem.services.help_center import LiveHelpCenter, stored_help_center, stored_version
 from tandem.services.kb_folder import load_folder
 from tandem.storage.db import Database, migrate
 
@@ -168,7 +169,10 @@ def help_center(settings: Settings) -> KnowledgeBase:
 
 @functools.lru_cache(maxsize=4)
 def _folder_help_center(source: Path, topics: tuple[str, ...], general: str) -> KnowledgeBase:
-    return KnowledgeBase(load_folder(source, topics, general))
+    out_of_scope, problem = read_out_of_scope(source)
+    if problem is not None:
+        raise ConfigError(f"help_center.source: {problem.path}: {problem.reason}")
+    return KnowledgeBase(load_folder(source, topics, general), out_of_scope=out_of_scope or ())
 
 
 def question_banks(settings: Settings, kb: KnowledgeBase) -> QuestionBanks:
@@ -224,9 +228,9 @@ def initial_help_center(db: Database, settings: Settings) -> tuple[KnowledgeBase
     demo mode; else an empty one."""
     version = stored_version(db)
     if version is not None:
-        articles = stored_articles(db)
-        if articles:
-            return KnowledgeBase(articles), version
+        stored = stored_help_center(db)
+        if stored.articles:
+            return stored, version
     configured = help_center(settings)
     if configured.articles:
         return configured, None

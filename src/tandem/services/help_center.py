@@ -38,6 +38,9 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     skipped_drafts: int = 0
     version: int | None = None
+    # out_of_scope.txt: "replaced" (its questions are now the stored list), "removed" (--prune, no file), or None
+    out_of_scope: str | None = None
+    out_of_scope_questions: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -84,12 +87,19 @@ def import_help_center(db: Database, path: Path, *, prune: bool = False, skip_in
             report.removed = sorted(set(existing) - set(source.origin))
             if report.removed:
                 session.execute(delete(KbArticle).where(KbArticle.id.in_(report.removed)))
-        changed = bool(report.added or report.updated or report.removed)
         version = session.get(KbVersion, 1)
+        stored = list(version.out_of_scope) if version is not None else []
+        wanted = source.out_of_scope if source.out_of_scope is not None else ([] if prune else stored)
+        if wanted != stored:
+            report.out_of_scope = "replaced" if source.out_of_scope is not None else "removed"
+        report.out_of_scope_questions = len(wanted)
+        changed = bool(report.added or report.updated or report.removed or report.out_of_scope)
         if version is None:
-            version = KbVersion(id=1, version=1, updated_at=stamp)
+            version = KbVersion(id=1, version=1, updated_at=stamp, out_of_scope=wanted)
             session.add(version)
         elif changed:
+            version.out_of_scope = wanted
+            session.flush()
             session.execute(update(KbVersion).where(KbVersion.id == 1)
                             .values(version=KbVersion.version + 1, updated_at=stamp))
             session.flush()
@@ -104,6 +114,18 @@ def stored_version(db: Database) -> int | None:
     with db.transaction() as session:
         row = session.get(KbVersion, 1)
         return row.version if row is not None else None
+
+
+def stored_out_of_scope(db: Database) -> list[str]:
+    """The imported out-of-scope example questions (`out_of_scope.txt`), in file order."""
+    with db.transaction() as session:
+        row = session.get(KbVersion, 1)
+        return list(row.out_of_scope) if row is not None else []
+
+
+def stored_help_center(db: Database) -> KnowledgeBase:
+    """The imported help center: its articles and its out-of-scope examples."""
+    return KnowledgeBase(stored_articles(db), out_of_scope=stored_out_of_scope(db))
 
 
 def stored_articles(db: Database) -> list[KnowledgeArticle]:
@@ -141,10 +163,10 @@ class LiveHelpCenter:
         version = stored_version(self.db)
         if version is None or version == self.version:
             return False
-        articles = stored_articles(self.db)
-        if not articles:
+        kb = stored_help_center(self.db)
+        if not kb.articles:
             return False
-        kb = KnowledgeBase(articles)
+        articles = kb.articles
         self._install(kb)  # builds the retriever (embeds only changed articles), then swaps
         self.kb, self.version = kb, version
         log.info("help center reloaded: version %s, %d articles", version, len(articles))

@@ -34,3 +34,5 @@ class KbVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[float] = mapped_column(Float)
+    # the company's examples of questions its help center does not answer (`out_of_scope.txt`), one per item
+    out_of_scope: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")

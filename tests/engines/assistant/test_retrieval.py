@@ -108,7 +108,8 @@ def test_answer_probability_follows_its_features() -> None:
     assert answer_probability(0.92, 0.82, False, 0.85) > base  # a better best article
     assert answer_probability(0.9, 0.82, False, 0.95) < base  # closer to an off-topic question
     assert answer_probability(0.9, 0.82, True, 0.85) > base  # cross-lingual similarities run lower
-    assert 0.0 <= answer_probability(-5.0, 0.0, False, 1.0) < 1e-6
+    assert answer_probability(0.9, 0.82, False, 0.85, 2.0) > base  # further above this help center's off-topic level
+    assert 0.0 <= answer_probability(-5.0, 0.0, False, 1.0, -50.0) < 1e-6
 
 
 def test_search_text_drops_addresses_links_and_long_numbers() -> None:
@@ -116,3 +117,29 @@ def test_search_text_drops_addresses_links_and_long_numbers() -> None:
     assert search_text("see https://shop.example/a?b=1 please") == "see please"
     assert search_text("is 5G in my plan for 20 euros within 14 days") == "is 5G in my plan for 20 euros within 14 days"
     assert search_text("12345678") == "12345678"  # nothing else left: searched as written
+
+
+def test_the_companys_out_of_scope_examples_lower_a_like_question(tmp_path: Path) -> None:
+    question = "is there a discount for students"
+    generic = ["what is the weather like tomorrow", "who won the football last night"]
+    plain = HybridRetriever(KnowledgeBase(ARTICLES), shared_multilingual(), cache_dir=tmp_path, reference=generic)
+    own = KnowledgeBase(ARTICLES, out_of_scope=["do you have a student discount", "what is the weather like tomorrow"])
+    with_own = HybridRetriever(own, shared_multilingual(), cache_dir=tmp_path, reference=generic)
+    assert len(with_own.reference_vectors) == 3  # a line already in the generic list is not added twice
+    assert with_own.scores(question).reference > 0.9 > plain.scores(question).reference
+    assert with_own.search(question, limit=1)[0].similarity < plain.search(question, limit=1)[0].similarity
+    # the off-topic levels come from the generic list only: the company's examples do not move them
+    assert list(with_own.reference_levels) == pytest.approx(list(plain.reference_levels))
+
+
+def test_off_topic_level_is_standardised_against_this_help_centers_reference_scores(tmp_path: Path) -> None:
+    generic = ["what is the weather like tomorrow", "who won the football last night", "do you sell tablets"]
+    r = HybridRetriever(KnowledgeBase(ARTICLES), shared_multilingual(), cache_dir=tmp_path, reference=generic)
+    levels = r.reference_levels
+    assert levels.shape == (3,)
+    # each level is what `scores` gives that question as its best fused score
+    assert levels[2] == pytest.approx(float(r.scores(generic[2]).fused.max()), abs=1e-5)
+    assert r.off_topic_level(float(levels.mean())) == pytest.approx(0.0)
+    assert r.off_topic_level(float(levels.mean() + levels.std())) == pytest.approx(1.0)
+    answered = r.search("my SIM is locked, where is the PUK code", limit=1)[0]
+    assert answered.article.id == "puk" and r.off_topic_level(answered.fused) > 1.0

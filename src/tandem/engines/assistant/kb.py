@@ -87,8 +87,10 @@ class KnowledgeBase:
     """A BM25 index; title and questions weigh more than the body."""
 
     def __init__(self, articles: Sequence[KnowledgeArticle], k1: float = 1.4, b: float = 0.6,
-                 language: str | None = None) -> None:
+                 language: str | None = None, out_of_scope: Sequence[str] = ()) -> None:
         self.articles = tuple(articles)
+        # the company's own examples of questions no article answers (retrieval compares questions with them)
+        self.out_of_scope = tuple(out_of_scope)
         self.language = language or _majority_language(self.articles)
         self._k1, self._b = k1, b
         self._docs = [self._doc_terms(a) for a in self.articles]

@@ -56,6 +56,27 @@ class SourceRead:
     problems: list[Problem] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)  # article id -> file it came from
     skipped_drafts: int = 0
+    out_of_scope: list[str] | None = None  # the folder's out_of_scope.txt, None when it has none
+
+
+OUT_OF_SCOPE_FILE = "out_of_scope.txt"
+
+
+def read_out_of_scope(folder: Path) -> tuple[list[str] | None, Problem | None]:
+    """A help-center folder's `out_of_scope.txt`: example questions the company does not answer, one a line,
+    `#` comments and blank lines skipped. (None, None) when the folder has no such file."""
+    path = folder / OUT_OF_SCOPE_FILE
+    if not folder.is_dir() or not path.is_file():
+        return None, None
+    try:
+        raw = path.read_bytes()
+        if len(raw) > MAX_BYTES:
+            raise ValueError(f"file is larger than {MAX_BYTES} bytes")
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, Problem(str(path), _reason(exc))
+    lines = (line.strip() for line in text.splitlines())
+    return list(dict.fromkeys(line for line in lines if line and not line.startswith("#"))), None
 
 
 def content_hash(article: KnowledgeArticle) -> str:
@@ -106,6 +127,9 @@ def read_source(path: Path) -> SourceRead:
                 continue
             out.origin[article.id] = str(file)
             out.articles.append(article)
+    out.out_of_scope, problem = read_out_of_scope(path)
+    if problem is not None:
+        out.problems.append(problem)
     return out
 
 

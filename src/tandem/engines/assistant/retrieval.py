@@ -51,9 +51,11 @@ RECIPE = "v1"  # bump when passages() changes, so cached vectors are not reused 
 LEXICAL_HALF = 6.0
 LEXICAL_WEIGHT = 0.06
 # P(the question is answerable) = sigmoid(A_FUSED*best fused + A_GAP*(best fused - mean fused over articles)
-#     + A_OTHER_LANGUAGE*[question not in the help center's language] + A_REFERENCE*(nearest off-topic reference) + B)
-A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, B = 37.369, 12.180, 2.040, -40.596, 2.986
-THRESHOLD = 0.7
+#     + A_OTHER_LANGUAGE*[question not in the help center's language] + A_REFERENCE*(nearest off-topic reference)
+#     + A_LEVEL*(best fused - mean off-topic level) / sd of the off-topic levels + B)
+# where the off-topic levels are the best fused scores the generic reference questions reach on this help center
+A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = -0.096, 3.568, 3.198, -45.072, 2.025, 36.905
+THRESHOLD = 0.65
 REFERENCE_PATH = Path(__file__).resolve().parents[2] / "data" / "retrieval" / "unanswerable.txt"
 LEXICAL_ONLY_THRESHOLD = 0.04  # no encoder: lexical_weight x saturated BM25 alone (BM25 about 4 and up)
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
@@ -185,10 +187,12 @@ def search_text(query: str) -> str:
     return cleaned if cleaned else query
 
 
-def answer_probability(fused_best: float, fused_mean: float, other_language: bool, reference: float) -> float:
-    """P(the question is answerable by the best article), the logistic answer model above."""
+def answer_probability(fused_best: float, fused_mean: float, other_language: bool, reference: float,
+                       level: float = 0.0) -> float:
+    """P(the question is answerable by the best article), the logistic answer model above; `level` is the best
+    fused score standardised against this help center's off-topic levels (`HybridRetriever.off_topic_level`)."""
     x = (A_FUSED * fused_best + A_GAP * (fused_best - fused_mean) + A_OTHER_LANGUAGE * float(other_language)
-         + A_REFERENCE * reference + B)
+         + A_REFERENCE * reference + A_LEVEL * level + B)
     return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
 
 
@@ -206,16 +210,23 @@ class HybridRetriever:
         owners: list[int] = []
         blocks: list[np.ndarray] = []
         self.reference_vectors = np.zeros((0, 384), dtype=np.float32)
+        generic = reference_questions() if reference is None else list(reference)
         if encoder is not None:
             for i, article in enumerate(kb.articles):
                 vectors = self._article_vectors(article, encoder, model_name)
                 blocks.append(vectors)
                 owners.extend([i] * len(vectors))
-            texts = reference_questions() if reference is None else list(reference)
+            # the company's own out-of-scope examples join the generic ones (after them: the levels use only those)
+            texts = generic + [q for q in kb.out_of_scope if q not in set(generic)]
             if texts:
                 self.reference_vectors = self._reference_vectors(texts, encoder, model_name)
         self._owners = np.asarray(owners, dtype=np.int64)
         self._vectors = np.vstack(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
+        # how high off-topic questions score on this help center: the generic reference questions' best fused scores
+        self.reference_levels = self._levels(generic)
+        spread = float(self.reference_levels.std()) if len(self.reference_levels) > 1 else 0.0
+        self._level_mean = float(self.reference_levels.mean()) if len(self.reference_levels) else 0.0
+        self._level_sd = spread if spread > 1e-6 else 1.0
 
     def _article_vectors(self, article: KnowledgeArticle, encoder: Encoder, model: str) -> np.ndarray:
         key = article_key(article, model)
@@ -246,6 +257,35 @@ class HybridRetriever:
         memo[key] = cached
         return cached
 
+    def reference_scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The reference questions' dense scores and raw BM25 for every article (texts x articles), as `scores`
+        computes them for a question (their vectors are `reference_vectors`)."""
+        n = len(self.kb.articles)
+        dense = np.full((len(texts), n), -1.0)
+        raw = np.zeros((len(texts), n))
+        if not n or not len(self._vectors):
+            return dense, raw
+        index = {a.id: i for i, a in enumerate(self.kb.articles)}
+        sims = self.reference_vectors[: len(texts)] @ self._vectors.T
+        for k, text in enumerate(texts):
+            best = np.full(n, -1.0, dtype=np.float32)
+            np.maximum.at(best, self._owners, sims[k])
+            dense[k] = best
+            cleaned = search_text(text)
+            for hit in self.kb.search(cleaned, limit=n, language=detect(cleaned, default=self.kb.language)):
+                raw[k, index[hit.article.id]] = hit.score
+        return dense, raw
+
+    def _levels(self, texts: Sequence[str]) -> np.ndarray:
+        if not self.kb.articles or not len(self._vectors) or not len(self.reference_vectors):
+            return np.zeros(0)
+        dense, raw = self.reference_scores(texts)
+        return (dense + self.lexical_weight * raw / (raw + LEXICAL_HALF)).max(axis=1)
+
+    def off_topic_level(self, fused_best: float) -> float:
+        """The best fused score in standard deviations above the off-topic questions' mean on this help center."""
+        return (fused_best - self._level_mean) / self._level_sd
+
     def scores(self, query: str) -> Scores:
         """The question's fused, dense and lexical score for every article, and its language and reference score."""
         query = search_text(query)
@@ -274,7 +314,8 @@ class HybridRetriever:
         else:
             mean = float(s.fused.mean())
             other = s.language != self.kb.language
-            confidence = np.array([answer_probability(float(f), mean, other, s.reference) for f in s.fused])
+            confidence = np.array([answer_probability(float(f), mean, other, s.reference,
+                                                      self.off_topic_level(float(f))) for f in s.fused])
         order = np.argsort(-s.fused, kind="stable")[:limit]
         return [
             Retrieved(self.kb.articles[i], float(confidence[i]), float(s.lexical[i]), float(s.dense[i]),
