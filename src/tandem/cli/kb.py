@@ -33,8 +33,9 @@ def import_command(path: Path, prune: bool, skip_invalid: bool, as_json: bool) -
 
     A folder may also hold out_of_scope.txt: example questions the help center does not answer, one a line (the
     assistant declines questions like them); it replaces the stored list, and --prune removes the list when the
-    file is gone. One transaction; unchanged articles are left alone. If any file is bad, every bad file is listed and nothing
-    changes (exit 1) unless --skip-invalid. Running servers pick the new help center up within seconds."""
+    file is gone. One transaction; unchanged articles are left alone. If any file is bad, every bad file is listed
+    and nothing changes (exit 1) unless --skip-invalid. Running servers pick the new help center up within
+    seconds."""
     from tandem.services.help_center import import_help_center
 
     report = import_help_center(_database(), path, prune=prune, skip_invalid=skip_invalid)
