@@ -49,6 +49,13 @@ def test_body_sections_become_passages_with_title_and_heading() -> None:
     assert "Using your phone in Europe. Before you travel. Switch on data roaming" in out[-1]
 
 
+def test_tags_make_a_passage_with_the_title() -> None:
+    assert len(passages(ARTICLES[0])) == 3  # no tags: title and two sections
+    tagged = replace(ARTICLES[0], tags=("roaming", "europe-zone", "travel"))
+    assert passages(tagged)[:2] == ["Using your phone in Europe",
+                                    "Using your phone in Europe. roaming, europe zone, travel"]
+
+
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
     return HybridRetriever(KnowledgeBase(ARTICLES), shared_multilingual(),
