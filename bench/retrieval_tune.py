@@ -1,9 +1,11 @@
 """Fit the help-center retriever's answer model (and check the fusion weight) on FITTING question sets.
 
     B=evals/retrieval/brightwave
-    .venv/bin/python bench/retrieval_tune.py --set $B/kb=$B/dev.jsonl,$B/test.jsonl,$B/test2.jsonl \
+    .venv/bin/python bench/retrieval_tune.py --weights 0.06 \
+        --set $B/kb=$B/dev.jsonl,$B/test.jsonl,$B/test2.jsonl,$B/test3.jsonl \
         --set evals/retrieval/ferngrove/kb=evals/retrieval/ferngrove/fit.jsonl \
-        --set src/tandem/demo/kb=evals/retrieval/kestrel/fit.jsonl
+        --set src/tandem/demo/kb=evals/retrieval/kestrel/fit.jsonl \
+        --set evals/retrieval/sundrail/kb=evals/retrieval/sundrail/test.jsonl      # [--without-level: v2 features]
 
 Never pass a held-out file here: whatever this script reads is fitting data from then on.
 
