@@ -385,7 +385,8 @@ def test_an_accepted_review_not_submitted_in_time_is_offered_again(client: TestC
 def test_the_live_dispatcher_looks_for_idle_seniors_at_most_once_a_second(
         client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     """Finding idle seniors reads every available agent: the live dispatcher does it once per REVIEW_OFFER_S,
-    while expiring, reopening and rescinding review offers still run on every pass."""
+    while expiring, reopening and rescinding review offers are looked at on every pass (and run when a review
+    offer is pending: none is here)."""
     looked: list[int] = []
     real = review.idle_seniors
 
@@ -401,7 +402,26 @@ def test_the_live_dispatcher_looks_for_idle_seniors_at_most_once_a_second(
     services.on_routing_change = loop.live.note
     for _ in range(3):
         assert loop.loop.run_once() is True
-    assert looked.count(0) == 3 and looked.count(1) == 1  # every pass rescinds; one looks for seniors
+    assert looked.count(0) == 0 and looked.count(1) == 1  # nothing to rescind; one pass looks for seniors
     loop._next_reviews = 0.0  # a second later
     assert loop.loop.run_once() is True
     assert looked.count(1) == 2
+
+
+def test_a_pass_with_no_review_offer_pending_and_no_review_overdue_looks_once(services: Services) -> None:
+    """Expiring and rescinding review offers and reopening overdue reviews run on every dispatcher pass; when none
+    is pending or overdue (most passes) one statement says so, where each of the three read separately."""
+    sampled_ai_task(services)
+    seen: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        seen.append(sql)
+
+    with services.work() as work:
+        engine = work.session.get_bind()
+        event.listen(engine, "before_cursor_execute", statement)
+        try:
+            assert review.offer_reviews(work, services.settings.offer_timeout_s, offer_new=False) == 0
+        finally:
+            event.remove(engine, "before_cursor_execute", statement)
+    assert len(seen) == 1, seen

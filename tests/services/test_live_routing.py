@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tandem.core import counters
@@ -209,3 +210,41 @@ def test_a_pass_does_not_ask_the_next_pass_to_re_read_its_own_offers(services: S
     check_equal(services, live)
     run_op(services, clock, live, ("accept", 0), agent_ids)  # what others change is still reported
     assert live.drain()[2] != set()
+
+
+def test_applying_changes_reads_in_a_few_statements_whatever_their_number(services: Services,
+                                                                           clock: FakeClock) -> None:
+    """The pass re-reads the agents and conversations that changed in batched statements (their rows with the last
+    offer time and the waiting entry, the skills, the entries' offers): the same number for one of each as for
+    many, where it was three or four per agent and per conversation; the engine still equals a fresh restore."""
+    live = dispatch.new_pass_state(services)
+    services.on_routing_change = live.note
+    agent_ids: list[str] = []
+    for lang in ["en", "en", "sv", "en"]:
+        run_op(services, clock, live, ("agent", Topic.ACCOUNT, Tier.VERIFIED, lang), agent_ids)
+    dispatch.tick(services, live)
+    for _ in range(5):
+        run_op(services, clock, live, ("escalate", Topic.ACCOUNT, "en", 0), agent_ids)
+    dispatch.tick(services, live)  # offers to the English agents
+    run_op(services, clock, live, ("accept", 0), agent_ids)  # one with a human
+    run_op(services, clock, live, ("decline", 0), agent_ids)  # one excluded an agent
+    with services.work() as work:
+        convs = set(work.session.scalars(select(Conversation.id)))
+    counts = []
+    for agents, conversations_ in [(set(agent_ids[:1]), set(sorted(convs)[:1])), (set(agent_ids), convs)]:
+        live.drain()
+        seen: list[str] = []
+
+        def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any, seen: list[str] = seen) -> None:
+            seen.append(sql)
+
+        with services.work() as work:
+            engine = work.session.get_bind()
+            sa_event.listen(engine, "before_cursor_execute", statement)
+            try:
+                live.refresh(work, (False, set(agents), set(conversations_)))
+            finally:
+                sa_event.remove(engine, "before_cursor_execute", statement)
+        counts.append(sum(1 for sql in seen if sql.lstrip().upper().startswith("SELECT")))
+    assert counts[0] == counts[1] and counts[1] <= 4, counts
+    check_equal(services, live)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, exists, func, or_, select, update
 
 from tandem.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tandem.core.ids import new_id
@@ -110,9 +110,16 @@ def offer_reviews(work: Work, timeout_s: float, offer_new: bool = True) -> int:
     idle seniors reads every available agent; the live dispatcher does it at most once per REVIEW_OFFER_S
     (`dispatch.tick`), the rest of this on every pass.
     """
-    expire_offers(work)
-    _reopen_overdue(work)
-    _rescind_busy(work)
+    # one statement says whether any of the three has anything to do (most passes: nothing)
+    offered, overdue = work.session.execute(select(
+        exists().where(ReviewOffer.state == OfferState.PENDING.value),
+        exists().where(ReviewTask.status == ASSIGNED, ReviewTask.due_at <= work.now))).one()
+    if offered:
+        expire_offers(work)
+    if overdue:
+        _reopen_overdue(work)
+    if offered:
+        _rescind_busy(work)
     if not offer_new:
         return 0
     tasks = list(work.session.scalars(select(ReviewTask).where(ReviewTask.status == OPEN)
@@ -269,10 +276,8 @@ def current_task(work: Work, agent: Agent) -> ReviewTask | None:
 
 
 def _reopen_overdue(work: Work) -> None:
-    # look before writing: this runs every dispatcher pass, and an UPDATE takes SQLite's write lock even for no rows
+    # called only when a look found some (offer_reviews): an UPDATE takes SQLite's write lock even for no rows
     overdue = ReviewTask.status == ASSIGNED, ReviewTask.due_at <= work.now
-    if work.session.scalars(select(ReviewTask.id).where(*overdue).limit(1)).first() is None:
-        return
     work.session.execute(
         update(ReviewTask).where(*overdue)
         .values(status=OPEN, reviewer_id=None, assigned_at=None, due_at=None)

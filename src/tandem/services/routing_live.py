@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from tandem.core import counters
 from tandem.core.ids import new_id
@@ -194,67 +195,108 @@ def snapshot(work: Work, config: RoutingConfig) -> Snapshot:
 
 
 def apply(work: Work, router: Router, config: RoutingConfig, agent_ids: set[str], conv_ids: set[str]) -> None:
-    """Re-read these agents and conversations and put them into the router as a restore would."""
+    """Re-read these agents and conversations and put them into the router as a restore would.
+
+    Core reads, batched over the whole change set: two statements for the agents (their rows with their last
+    offer time, their skills) and two for the conversations (their rows with their waiting queue entry, the
+    offers of those entries), whatever the number of either; plus two for agents who just logged in (what they
+    hold). Before (until 4 Dec 2026) it was three to four ORM queries per agent and per conversation."""
     convs = set(conv_ids)
-    for agent_id in sorted(agent_ids):
-        convs |= _sync_agent(work, router, agent_id)
-    for conv_id in sorted(convs):
-        _sync_conversation(work, router, config, conv_id)
+    if agent_ids:
+        convs |= _sync_agents(work, router, sorted(agent_ids))
+    if convs:
+        _sync_conversations(work, router, config, sorted(convs))
 
 
-def _sync_agent(work: Work, router: Router, agent_id: str) -> set[str]:
-    """Bring one agent in line with its row; return the conversations whose standing may have moved with it."""
-    row = work.session.get(Agent, agent_id, populate_existing=True)
-    kept = router.agents.get(agent_id)
+def _sync_agents(work: Work, router: Router, agent_ids: list[str]) -> set[str]:
+    """Bring these agents in line with their rows; return the conversations whose standing may have moved."""
+    last_offer = (select(func.max(Offer.created_at)).where(Offer.agent_id == Agent.id)
+                  .correlate(Agent).scalar_subquery())
+    rows = {r.id: r for r in work.session.execute(
+        select(Agent.id, Agent.presence, Agent.languages, Agent.capacity, last_offer.label("last_offer"))
+        .where(Agent.id.in_(agent_ids)))}
+    available = [a for a in agent_ids if a in rows and rows[a].presence == AVAILABLE]
+    skills = agent_service.skills_of(work, available) if available else {}
     related: set[str] = set()
-    if kept is not None:
-        related = set(kept.conversations) | {router.offers[o].conversation_id for o in kept.offers}
-    if row is None or row.presence != AVAILABLE:
-        if kept is not None:
-            router.logout(agent_id, work.now)
-        return related
-    spec = _spec(row, agent_service.skills_of(work, [agent_id])[agent_id])
-    last = float(work.session.scalar(select(func.max(Offer.created_at)).where(Offer.agent_id == agent_id)) or 0.0)
-    if kept is None:
-        router.login(spec, work.now)
-        agent = router.agents[agent_id]
-        agent.last_offer_at = last
-        router.index.refresh(agent)
-        # what a restore would give it: the conversations it holds and the offers it has pending
+    joined: list[str] = []
+    for agent_id in agent_ids:
+        row = rows.get(agent_id)
+        kept = router.agents.get(agent_id)
+        if row is None or row.presence != AVAILABLE:
+            if kept is not None:
+                related |= set(kept.conversations) | {router.offers[o].conversation_id for o in kept.offers}
+                router.logout(agent_id, work.now)
+            continue
+        spec = _spec(row, skills[agent_id])
+        last = float(row.last_offer or 0.0)
+        if kept is None:
+            router.login(spec, work.now)
+            agent = router.agents[agent_id]
+            agent.last_offer_at = last
+            router.index.refresh(agent)
+            joined.append(agent_id)
+            continue
+        if (dict(kept.skills), kept.languages, kept.capacity) != (dict(spec.skills), spec.languages, spec.capacity):
+            router.update_agent(spec, work.now)
+        if kept.last_offer_at != last:
+            kept.last_offer_at = last
+            router.index.refresh(kept)
+    if joined:  # what a restore would give them: the conversations they hold and the offers they have pending
         related |= set(work.session.scalars(select(Conversation.id).where(
-            Conversation.assignee_id == agent_id, Conversation.state == C.WITH_HUMAN.value)))
+            Conversation.assignee_id.in_(joined), Conversation.state == C.WITH_HUMAN.value)))
         related |= set(work.session.scalars(select(Offer.conversation_id).where(
-            Offer.agent_id == agent_id, Offer.state == OfferState.PENDING.value)))
-        return related
-    if (dict(kept.skills), kept.languages, kept.capacity) != (dict(spec.skills), spec.languages, spec.capacity):
-        router.update_agent(spec, work.now)
-    if kept.last_offer_at != last:
-        kept.last_offer_at = last
-        router.index.refresh(kept)
-    return set()
+            Offer.agent_id.in_(joined), Offer.state == OfferState.PENDING.value)))
+    return related
 
 
-def _sync_conversation(work: Work, router: Router, config: RoutingConfig, conversation_id: str) -> None:
-    """Forget one conversation and put it back as its rows say now."""
-    router.forget(conversation_id)
-    entry = work.session.scalars(select(Handoff).where(
-        Handoff.conversation_id == conversation_id, Handoff.status == queue.WAITING)).first()
-    if entry is not None:
-        offers = tuple(o for o in _pending_offers(work, Offer.conversation_id == conversation_id)
-                       if o.agent_id in router.agents)
-        excluded = _excluded(work, [entry.id], config).get(entry.id, {})
-        put_conversation(router, _waiting_record(entry, bool(offers), excluded), offers)
-        return
-    conv = work.session.get(Conversation, conversation_id, populate_existing=True)
-    if conv is not None and conv.state == C.WITH_HUMAN.value and conv.assignee_id in router.agents:
-        put_conversation(router, _busy_record(conv))
+def _sync_conversations(work: Work, router: Router, config: RoutingConfig, conversation_ids: list[str]) -> None:
+    """Forget these conversations and put them back as their rows say now."""
+    rows = work.session.execute(
+        select(Conversation.id, Conversation.state, Conversation.topic, Conversation.language,
+               Conversation.waiting_since, Conversation.created_at, Conversation.priority, Conversation.assignee_id,
+               Handoff.id.label("entry_id"), Handoff.topic.label("entry_topic"),
+               Handoff.language.label("entry_language"), Handoff.queued_since, Handoff.priority.label("entry_priority"))
+        .outerjoin(Handoff, and_(Handoff.conversation_id == Conversation.id, Handoff.status == queue.WAITING))
+        .where(Conversation.id.in_(conversation_ids))).all()
+    found: dict[str, Any] = {}
+    for each in rows:  # a conversation has at most one waiting entry; should there be two, the first is taken
+        found.setdefault(each.id, each)
+    waiting = {row.entry_id: row.id for row in found.values() if row.entry_id is not None}
+    pending: dict[str, list[OfferRecord]] = defaultdict(list)
+    excluded: dict[str, dict[str, float]] = defaultdict(dict)
+    if waiting:
+        for o in work.session.execute(
+                select(Offer.id, Offer.conversation_id, Offer.agent_id, Offer.created_at, Offer.expires_at,
+                       Offer.state, Offer.handoff_id, Offer.answered_at, Offer.decline_reason)
+                .where(Offer.conversation_id.in_(list(waiting.values())),
+                       Offer.state.in_([OfferState.PENDING.value, OfferState.DECLINED.value,
+                                        OfferState.EXPIRED.value]))):
+            if o.state == OfferState.PENDING.value:
+                if o.agent_id in router.agents:
+                    pending[o.conversation_id].append(
+                        OfferRecord(o.id, o.conversation_id, o.agent_id, o.created_at, o.expires_at))
+            elif o.handoff_id in waiting:
+                _exclude(excluded[o.handoff_id], o.agent_id, o.answered_at, o.decline_reason, work.now, config)
+    for conversation_id in conversation_ids:
+        router.forget(conversation_id)
+        row = found.get(conversation_id)
+        if row is None:
+            continue
+        if row.entry_id is not None:
+            offers = tuple(pending.get(conversation_id, ()))
+            put_conversation(router, ConversationRecord(
+                conversation_id, row.entry_topic or GENERAL_TOPIC, row.entry_language, row.queued_since,
+                C.OFFERED if offers else C.WAITING_HUMAN, row.entry_priority, None, None,
+                excluded.get(row.entry_id, {})), offers)
+        elif row.state == C.WITH_HUMAN.value and row.assignee_id in router.agents:
+            put_conversation(router, _busy_record(row))
 
 
-def _spec(agent: Agent, skills: dict[str, int]) -> AgentSpec:
+def _spec(agent: Any, skills: dict[str, int]) -> AgentSpec:
     return AgentSpec(agent.id, {t: Tier(v) for t, v in skills.items()}, frozenset(agent.languages), agent.capacity)
 
 
-def _busy_record(c: Conversation) -> ConversationRecord:
+def _busy_record(c: Any) -> ConversationRecord:
     return ConversationRecord(c.id, c.topic or GENERAL_TOPIC, c.language, c.waiting_since or c.created_at,
                               C.WITH_HUMAN, c.priority, c.assignee_id)
 
@@ -279,9 +321,14 @@ def _excluded(work: Work, handoff_ids: list[str], config: RoutingConfig) -> dict
                                 .where(Offer.handoff_id.in_(handoff_ids),
                                        Offer.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value])))
     for handoff_id, agent_id, answered_at, why in rows:
-        until = INF if why == TRANSFERRED_AWAY else (answered_at or work.now) + config.decline_cooldown_s
-        out[handoff_id][agent_id] = max(until, out[handoff_id].get(agent_id, 0.0))
+        _exclude(out[handoff_id], agent_id, answered_at, why, work.now, config)
     return out
+
+
+def _exclude(out: dict[str, float], agent_id: str, answered_at: float | None, why: str | None, now: float,
+             config: RoutingConfig) -> None:
+    until = INF if why == TRANSFERRED_AWAY else (answered_at or now) + config.decline_cooldown_s
+    out[agent_id] = max(until, out.get(agent_id, 0.0))
 
 
 def ineligibility(work: Work, config: RoutingConfig, agent: Agent, entries: list[Handoff],
