@@ -10,11 +10,14 @@ import pytest
 from tandem.engines.assistant.nlu.handoff_model import shared_backstop
 from tandem.engines.assistant.nlu.handoff_training import (
     COMPOSE_KINDS,
+    Row,
     choose_threshold,
     composed_rows,
     read_parts,
     read_tsv,
     train,
+    unmarked_copies,
+    without_marks,
 )
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
 
@@ -77,7 +80,11 @@ def test_composed_rows_label_a_problem_then_a_request_as_a_request(tmp_path: Pat
     assert composed[0].text.endswith("can I talk to someone?") and composed[2].text.endswith("what should I do?")
     chinese = [r.text for r in rows if r.language == "zh" and r.text.startswith("卡被拒了") and r.label]
     assert chinese and all(" " not in text for text in chinese)  # Chinese is joined without spaces
-    assert len(rows) == 6 + 4 * 2 + 4 + 4 * 1
+    assert len(rows) == 6 + 4 * 2 + 4 + 4 * 1 + 2 * (2 + 1)  # v11: a request or a question before each problem
+    first = {r.text: r.label for r in rows
+             if r.text.endswith("my card was declined") and r.text != "my card was declined"}
+    assert len(first) == 2 and sorted(first.values()) == [False, True]
+    assert any(text.startswith("get me an advisor") and label for text, label in first.items())
 
 
 def test_compose_parts_are_checked(tmp_path: Path) -> None:
@@ -95,3 +102,12 @@ def test_compose_parts_cover_the_weak_languages_with_every_kind() -> None:
     assert len(parts) >= 24
     for language in ("da", "fi", "ja", "zh", "cs", "hu", "pl", "en"):
         assert all(len(parts[language][kind]) >= 3 for kind in COMPOSE_KINDS), language
+
+
+def test_unmarked_copies_drop_the_marks_of_languages_typed_without_them() -> None:
+    assert without_marks("gerçek biri var mı") == "gercek biri var mi"
+    assert without_marks("Chcę rozmawiać z człowiekiem") == "Chce rozmawiac z czlowiekiem"
+    assert without_marks("nechcem písať s automatom") == "nechcem pisat s automatom"
+    rows = [Row("gerçek biri var mı", True, "tr"), Row("agent please", True, "en"), Row("ja tak", False, "pl"),
+            Row("人工客服", True, "zh"), Row("ne treba mi agent, hvala lijepa", False, "hr")]
+    assert unmarked_copies(rows) == [Row("gercek biri var mi", True, "tr")]

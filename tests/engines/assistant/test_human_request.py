@@ -14,6 +14,7 @@ from tandem.engines.assistant.nlu.handoff_model import (
     BackstopUnavailable,
     features,
     final_clause,
+    first_clause,
     load,
     shared_backstop,
 )
@@ -160,3 +161,30 @@ def test_final_clause_is_encoded_only_when_it_differs_from_the_message() -> None
 
 def test_committed_weights_read_the_final_clause() -> None:
     assert shared_backstop().uses_final_clause
+
+
+def test_committed_weights_read_the_first_clause() -> None:
+    assert shared_backstop().uses_first_clause
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("kann mal jemand draufschauen? rechnung 4471, doppelt bezahlt", "kann mal jemand draufschauen?"),
+        ("hi, could a supervisor call me? the refund is late", "hi, could a supervisor call me?"),
+        ("担当者に見てもらえますか？返金がまだ届いていません", "担当者に見てもらえますか？"),
+        ("agent please", "agent please"),
+    ],
+)
+def test_first_clause(text: str, head: str) -> None:
+    assert first_clause(text) == head
+
+
+def test_first_and_final_clauses_are_encoded_together_and_only_when_they_differ() -> None:
+    encoder = _CountingEncoder()
+    texts = ["agent please", "can someone help me? my card is blocked", "hi, my card is blocked, can someone help me?"]
+    out = features(texts, encoder, with_final_clause=True, with_first_clause=True)  # type: ignore[arg-type]
+    assert out.shape == (3, 1152)
+    assert encoder.calls[1] == ["my card is blocked", "can someone help me?", "hi, my card is blocked,"]
+    assert out[0, 0] == out[0, 384] == out[0, 768] == len("agent please")
+    assert out[1, 384] == len("my card is blocked") and out[1, 768] == len("can someone help me?")

@@ -10,6 +10,11 @@ Why the final clause: a request after a problem statement ("my account has been 
 to someone at yours?") has a whole-message vector that is mostly about the problem. The final clause's vector is
 a second input of the same logistic model (not a maximum over fragments, which read parts of ordinary messages as
 requests); for a message of one clause both inputs are the same vector and the encoder runs once.
+
+Why the first clause (v11): customers also ask first and explain after ("can a colleague look at it? the refund
+is still missing"), where the final clause is the problem. The first clause's vector is a third input (1,152
+weights); the first and final clauses go through the encoder in one second batch, and only when they differ
+from the whole message.
 """
 
 from __future__ import annotations
@@ -40,23 +45,30 @@ class BackstopUnavailable(RuntimeError):
 class Backstop:
     """A linear classifier over e5 query vectors; `threshold` applies to the probability."""
 
-    coef: np.ndarray  # (384,) or (768,) float32: the whole message's weights, then the final clause's
+    coef: np.ndarray  # (384,), (768,) or (1152,) float32: the whole message's weights, the final clause's, the first's
     intercept: float
     threshold: float
     corpus_sha256: str = ""
 
     @property
     def uses_final_clause(self) -> bool:
-        return self.coef.shape == (2 * DIMENSIONS,)
+        return self.coef.shape[0] >= 2 * DIMENSIONS
+
+    @property
+    def uses_first_clause(self) -> bool:
+        return self.coef.shape == (3 * DIMENSIONS,)
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        """P(request for a person) for each row of an (n, 384) or (n, 768) array of features (see `features`)."""
+        """P(request for a person) for each row of an (n, 384), (n, 768) or (n, 1152) array of features (see
+        `features`)."""
         logits = vectors.astype(np.float64) @ self.coef.astype(np.float64) + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
 
     def features(self, texts: list[str], encoder: MultilingualEmbedder) -> np.ndarray:
-        """The model's input for each text: its e5 query vector, and with 768 weights its final clause's too."""
-        return features(texts, encoder, with_final_clause=self.uses_final_clause)
+        """The model's input for each text: its e5 query vector, with 768 weights its final clause's too, and with
+        1,152 its first clause's after those."""
+        return features(texts, encoder, with_final_clause=self.uses_final_clause,
+                        with_first_clause=self.uses_first_clause)
 
     def score(self, text: str, embedder: MultilingualEmbedder | None = None) -> float:
         """The probability for one customer message (raises EncoderUnavailable if the model cannot load)."""
@@ -88,19 +100,49 @@ def final_clause(text: str) -> str:
     return text
 
 
-def features(texts: list[str], encoder: MultilingualEmbedder, *, with_final_clause: bool) -> np.ndarray:
-    """(n, 384) whole-message query vectors, or (n, 768) with each final clause's vector after them (the same
-    vector again, without a second encoder pass, when the message is one clause)."""
+def _substantial(clause: str) -> bool:
+    return len(clause.split()) >= MIN_CLAUSE_WORDS or (
+        _UNSPACED.search(clause) is not None and len(clause.replace(" ", "")) >= MIN_CLAUSE_CHARS
+    )
+
+
+def first_clause(text: str) -> str:
+    """The message's first clause of some substance ("can a colleague look at it?" in "can a colleague look at it?
+    the refund is still missing"): clauses are joined from the start until they say enough (a greeting such as
+    "hi," takes the clause after it); the whole (cut) message when it has only one clause."""
+    text = text[:MAX_CHARS].strip()
+    for match in _CLAUSE_END.finditer(text):
+        if match.end() >= len(text):
+            break
+        head = text[:match.start()].strip()
+        if _substantial(head):
+            return text[:match.end()].strip()
+    return text
+
+
+def features(texts: list[str], encoder: MultilingualEmbedder, *, with_final_clause: bool,
+             with_first_clause: bool = False) -> np.ndarray:
+    """(n, 384) whole-message query vectors; (n, 768) with each final clause's vector after them; (n, 1152) with
+    each first clause's after those. A clause that is the whole message reuses its vector, and the clauses that
+    differ go through the encoder together in one second batch."""
     heads = [text[:MAX_CHARS] for text in texts]
     whole = encoder.queries(heads)
     if not with_final_clause:
         return whole
-    tails = [final_clause(text) for text in texts]
-    differ = [i for i, (tail, head) in enumerate(zip(tails, heads, strict=True)) if tail != head.strip()]
-    last = whole.copy()
-    if differ:
-        last[differ] = encoder.queries([tails[i] for i in differ])
-    return np.hstack([whole, last])
+    blocks = [whole]
+    wanted: list[tuple[int, int, str]] = []  # (block, row, clause) to encode
+    for block, cut in enumerate((final_clause, first_clause) if with_first_clause else (final_clause,), start=1):
+        blocks.append(whole.copy())
+        for i, head in enumerate(heads):
+            clause = cut(head)
+            if clause != head.strip():
+                wanted.append((block, i, clause))
+    if wanted:
+        unique = list(dict.fromkeys(clause for _, _, clause in wanted))
+        encoded = dict(zip(unique, encoder.queries(unique), strict=True))
+        for block, i, clause in wanted:
+            blocks[block][i] = encoded[clause]
+    return np.hstack(blocks)
 
 
 def load(path: Path = WEIGHTS) -> Backstop:
@@ -112,7 +154,7 @@ def load(path: Path = WEIGHTS) -> Backstop:
                                 str(data["corpus_sha256"]))
     except Exception as exc:  # OSError, KeyError, ValueError from a damaged file
         raise BackstopUnavailable(f"handoff backstop weights unreadable at {path}: {exc}") from exc
-    shapes = ((DIMENSIONS,), (2 * DIMENSIONS,))
+    shapes = ((DIMENSIONS,), (2 * DIMENSIONS,), (3 * DIMENSIONS,))
     if coef.shape not in shapes or not np.isfinite(coef).all() or not 0.0 < backstop.threshold < 1.0:
         raise BackstopUnavailable(f"handoff backstop weights at {path} have the wrong shape or values")
     return backstop
