@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(2400)  # ~7,400 texts and ~2,100 final clauses through the encoder, then 10 C/balance fits x 5
-# folds: ~8 min on the 2-core machine at load 3, longer when it is busy
+@pytest.mark.timeout(2400)  # ~10,400 texts and their first and final clauses through the encoder, then 10 C/balance
+# fits x 5 folds: ~16 min on the 2-core machine at load 3.5-4 (v11), longer when it is busy
 def test_retraining_reproduces_the_committed_weights() -> None:
     fitted, report = train(REPO, shared_multilingual())
     committed = shared_backstop()
