@@ -125,3 +125,16 @@ def test_wait_estimates_share_the_floor_for_a_second(client: TestClient, seeded:
     finally:
         event.remove(seeded.db.engine, "before_cursor_execute", statement)
 
+
+
+def test_a_pass_making_an_offer_writes_the_conversation_row_once(client: TestClient, seeded: Services) -> None:
+    """The offer's conditional UPDATE reserves the conversation and moves it to `offered` in one statement (it was
+    a reserve, then a transition: two writes of the row); the customer still sees the state change."""
+    cid, customer = start_chat(client)
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    assert client.post(f"/api/conversations/{cid}/handoff", headers=customer).status_code == 202
+    with counted(seeded) as seen:
+        assert tick(seeded) == 1
+    assert seen == {"commits": 1, "conversation_updates": 1}
+    assert client.get(f"/api/conversations/{cid}", headers=customer).json()["state"] == "offered"

@@ -140,9 +140,14 @@ def transition(work: Work, conv: Conversation, target: ConversationState, **fiel
         raise Conflict("the conversation changed meanwhile; retry", conversation_id=conv.id)
     for key, value in values.items():  # stored by the UPDATE above: not marked for another one at flush
         set_committed_value(conv, key, value)
-    work.touch(conversation=conv.id)
-    work.emit(f"conv:{conv.id}", {"type": "state", "state": target.value, "conversation_id": conv.id})
-    work.emit("ops", {"type": "conversation.state", "conversation_id": conv.id, "state": target.value})
+    moved(work, conv.id, target)
+
+
+def moved(work: Work, conversation_id: str, target: ConversationState) -> None:
+    """Report a state change already written (by `transition`, or by a caller's own conditional UPDATE)."""
+    work.touch(conversation=conversation_id)
+    work.emit(f"conv:{conversation_id}", {"type": "state", "state": target.value, "conversation_id": conversation_id})
+    work.emit("ops", {"type": "conversation.state", "conversation_id": conversation_id, "state": target.value})
 
 
 def rate(work: Work, conv: Conversation, score: Any, comment: Any) -> None:

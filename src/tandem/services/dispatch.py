@@ -110,24 +110,33 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
     assigned the conversation since; a conditional update re-checks on the current row, so no offer is
     ever made for a conversation that already has an assignee.
     """
-    # the row comes back from the UPDATE itself, overwriting a copy this session already held
-    conv = work.session.scalars(
-        update(Conversation)
-        .where(Conversation.id == entry.conversation_id, Conversation.assignee_id.is_(None),
-               Conversation.state.in_([C.WAITING_HUMAN.value, C.OFFERED.value]))
-        .values(updated_at=work.now).returning(Conversation)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).one_or_none()
-    if conv is None:
-        return None
-    if conv.state == C.WAITING_HUMAN.value:
-        conversations.transition(work, conv, C.OFFERED)
+    # waiting -> offered in the reserving UPDATE itself (one write of the row, where a reserve then a transition
+    # were two); a conversation already offered (another offer pending) is reserved as it is
+    conv = _reserve(work, entry.conversation_id, C.WAITING_HUMAN)
+    if conv is not None:
+        conversations.moved(work, conv.id, C.OFFERED)
+    else:
+        conv = _reserve(work, entry.conversation_id, C.OFFERED)
+        if conv is None:
+            return None
     work.touch(conversation=conv.id)
     return offers.create(
         work, CONVERSATION, agent_id, timeout_s,
         lambda offer: offer_view(offer, entry, conv, work.settings.pay.currency), offer_id=offer_id,
         conversation_id=conv.id, handoff_id=entry.id, base_pay=work.settings.pay.base,
         per_minute_pay=work.settings.pay.per_minute, surge_bonus=surge_service.current_bonus(work))
+
+
+def _reserve(work: Work, conversation_id: str, current: ConversationState) -> Conversation | None:
+    """The conversation, now offered, if it was in `current` with no assignee; its row comes back from the UPDATE
+    itself, overwriting a copy this session already held (waiting -> offered is a legal move)."""
+    return work.session.scalars(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.assignee_id.is_(None),
+               Conversation.state == current.value)
+        .values(state=C.OFFERED.value, updated_at=work.now).returning(Conversation)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).one_or_none()
 
 
 def _back_to_waiting_if_unoffered(work: Work, offer: Offer) -> None:
