@@ -163,8 +163,12 @@ def test_committed_weights_read_the_final_clause() -> None:
     assert shared_backstop().uses_final_clause
 
 
-def test_committed_weights_read_the_first_clause() -> None:
-    assert shared_backstop().uses_first_clause
+def test_committed_weights_match_the_training_design() -> None:
+    """The first clause is a training switch (v11 design, off since it cost 15 ms of CPU p95 per message): the
+    committed weights must have been fitted with the switch as it stands."""
+    from tandem.engines.assistant.nlu import handoff_training
+
+    assert shared_backstop().uses_first_clause is handoff_training.FIRST_CLAUSE
 
 
 @pytest.mark.parametrize(
