@@ -69,14 +69,19 @@ def read_out_of_scope(folder: Path) -> tuple[list[str] | None, Problem | None]:
     if not folder.is_dir() or not path.is_file():
         return None, None
     try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_BYTES:
-            raise ValueError(f"file is larger than {MAX_BYTES} bytes")
-        text = raw.decode("utf-8")
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return None, Problem(str(path), _reason(exc))
     lines = (line.strip() for line in text.splitlines())
     return list(dict.fromkeys(line for line in lines if line and not line.startswith("#"))), None
+
+
+def _read_text(path: Path) -> str:
+    """A source file's text: UTF-8 and at most MAX_BYTES (OSError, UnicodeDecodeError or ValueError otherwise)."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise ValueError(f"file is larger than {MAX_BYTES} bytes")
+    return raw.decode("utf-8")
 
 
 def content_hash(article: KnowledgeArticle) -> str:
@@ -101,10 +106,7 @@ def read_source(path: Path) -> SourceRead:
         return out
     for file in readable:
         try:
-            raw = file.read_bytes()
-            if len(raw) > MAX_BYTES:
-                raise ValueError(f"file is larger than {MAX_BYTES} bytes")
-            text = raw.decode("utf-8")
+            text = _read_text(file)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             out.problems.append(Problem(str(file), _reason(exc)))
             continue
