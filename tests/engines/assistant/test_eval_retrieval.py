@@ -88,3 +88,21 @@ def test_unknown_article_id_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "retrieval", "--kb", str(_kb(tmp_path)), "--test", str(questions)])
     assert result.exit_code != 0
     assert "line 1: article_id 'nope' is not in the help center" in result.output
+
+
+def test_command_reads_the_folders_out_of_scope_list(tmp_path: Path) -> None:
+    """The help center's out_of_scope.txt reaches the live answerer through the command, as `tandem kb import`
+    stores it: the same in-domain question is answered without the list and declined with it."""
+    kb = _kb(tmp_path)
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"question": "does my phone work on a cruise ship at sea", "article_id": null, "lang": "en"}\n'
+        '{"question": "will my data work in spain", "article_id": "roaming", "lang": "en"}\n'
+    )
+    args = ["eval", "retrieval", "--kb", str(kb), "--test", str(questions), "--json"]
+    without = json.loads(CliRunner().invoke(main, args).output)
+    (kb / "out_of_scope.txt").write_text("# questions we do not answer\ndoes my phone work on a cruise ship at sea\n")
+    with_list = json.loads(CliRunner().invoke(main, args).output)
+    assert without["abstain_recall"] == 0.0
+    assert with_list["abstain_recall"] == 1.0
+    assert with_list["answer_accuracy"] == 1.0  # the answerable question is still answered
