@@ -124,8 +124,13 @@ def stored_out_of_scope(db: Database) -> list[str]:
 
 
 def stored_help_center(db: Database) -> KnowledgeBase:
-    """The imported help center: its articles and its out-of-scope examples."""
-    return KnowledgeBase(stored_articles(db), out_of_scope=stored_out_of_scope(db))
+    """The imported help center: its articles and its out-of-scope examples, read in one transaction (so never an
+    import's new list beside the previous import's articles)."""
+    with db.transaction() as session:
+        rows = session.scalars(select(KbArticle).order_by(KbArticle.id)).all()
+        version = session.get(KbVersion, 1)
+        return KnowledgeBase([_article(row) for row in rows],
+                             out_of_scope=list(version.out_of_scope) if version is not None else [])
 
 
 def stored_articles(db: Database) -> list[KnowledgeArticle]:
