@@ -51,7 +51,8 @@ RETIRED_TESTS = ("test.tsv", "test2.tsv", "test3.tsv", "test4.tsv", "test5.tsv",
                  "test8.tsv", "test9.tsv", "test10.tsv")
 # the final clause's vector as a second input (v10); False fits v9's model on the whole message's vector alone
 FINAL_CLAUSE = True
-# the first clause's vector as a third input (v11, a request first and the problem after it)
+# the first clause's vector as a third input (built for v11, a request first and the problem after it; off: its
+# second encoder pass cost ~15 ms of CPU p95 per message for one dev row, docs/assistant.md)
 FIRST_CLAUSE = False
 # languages whose customers often type without their letters' marks ("orda gercek biri var mi"): their training rows
 # get a copy with the marks taken off (v11)
