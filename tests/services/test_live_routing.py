@@ -246,5 +246,7 @@ def test_applying_changes_reads_in_a_few_statements_whatever_their_number(servic
             finally:
                 sa_event.remove(engine, "before_cursor_execute", statement)
         counts.append(sum(1 for sql in seen if sql.lstrip().upper().startswith("SELECT")))
-    assert counts[0] == counts[1] and counts[1] <= 4, counts
+    # one of each may need a statement fewer (a conversation without a waiting entry has no offers to read: the
+    # first conversation by id is random); many never need more than a few
+    assert counts[0] <= counts[1] <= 4, counts
     check_equal(services, live)
