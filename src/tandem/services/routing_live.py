@@ -190,7 +190,8 @@ def snapshot(work: Work, config: RoutingConfig) -> Snapshot:
     pending = _pending_offers(work, Offer.agent_id.in_(ids))
     offered = {o.conversation_id for o in pending}
     excluded = _excluded(work, [h.id for h in waiting], config)
-    convs += [_waiting_record(h, h.conversation_id in offered, excluded.get(h.id, {})) for h in waiting]
+    convs += [_waiting_record(h.conversation_id, h.topic, h.language, h.queued_since, h.priority,
+                              h.conversation_id in offered, excluded.get(h.id, {})) for h in waiting]
     return Snapshot(records, tuple(convs), tuple(pending))
 
 
@@ -284,10 +285,9 @@ def _sync_conversations(work: Work, router: Router, config: RoutingConfig, conve
             continue
         if row.entry_id is not None:
             offers = tuple(pending.get(conversation_id, ()))
-            put_conversation(router, ConversationRecord(
-                conversation_id, row.entry_topic or GENERAL_TOPIC, row.entry_language, row.queued_since,
-                C.OFFERED if offers else C.WAITING_HUMAN, row.entry_priority, None, None,
-                excluded.get(row.entry_id, {})), offers)
+            put_conversation(router, _waiting_record(
+                conversation_id, row.entry_topic, row.entry_language, row.queued_since, row.entry_priority,
+                bool(offers), excluded.get(row.entry_id, {})), offers)
         elif row.state == C.WITH_HUMAN.value and row.assignee_id in router.agents:
             put_conversation(router, _busy_record(row))
 
@@ -301,9 +301,11 @@ def _busy_record(c: Any) -> ConversationRecord:
                               C.WITH_HUMAN, c.priority, c.assignee_id)
 
 
-def _waiting_record(h: Handoff, offered: bool, excluded: dict[str, float]) -> ConversationRecord:
-    return ConversationRecord(h.conversation_id, h.topic or GENERAL_TOPIC, h.language, h.queued_since,
-                              C.OFFERED if offered else C.WAITING_HUMAN, h.priority, None, None, excluded)
+def _waiting_record(conversation_id: str, topic: str | None, language: str, queued_since: float, priority: int,
+                    offered: bool, excluded: dict[str, float]) -> ConversationRecord:
+    """A waiting queue entry as the router holds it (from a Handoff on restore, from a Core row on a refresh)."""
+    return ConversationRecord(conversation_id, topic or GENERAL_TOPIC, language, queued_since,
+                              C.OFFERED if offered else C.WAITING_HUMAN, priority, None, None, excluded)
 
 
 def _pending_offers(work: Work, where: object) -> list[OfferRecord]:
