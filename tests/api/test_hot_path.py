@@ -84,7 +84,7 @@ def test_the_handoff_answer_reports_the_queue_from_the_request_itself(client: Te
 
 def test_a_taken_conversation_does_not_wake_the_dispatcher(client: TestClient, seeded: Services) -> None:
     pokes: list[int] = []
-    seeded.on_queue_change = lambda: pokes.append(1)
+    seeded.on_queue_change = lambda room_only: pokes.append(1)
     cid, customer = start_chat(client)
     ana = login(client, "ana@agents.example")
     go(client, ana, "available")

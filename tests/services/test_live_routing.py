@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tandem.core import counters
 from tandem.core.clock import FakeClock
@@ -193,6 +193,58 @@ def test_a_change_whose_note_arrives_late_is_not_a_disagreement(services: Servic
         live.refresh(work, live.drain())
     assert counters.COUNTS["routing_disagreements"] == before
     assert agent.id in live.router.agents  # type: ignore[union-attr]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(st.lists(ops, min_size=5, max_size=40))
+def test_room_freed_while_the_engine_is_idle_needs_no_pass(services: Services, clock: FakeClock,
+                                                           steps: list[tuple[Any, ...]]) -> None:
+    """The dispatcher skips the pass a resolve or a closed entry asks for while its engine knows nothing waiting
+    without an offer (DispatchLoop.poke): after any step whose every wake it would skip, a pass offers nothing,
+    unless an offer lapsed meanwhile (the timer's passes expire those)."""
+    live = dispatch.new_pass_state(services)
+    services.on_routing_change = live.note
+    skippable: list[bool] = []
+    services.on_queue_change = lambda room_only: skippable.append(room_only and live.idle())
+    agent_ids: list[str] = []
+    assert not live.idle()  # nothing known before the first pass
+    for op in steps:
+        clock.advance(1.0)
+        skippable.clear()
+        run_op(services, clock, live, op, agent_ids)
+        if not skippable or not all(skippable):
+            continue
+        with services.work() as work:
+            lapsed = work.session.scalar(select(func.count()).select_from(Offer).where(
+                Offer.state == OfferState.PENDING.value, Offer.expires_at <= work.now))
+        if not lapsed:
+            assert dispatch.tick(services, live) == 0
+
+
+def test_room_freed_asks_for_a_pass_only_while_work_waits(services: Services, clock: FakeClock) -> None:
+    live = dispatch.new_pass_state(services)
+    services.on_routing_change = live.note
+    skippable: list[bool] = []
+    services.on_queue_change = lambda room_only: skippable.append(room_only and live.idle())
+    agent_ids: list[str] = []
+    run_op(services, clock, live, ("agent", Topic.ACCOUNT, Tier.VERIFIED, "en"), agent_ids)
+    run_op(services, clock, live, ("capacity", 0, 1), agent_ids)
+    for _ in range(2):
+        run_op(services, clock, live, ("escalate", Topic.ACCOUNT, "en", 0), agent_ids)
+    assert dispatch.tick(services, live) == 1
+    run_op(services, clock, live, ("accept", 0), agent_ids)
+    assert dispatch.tick(services, live) == 0 and not live.idle()  # the second one waits: no room
+    skippable.clear()
+    run_op(services, clock, live, ("release", 0, C.RESOLVED), agent_ids)
+    assert skippable == [False]  # room for the one waiting: a pass
+    assert dispatch.tick(services, live) == 1
+    run_op(services, clock, live, ("accept", 0), agent_ids)
+    assert dispatch.tick(services, live) == 0 and live.idle()
+    skippable.clear()
+    run_op(services, clock, live, ("release", 0, C.RESOLVED), agent_ids)
+    assert skippable == [True]  # nobody waits: no pass of its own
+    assert dispatch.tick(services, live) == 0
 
 
 def test_a_pass_does_not_ask_the_next_pass_to_re_read_its_own_offers(services: Services, clock: FakeClock) -> None:

@@ -44,7 +44,7 @@ from tandem.api.responses import READINESS_RESPONSES, CompanyOut, Health, Readin
 from tandem.core import deploy
 from tandem.core.errors import NotFound, RateLimited, TandemError
 from tandem.services import dispatch, help_center
-from tandem.services.context import ROUTING_TOPIC, Services, Work, wakes_dispatcher
+from tandem.services.context import ROUTING_TOPIC, Services, Work, frees_room_only, wakes_dispatcher
 from tandem.services.leader import DISPATCHER, LeaderLoop, Lease
 from tandem.services.surge import SurgeLoop
 
@@ -177,8 +177,11 @@ class DispatchLoop:
         self._listener = asyncio.create_task(self._listen_queue())
         self._routing_listener = asyncio.create_task(self._listen_routing())
 
-    def poke(self) -> None:
-        """Ask for a pass soon; safe from any thread."""
+    def poke(self, room_only: bool = False) -> None:
+        """Ask for a pass soon; safe from any thread. Room freed (`room_only`) asks for none while the engine
+        knows nothing waiting without an offer: at one resolve per escalation that was every other pass."""
+        if room_only and self.live.idle():
+            return
         self.loop.poke()
 
     async def _listen_queue(self) -> None:
@@ -188,7 +191,7 @@ class DispatchLoop:
                 while True:
                     _, event = await sub.get()
                     if self.lease.held and wakes_dispatcher(event):
-                        self.poke()
+                        self.poke(frees_room_only(event))
             except OverflowError:  # events were lost: one pass catches up from the database
                 self.poke()
             finally:

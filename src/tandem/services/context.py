@@ -62,8 +62,9 @@ class Services:
     assistant: Assistant
     backend: AccountBackend | None = None
     banks: QuestionBanks = field(default_factory=QuestionBanks)
-    # called (from any thread) when the queue changed and the dispatcher should run soon
-    on_queue_change: Callable[[], None] = lambda: None
+    # called (from any thread) when the queue changed and the dispatcher should run soon; True when the changes
+    # only freed room (see frees_room_only), which needs a pass only if some work waits without an offer
+    on_queue_change: Callable[[bool], None] = lambda room_only: None
     # called (from any thread) after a commit that touched routing state: (agent ids, conversation ids)
     on_routing_change: Callable[[set[str], set[str]], None] = lambda agents, conversations: None
     # identifies this process on the bus, so a replica ignores its own routing events
@@ -87,8 +88,9 @@ class Services:
                                                 "agents": sorted(work.touched_agents),
                                                 "conversations": sorted(work.touched_conversations)})]
         self.bus.publish_many(events)
-        if any(topic == "queue" and wakes_dispatcher(event) for topic, event in work.events):
-            self.on_queue_change()
+        wakes = [event for topic, event in work.events if topic == "queue" and wakes_dispatcher(event)]
+        if wakes:
+            self.on_queue_change(all(frees_room_only(event) for event in wakes))
 
 
 def wakes_dispatcher(event: Event) -> bool:
@@ -96,5 +98,15 @@ def wakes_dispatcher(event: Event) -> bool:
     (`"dispatch": False`) only changes what consoles list: it frees nothing and waits for nothing, so it asks for
     no pass of its own (the timer's next pass still runs)."""
     return event.get("dispatch", True) is not False
+
+
+# the "dispatch" value of a queue event that can only free room (a closed queue entry: a resolve, a hand-back,
+# a customer who left), never bring new work: the dispatcher skips its pass when nothing waits without an offer
+ROOM_ONLY = "room"
+
+
+def frees_room_only(event: Event) -> bool:
+    """Whether a queue event can only free room for waiting work (a pass is needed only if some waits)."""
+    return event.get("dispatch") == ROOM_ONLY
 
 from tandem.services import routing_events as _routing_events  # noqa: E402,F401  (registers the flush hook)

@@ -61,6 +61,8 @@ def tick(services: Services, live: routing_live.LiveRouting | None = None, lease
     except BaseException:
         live.invalidate()  # its offers were rolled back with the pass
         raise
+    finally:
+        live.pass_ended()
     counters.PASS_SECONDS.append(time.perf_counter() - started)
     return made
 

@@ -14,7 +14,7 @@ from tandem.domain.conversation import ConversationState
 from tandem.domain.presence import Presence
 from tandem.engines.assistant.escalation import EscalationReason
 from tandem.services import conversations
-from tandem.services.context import Work
+from tandem.services.context import ROOM_ONLY, Work
 from tandem.storage.models import Agent, Conversation, Handoff
 
 WAITING = "waiting"
@@ -163,7 +163,7 @@ def close_entry(work: Work, conversation_id: str, status: str) -> None:
     if entry is not None:
         entry.status = status
         entry.closed_at = work.now
-        work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id})
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id, "dispatch": ROOM_ONLY})
 
 
 def queue_view(entry: Handoff, conv: Conversation) -> dict[str, Any]:

@@ -89,6 +89,10 @@ class LiveRouting:
         self._suspects: dict[str, set[str]] = {"agents": set(), "conversations": set()}
         self._suspect_lines: list[str] = []
         self._settle_at = 0.0
+        # conversations left waiting without an offer by the last pass (None: no pass yet), and whether a pass
+        # runs now (between drain and pass_ended): what `idle` answers from
+        self._waiting: int | None = None
+        self._passing = False
 
     def note(self, agents: set[str], conversations: set[str]) -> None:
         """Routing rows of these agents and conversations changed (committed); apply them next pass."""
@@ -107,11 +111,30 @@ class LiveRouting:
         with self._lock:
             stale, agents, convs = self._stale, self._agents, self._convs
             self._stale, self._agents, self._convs = False, set(), set()
+            self._passing = True
         return stale, agents, convs
+
+    def pass_ended(self) -> None:
+        """The pass that drained has committed or rolled back (a rollback also invalidates)."""
+        with self._lock:
+            self._passing = False
+
+    def idle(self) -> bool:
+        """Whether the engine is current and nothing waits without an offer: room freed by a release or a
+        closed entry then has nobody to go to, and needs no pass of its own (safe from any thread).
+
+        Not idle while a pass runs (it may be filing a conversation it cannot offer yet), or before a first pass
+        or a restore. Changes noted since the last pass do not count: new work (a request for a human, an offer
+        declined or lapsed, a transfer) always asks for a pass of its own (`context.wakes_dispatcher`)."""
+        with self._lock:
+            return not (self._stale or self._passing) and self.router is not None and self._waiting == 0
 
     def propose(self, work: Work, pending: tuple[bool, set[str], set[str]]) -> list[OfferRecord]:
         """Bring the engine up to date (restore, apply or reconcile) and return the offers it makes now."""
-        return self.refresh(work, pending).dispatch(work.now)
+        router = self.refresh(work, pending)
+        offers = router.dispatch(work.now)
+        self._waiting = router.waiting_count()
+        return offers
 
     def refresh(self, work: Work, pending: tuple[bool, set[str], set[str]]) -> Router:
         """Bring the engine up to date with the database as this transaction sees it; return it."""

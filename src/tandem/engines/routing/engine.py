@@ -232,6 +232,11 @@ class Router(Dispatcher):
         """Return the waiting conversation ids in queue order (priority, then longest wait); O(n log n)."""
         return [c.conversation_id for c in sorted(self._all_waiting(), key=ConvState.order)]
 
+    def waiting_count(self) -> int:
+        """Return how many conversations wait without an offer; O(1) plus the new ones not yet filed."""
+        fresh = sum(1 for c in self._dirty_convs.values() if c.state is C.WAITING_HUMAN and not c.queued)
+        return len(self.queue) + fresh
+
     def position(self, conversation_id: str) -> int:
         """Return the 1-based place of a waiting conversation in the whole queue; O(n)."""
         conv = self._conv(conversation_id)
