@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tandem.core.clock import FakeClock
@@ -143,3 +146,23 @@ def test_supervisors_cannot_pay_themselves_or_set_their_own_tier(client: TestCli
     rita = login(client, "rita@agents.example", "a-long-password")
     assert client.post(f"/api/workforce/agents/{me}/tier", json=tier, headers=rita).status_code == 200
     assert client.post(f"/api/workforce/agents/{me}/adjustments", json=pay, headers=rita).status_code == 201
+
+
+def test_a_senior_everywhere_is_not_re_evaluated(client: TestClient, services: Services) -> None:
+    """Nothing can rise: the resolve reads the agent's skills and not their record (two aggregates before)."""
+    agent_id, _ = signup(client, "top@agents.example")
+    grant(services, agent_id, Topic.ACCOUNT, Tier.SENIOR)
+    selects: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        selects.append(sql)
+
+    sa_event.listen(services.db.engine, "before_cursor_execute", statement)
+    try:
+        with services.work() as work:
+            raised = evaluate_tiers(work, agent_id, Certification(senior_min_resolved=1, senior_min_ratings=1,
+                                                                  verified_min_resolved=1, verified_min_ratings=1))
+    finally:
+        sa_event.remove(services.db.engine, "before_cursor_execute", statement)
+    assert raised == []
+    assert len(selects) == 1 and "agent_skills" in selects[0]

@@ -222,10 +222,12 @@ def record_of(work: Work, agent_id: str) -> tuple[int, float | None, int]:
     resolved = select(LedgerEntry.conversation_id).where(
         LedgerEntry.agent_id == agent_id, LedgerEntry.kind == earnings.Kind.BASE.value,
         LedgerEntry.outcome == earnings.Outcome.RESOLVED.value)
-    count = work.session.scalar(select(func.count()).select_from(resolved.subquery())) or 0
-    mean, rated = work.session.execute(select(func.avg(Conversation.rating), func.count(Conversation.rating))
-                                       .where(Conversation.id.in_(resolved))).one()
-    return int(count), float(mean) if mean is not None else None, int(rated)
+    ratings = select(Conversation.rating).where(Conversation.id.in_(resolved)).subquery()
+    count, mean, rated = work.session.execute(select(  # one statement: it runs on every resolve
+        select(func.count()).select_from(resolved.subquery()).scalar_subquery(),
+        select(func.avg(ratings.c.rating)).scalar_subquery(),
+        select(func.count(ratings.c.rating)).scalar_subquery())).one()
+    return int(count or 0), float(mean) if mean is not None else None, int(rated or 0)
 
 
 def earned_tier(count: int, mean: float | None, rated: int, policy: Certification) -> Tier:
@@ -241,11 +243,15 @@ def earned_tier(count: int, mean: float | None, rated: int, policy: Certificatio
 
 def evaluate_tiers(work: Work, agent_id: str, policy: Certification | None = None) -> list[str]:
     """Raise every certified topic to the tier the agent's record earned; return the topics raised."""
+    can_rise = [skill for skill in work.session.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id))
+                if skill.tier < Tier.SENIOR and not skill.granted_by.startswith(HOLD_PREFIX)]
+    if not can_rise:  # senior or held everywhere: the record need not be read
+        return []
     count, mean, rated = record_of(work, agent_id)
     target = earned_tier(count, mean, rated, policy or work.settings.certification)
     raised = []
-    for skill in work.session.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id)):
-        if skill.tier < target and not skill.granted_by.startswith(HOLD_PREFIX):
+    for skill in can_rise:
+        if skill.tier < target:
             skill.tier, skill.granted_at, skill.granted_by = int(target), work.now, "record"
             raised.append(skill.topic)
     if raised:
