@@ -5,7 +5,12 @@
         --set $B/kb=$B/dev.jsonl,$B/test.jsonl,$B/test2.jsonl,$B/test3.jsonl \
         --set evals/retrieval/ferngrove/kb=evals/retrieval/ferngrove/fit.jsonl \
         --set src/tandem/demo/kb=evals/retrieval/kestrel/fit.jsonl \
-        --set evals/retrieval/sundrail/kb=evals/retrieval/sundrail/test.jsonl      # [--without-level: v2 features]
+        --set evals/retrieval/sundrail/kb=evals/retrieval/sundrail/test.jsonl \
+        --set evals/retrieval/tidecar/kb=evals/retrieval/tidecar/test.jsonl        # [--without-level: v2 features]
+
+Tidecar's blind run is spent (docs/assistant.md): it is the fifth fitting set. Leaving one help center out over
+all five is the main criterion for any change to the ranking or the answer model: it is the closest thing to a
+company nothing was fitted on. The pooled numbers are printed for comparison only.
 
 Never pass a held-out file here: whatever this script reads is fitting data from then on.
 

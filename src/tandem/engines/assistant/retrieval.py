@@ -22,8 +22,8 @@ calibrated probability: a logistic model over
 - the **off-topic level**: the best fused score in standard deviations above the best fused scores the generic
   reference questions reach on *this* help center (computed when the retriever is built), so a help center whose
   articles pull every question up (one broad domain, long bodies) is judged against its own off-topic scores.
-The coefficients and the threshold were fitted on four help centers (Brightwave, Ferngrove, the demo's Kestrel
-and Sundrail, all fitting data) with bench/retrieval_tune.py, leaving each help center out in turn; see
+The coefficients and the threshold were fitted on five help centers (Brightwave, Ferngrove, the demo's Kestrel,
+Sundrail and Tidecar, all fitting data) with bench/retrieval_tune.py, leaving each help center out in turn; see
 docs/assistant.md.
 
 Passage vectors are cached on disk per article, keyed by the article's content hash and the passage recipe, so a
@@ -58,7 +58,7 @@ LEXICAL_WEIGHT = 0.06
 #     + A_OTHER_LANGUAGE*[question not in the help center's language] + A_REFERENCE*(nearest off-topic reference)
 #     + A_LEVEL*(best fused - mean off-topic level) / sd of the off-topic levels + B)
 # where the off-topic levels are the best fused scores the generic reference questions reach on this help center
-A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = 2.460, 0.512, 3.221, -45.352, 2.013, 35.044
+A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = 16.256, 6.087, 3.143, -36.799, 1.567, 16.037
 THRESHOLD = 0.65
 REFERENCE_PATH = Path(__file__).resolve().parents[2] / "data" / "retrieval" / "unanswerable.txt"
 LEXICAL_ONLY_THRESHOLD = 0.04  # no encoder: lexical_weight x saturated BM25 alone (BM25 about 4 and up)
