@@ -190,7 +190,8 @@ def main() -> None:
                       f"answer acc {ans:.3f}")
         model = fit(x_all, y_all)
         coef = ", ".join(f"{v:.3f}" for v in model.coef_[0])
-        print(f"  all sets: A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL = {coef}; "
+        names = "A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE" + (", A_LEVEL" if WITH_LEVEL else "")
+        print(f"  all sets: {names} = {coef}; "
               f"B = {model.intercept_[0]:.3f}; THRESHOLD = {best_threshold:.2f}")
 
 
