@@ -192,3 +192,27 @@ def test_first_and_final_clauses_are_encoded_together_and_only_when_they_differ(
     assert encoder.calls[1] == ["my card is blocked", "can someone help me?", "hi, my card is blocked,"]
     assert out[0, 0] == out[0, 384] == out[0, 768] == len("agent please")
     assert out[1, 384] == len("my card is blocked") and out[1, 768] == len("can someone help me?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't want to talk to an operator", "No quiero hablar con un operador", "不用转人工了", "我不想找人工"],
+)
+def test_a_declined_request_does_not_reach_the_model(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """v12: the rules saw a person asked for only under a negation cue, so the backstop (which does not read
+    negation) is not asked and the message is not a request."""
+    calls: list[str] = []
+    real = handoff_model.shared_backstop
+
+    def counting() -> handoff_model.Backstop:
+        calls.append("x")
+        return real()
+
+    monkeypatch.setattr(handoff_model, "shared_backstop", counting)
+    assert detect_request(text) is None and calls == []
+
+
+def test_refusing_the_bot_and_asking_for_a_person_is_still_a_request() -> None:
+    assert detect_request("I don't want to talk to an operator bot, I want a real person") is not None
+    found = detect_request("I don't want a bot, I want a person")
+    assert found is not None and found.layer == "rule"

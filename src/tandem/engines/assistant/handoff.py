@@ -44,6 +44,9 @@ _RELATIVE_NEXT = (
 )
 
 
+_A_NOT_A = re.compile(r"(\w)[不没沒]\1")
+
+
 @dataclass(frozen=True)
 class HandoffMatch:
     """An explicit request for a human: which language's rule matched, and on what text."""
@@ -164,7 +167,8 @@ def _window(rule: _Rule, clause: str, match: re.Match[str]) -> str:
     """The text a negation cue must sit in: the match plus a few words (or characters) before it."""
     head = clause[: match.start()]
     if LANGUAGES[rule.language].unspaced:
-        return head[-4:]
+        # a Chinese A-not-A question ("能不能", "可不可以", "有没有", "是不是") asks, it does not negate
+        return _A_NOT_A.sub("", head)[-4:]
     return " ".join(head.split()[-4:] + [match.group()])
 
 
@@ -183,15 +187,25 @@ def _relative_next() -> re.Pattern[str]:
 
 def wants_human(text: str) -> HandoffMatch | None:
     """Return the first rule that reads the text as an explicit request for a human, if any."""
+    return read_request(text)[0]
+
+
+def read_request(text: str) -> tuple[HandoffMatch | None, HandoffMatch | None]:
+    """(request, declined) in one pass over the rules: the first match that reads the text as a request for a
+    human, else None and the first match that a negation cue governs ("I don't want to talk to an operator"),
+    if any. A declined match with no request means the customer named a person and said no to it."""
     rules, _ = _rules()
     parts = clauses(text)
     fixed = [corrected(part) for part in parts]
     # the clauses as typed, then any that read differently once typos are fixed (each keeps its position)
     candidates = list(enumerate(parts)) + [(i, f) for i, (f, part) in enumerate(zip(fixed, parts, strict=True))
                                            if f != part]
+    declined = None
     for index, clause in candidates:
         for rule in rules:
             for match in rule.pattern.finditer(clause):
-                if not _negated(rule, clause, match) and not _named_not_asked(rule, parts, index):
-                    return HandoffMatch(rule.language, rule.name, match.group().strip())
-    return None
+                if _negated(rule, clause, match):
+                    declined = declined or HandoffMatch(rule.language, rule.name, match.group().strip())
+                elif not _named_not_asked(rule, parts, index):
+                    return HandoffMatch(rule.language, rule.name, match.group().strip()), None
+    return None, declined
