@@ -110,7 +110,9 @@ def test_committed_weights_were_fitted_on_the_current_corpus() -> None:
     assert shared_backstop().corpus_sha256 == fingerprint(train + dev)
 
 
-def test_model_runs_only_when_the_rules_miss(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def backstop_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One "x" per time the backstop is asked for (it is asked for only when the model runs)."""
     calls: list[str] = []
     real = handoff_model.shared_backstop
 
@@ -119,6 +121,11 @@ def test_model_runs_only_when_the_rules_miss(monkeypatch: pytest.MonkeyPatch) ->
         return real()
 
     monkeypatch.setattr(handoff_model, "shared_backstop", counting)
+    return calls
+
+
+def test_model_runs_only_when_the_rules_miss(backstop_calls: list[str]) -> None:
+    calls = backstop_calls
     assert detect_request("connect me to an agent") is not None and calls == []  # a rule answered
     assert detect_request(MODEL_ONLY[0][1], use_model=False) is None and calls == []
     assert detect_request(MODEL_ONLY[0][1]) is not None and calls == ["x"]
@@ -198,18 +205,10 @@ def test_first_and_final_clauses_are_encoded_together_and_only_when_they_differ(
     "text",
     ["I don't want to talk to an operator", "No quiero hablar con un operador", "不用转人工了", "我不想找人工"],
 )
-def test_a_declined_request_does_not_reach_the_model(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+def test_a_declined_request_does_not_reach_the_model(backstop_calls: list[str], text: str) -> None:
     """v12: the rules saw a person asked for only under a negation cue, so the backstop (which does not read
     negation) is not asked and the message is not a request."""
-    calls: list[str] = []
-    real = handoff_model.shared_backstop
-
-    def counting() -> handoff_model.Backstop:
-        calls.append("x")
-        return real()
-
-    monkeypatch.setattr(handoff_model, "shared_backstop", counting)
-    assert detect_request(text) is None and calls == []
+    assert detect_request(text) is None and backstop_calls == []
 
 
 def test_refusing_the_bot_and_asking_for_a_person_is_still_a_request() -> None:
