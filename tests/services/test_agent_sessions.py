@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from tandem.core.clock import FakeClock
 from tandem.core.errors import Unauthorized
 from tandem.services import agents as agent_service
 from tandem.services.context import Services
+from tandem.testing.sql import selects, statements
 
 HASH = agent_service.hash_password("not-used-in-this-test")
 
@@ -31,18 +31,10 @@ def _check(services: Services, token: str) -> tuple[Any, float]:
 
 def test_a_live_session_is_checked_in_one_statement(services: Services, clock: FakeClock) -> None:
     agent_id, token = _agent_with_session(services)
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        statements.append(sql)
-
-    sa_event.listen(services.db.engine, "before_cursor_execute", count)
-    try:
+    with statements(services.db.engine) as sql:
         agent, expires_at = _check(services, token)
-    finally:
-        sa_event.remove(services.db.engine, "before_cursor_execute", count)
     assert agent.id == agent_id and expires_at == clock.now() + 3600
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    assert len(selects(sql)) == 1
 
 
 @pytest.mark.parametrize("how", ["unknown", "revoked", "expired"])

@@ -7,7 +7,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from tandem.core import counters
@@ -23,6 +22,7 @@ from tandem.services import agents as agent_service
 from tandem.services import conversations, dispatch, queue, routing_live, workbench, workforce
 from tandem.services.context import Services
 from tandem.storage.models import Agent, Conversation, Offer
+from tandem.testing.sql import selects, statements
 
 C = ConversationState
 HASH = agent_service.hash_password("not-used-in-this-test")
@@ -285,19 +285,9 @@ def test_applying_changes_reads_in_a_few_statements_whatever_their_number(servic
     counts = []
     for agents, conversations_ in [(set(agent_ids[:1]), set(sorted(convs)[:1])), (set(agent_ids), convs)]:
         live.drain()
-        seen: list[str] = []
-
-        def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any, seen: list[str] = seen) -> None:
-            seen.append(sql)
-
-        with services.work() as work:
-            engine = work.session.get_bind()
-            sa_event.listen(engine, "before_cursor_execute", statement)
-            try:
-                live.refresh(work, (False, set(agents), set(conversations_)))
-            finally:
-                sa_event.remove(engine, "before_cursor_execute", statement)
-        counts.append(sum(1 for sql in seen if sql.lstrip().upper().startswith("SELECT")))
+        with services.work() as work, statements(work.session.get_bind()) as seen:
+            live.refresh(work, (False, set(agents), set(conversations_)))
+        counts.append(len(selects(seen)))
     # one of each may need a statement fewer (a conversation without a waiting entry has no offers to read: the
     # first conversation by id is random); many never need more than a few
     assert counts[0] <= counts[1] <= 4, counts

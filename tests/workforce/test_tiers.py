@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tandem.core.clock import FakeClock
@@ -15,6 +12,7 @@ from tandem.domain.skills import Tier, Topic
 from tandem.services.context import Services
 from tandem.services.workforce import earned_tier, evaluate_tiers
 from tandem.storage.models import AgentSkill, AuditEntry
+from tandem.testing.sql import statements
 
 from .conftest import go, grant, login, signup, tick, use_policy, waiting_chat
 
@@ -152,17 +150,8 @@ def test_a_senior_everywhere_is_not_re_evaluated(client: TestClient, services: S
     """Nothing can rise: the resolve reads the agent's skills and not their record (two aggregates before)."""
     agent_id, _ = signup(client, "top@agents.example")
     grant(services, agent_id, Topic.ACCOUNT, Tier.SENIOR)
-    selects: list[str] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        selects.append(sql)
-
-    sa_event.listen(services.db.engine, "before_cursor_execute", statement)
-    try:
-        with services.work() as work:
-            raised = evaluate_tiers(work, agent_id, Certification(senior_min_resolved=1, senior_min_ratings=1,
-                                                                  verified_min_resolved=1, verified_min_ratings=1))
-    finally:
-        sa_event.remove(services.db.engine, "before_cursor_execute", statement)
+    with statements(services.db.engine) as sql, services.work() as work:
+        raised = evaluate_tiers(work, agent_id, Certification(senior_min_resolved=1, senior_min_ratings=1,
+                                                              verified_min_resolved=1, verified_min_ratings=1))
     assert raised == []
-    assert len(selects) == 1 and "agent_skills" in selects[0]
+    assert len(sql) == 1 and "agent_skills" in sql[0]
