@@ -32,17 +32,16 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, insert, text
 
 from tandem.api.app import REVIEW_OFFER_S, DispatchLoop, create_app
 from tandem.core.clock import FakeClock
@@ -81,9 +80,9 @@ def add_agents(services: Services, count: int) -> dict[str, str]:
         sessions.append(dict(token_digest=token_digest(token), agent_id=aid, created_at=now,
                              expires_at=now + 30 * 86400, revoked=False))
     with services.work() as work:
-        work.session.execute(Agent.__table__.insert(), agents)
-        work.session.execute(AgentSkill.__table__.insert(), skills)
-        work.session.execute(AgentSession.__table__.insert(), sessions)
+        work.session.execute(insert(Agent), agents)
+        work.session.execute(insert(AgentSkill), skills)
+        work.session.execute(insert(AgentSession), sessions)
     return tokens
 
 
@@ -165,7 +164,11 @@ def cycles(services: Services, clock: FakeClock, args: argparse.Namespace) -> di
     services.heartbeats.beat(list(tokens), clock.now())
     dispatcher = DispatchLoop(services)
     pokes: list[bool] = []
-    services.on_queue_change = lambda room_only=False: pokes.append(not (room_only and dispatcher.live.idle()))
+
+    def poke(room_only: bool) -> None:  # DispatchLoop.poke's rule: freed room alone wakes no pass while idle
+        pokes.append(not (room_only and dispatcher.live.idle()))
+
+    services.on_queue_change = poke
     services.on_routing_change = dispatcher.live.note
     next_reviews = [0.0]
 
@@ -303,4 +306,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
