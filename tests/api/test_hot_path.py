@@ -11,9 +11,12 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from tandem.api.app import DispatchLoop
 from tandem.core.clock import FakeClock
 from tandem.services import queue
 from tandem.services.context import Services
+from tandem.services.leader import Lease
+from tandem.testing.sql import statements
 
 from .conftest import go, login, start_chat, tick
 
@@ -138,3 +141,38 @@ def test_a_pass_making_an_offer_writes_the_conversation_row_once(client: TestCli
         assert tick(seeded) == 1
     assert seen == {"commits": 1, "conversation_updates": 1}
     assert client.get(f"/api/conversations/{cid}", headers=customer).json()["state"] == "offered"
+
+
+def test_the_statements_of_a_cycle(client: TestClient, seeded: Services) -> None:
+    """The statements of a live pass and of accept, first reply and resolve (bench/cycle_statements.py counts the
+    same over many cycles), pinned so that they cannot creep back. Until 4 Dec 2026: pass 10, accept 10, resolve
+    10."""
+    cid, customer = start_chat(client)
+    ana = login(client, "ana@agents.example")
+    go(client, ana, "available")
+    dispatcher = DispatchLoop(seeded, Lease(seeded.db, "dispatcher"))
+    seeded.on_routing_change = dispatcher.live.note
+    assert dispatcher.loop.run_once() is True  # takes the lease and restores the engine: nothing waits yet
+    assert client.post(f"/api/conversations/{cid}/handoff", headers=customer).status_code == 202
+    dispatcher._next_reviews = float("inf")  # within a second of the last look for idle seniors
+    engine = seeded.db.engine
+    with statements(engine) as seen:
+        assert dispatcher.loop.run_once() is True
+    # the lease fence and renewal; whether any offer is due or review work stale; the new conversation with its
+    # waiting entry and that entry's offers; the surge bonus; the reserving UPDATE; the offer
+    assert len(seen) == 6, seen
+    [offer] = client.get("/api/agent/offers", headers=ana).json()["offers"]
+    with statements(engine) as seen:
+        assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana).status_code == 200
+    # the session; the offer taken (ownership, deadline and state in one UPDATE); the agent's load; the
+    # conversation; the other pending offers; the entry; the "joined" message (two); the audit record
+    assert len(seen) == 9, seen
+    with statements(engine) as seen:
+        assert client.post(f"/api/agent/conversations/{cid}/messages", headers=ana,
+                           json={"body": "Hello", "client_id": "c1"}).status_code == 201
+    assert len(seen) == 5, seen
+    with statements(engine) as seen:
+        assert client.post(f"/api/agent/conversations/{cid}/resolve", headers=ana).status_code == 200
+    # the session; the conversation; the stint's offer; the ledger; the skills for the tier (ana can rise in
+    # none: her record is not read); the conversation's UPDATE; the entry closed in one UPDATE; the agent's load
+    assert len(seen) == 8, seen

@@ -267,7 +267,7 @@ def test_a_live_dispatcher_pass_is_one_transaction(client: TestClient, services:
 
     conv_id = _ask_for_human(services)
 
-    def failing(work: Any, timeout_s: float, offer_new: bool = True) -> int:
+    def failing(work: Any, timeout_s: float, offer_new: bool = True, due: Any = None) -> int:
         raise RuntimeError("the review half of the pass fails")
 
     monkeypatch.setattr(review, "offer_reviews", failing)

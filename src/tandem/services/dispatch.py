@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -50,12 +51,20 @@ def tick(services: Services, live: routing_live.LiveRouting | None = None, lease
     pending = live.drain()  # before the transaction reads anything (see LiveRouting.drain)
     try:
         with (unit or services.work)() as work:
-            expired = expire_offers(work)
+            review_due: tuple[bool, bool] | None = None
+            if reviews:  # one statement: is any conversation offer past its deadline, any review work stale
+                offers_due, *flags = work.session.execute(select(
+                    offers.due(CONVERSATION, work.now), *review.housekeeping_due(work.now))).one()
+                review_due = (bool(flags[0]), bool(flags[1]))
+                expired = expire_offers(work) if offers_due else 0
+            else:
+                expired = expire_offers(work)
             watch_agents(work, services.heartbeats, pending)
             lost = drop_lost_agents(work, services.settings.heartbeat_timeout_s, services.heartbeats)
             made = make_offers(work, live, pending)
             if reviews:
-                review.offer_reviews(work, services.settings.offer_timeout_s, offer_new=new_reviews)
+                review.offer_reviews(work, services.settings.offer_timeout_s, offer_new=new_reviews,
+                                     due=review_due)
             if lease is not None and (expired or lost or made or work.events):
                 fence(work.session, lease)
     except BaseException:
@@ -82,16 +91,23 @@ def make_offers(work: Work, live: routing_live.LiveRouting,
     proposed = live.propose(work, pending if pending is not None else live.drain())
     if not proposed:
         return 0
-    ids = sorted({o.conversation_id for o in proposed})
-    entries = {h.conversation_id: h for h in work.session.scalars(select(Handoff).where(
-        Handoff.conversation_id.in_(ids), Handoff.status == queue.WAITING))}
+    # the waiting entries this pass's refresh read (in this transaction) are reused; the others are read here
+    entries: dict[str, routing_live.WaitingEntry | Handoff] = {
+        cid: live.entries[cid] for cid in {o.conversation_id for o in proposed} if cid in live.entries}
+    missing = sorted({o.conversation_id for o in proposed} - set(entries))
+    if missing:
+        entries.update((h.conversation_id, h) for h in work.session.scalars(select(Handoff).where(
+            Handoff.conversation_id.in_(missing), Handoff.status == queue.WAITING)))
     # named before this pass's offers: those still need their re-read after the commit
     earlier_agents, earlier_convs = set(work.touched_agents), set(work.touched_conversations)
     made: list[OfferRecord] = []
+    bonus: Decimal | None = None  # the surge bonus, read once per pass that offers something
     for offer in proposed:
         entry = entries.get(offer.conversation_id)
+        if entry is not None and bonus is None:
+            bonus = surge_service.current_bonus(work)
         done = entry is not None and create_offer(work, entry, offer.agent_id, live.config.offer_timeout_s,
-                                                  offer_id=offer.offer_id) is not None
+                                                  offer_id=offer.offer_id, surge_bonus=bonus) is not None
         if done:
             made.append(offer)
         else:
@@ -104,9 +120,12 @@ def make_offers(work: Work, live: routing_live.LiveRouting,
     return len(made)
 
 
-def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
-                 offer_id: str | None = None) -> Offer | None:
+def create_offer(work: Work, entry: Handoff | routing_live.WaitingEntry, agent_id: str, timeout_s: float,
+                 offer_id: str | None = None, surge_bonus: Decimal | None = None) -> Offer | None:
     """Reserve a waiting conversation for one agent until the offer expires; None if it no longer waits.
+
+    `surge_bonus`: the bonus the offer carries, if the caller read it already (a pass reads it once for all its
+    offers); else it is read here.
 
     The pass read the queue before this write, and another transaction (an accept, a claim) may have
     assigned the conversation since; a conditional update re-checks on the current row, so no offer is
@@ -126,7 +145,8 @@ def create_offer(work: Work, entry: Handoff, agent_id: str, timeout_s: float,
         work, CONVERSATION, agent_id, timeout_s,
         lambda offer: offer_view(offer, entry, conv, work.settings.pay.currency), offer_id=offer_id,
         conversation_id=conv.id, handoff_id=entry.id, base_pay=work.settings.pay.base,
-        per_minute_pay=work.settings.pay.per_minute, surge_bonus=surge_service.current_bonus(work))
+        per_minute_pay=work.settings.pay.per_minute,
+        surge_bonus=surge_bonus if surge_bonus is not None else surge_service.current_bonus(work))
 
 
 def _reserve(work: Work, conversation_id: str, current: ConversationState) -> Conversation | None:
@@ -173,8 +193,7 @@ def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None
 
 def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
     """Accept an offer: exactly one accept wins per conversation, and never beyond the agent's capacity."""
-    offer = offers.own(work, CONVERSATION, agent, offer_id)
-    offers.accept(work, CONVERSATION, agent, offer)
+    offer = offers.take(work, CONVERSATION, agent, offer_id)
     conv = assign(work, agent, offer.conversation_id)
     audit.record(work, actor=agent.id, action="offer.accept", subject=conv.id, offer_id=offer.id)
     return conv
@@ -344,7 +363,8 @@ def withdraw_agent_offers(work: Work, agent: Agent) -> None:
         CONVERSATION, Offer.agent_id == agent.id))), OfferState.RESCINDED)
 
 
-def offer_view(offer: Offer, entry: Handoff, conv: Conversation, currency: str) -> dict[str, Any]:
+def offer_view(offer: Offer, entry: Handoff | routing_live.WaitingEntry, conv: Conversation,
+               currency: str) -> dict[str, Any]:
     """What an agent sees on an offer card: the work and the pay in the company's currency, no customer data."""
     return {
         "id": offer.id, "conversation_id": conv.id, "topic": entry.topic, "language": entry.language,

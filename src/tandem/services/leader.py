@@ -146,8 +146,9 @@ def holds(session: Session, lease: Lease) -> bool:
 
 
 def fence(session: Session, lease: Lease, renew: bool = False) -> None:
-    """The last statement of a pass that wrote something, inside its transaction: check that our tenure is still
-    the current one, and lock the lease row until commit (a no-op UPDATE of it, or with `renew` the renewal).
+    """Inside a pass's transaction, check that our tenure is still the current one and lock the lease row until
+    commit (a no-op UPDATE of it, or with `renew` the renewal). The last statement of a pass that wrote something,
+    or the first of a dispatcher pass (`fenced`: from then on nobody can take over until it ends).
 
     A replica that took over before this statement has changed the token, so the pass rolls back (LeaseLost)
     and none of its offers or events exist; one that tries after it waits on the row (PostgreSQL) or the
@@ -173,14 +174,29 @@ def fence(session: Session, lease: Lease, renew: bool = False) -> None:
 
 @contextmanager
 def fenced(session: Session, lease: Lease, renew: bool = False) -> Iterator[None]:
-    """Bracket a leader's transaction: first check in the database that our tenure is current (else LeaseLost
-    before anything ran, and the lease is known lost), last `fence` it (renewing it with `renew`)."""
+    """Bracket a leader's transaction: LeaseLost before anything ran if our tenure is not current (and the lease
+    is then known lost), and no commit of anything if a replica took over meanwhile.
+
+    With `renew` (the dispatcher, which owns the lease) that is one statement, the first: `fence`, renewing the
+    lease. Its conditional UPDATE of the lease row on our token both checks the tenure and locks the row until
+    this transaction ends, so a replica trying to take over waits on the row lock (PostgreSQL) or the database's
+    write lock (SQLite) until the pass has committed or rolled back, and then finds a lease that has not expired:
+    nobody can take the lease while the pass runs, and no statement is needed at its end. (Until 4 Dec 2026 it
+    was a SELECT of the token first and the UPDATE last: two statements per pass.) A pass that fails rolls its
+    renewal back with everything else.
+
+    Without `renew` (the surge loop and the quality monitor, whose passes may be long) the token is read first
+    and the row locked only at the end (`fence`), so their passes do not hold up the dispatcher's."""
+    if renew:
+        fence(session, lease, renew=True)
+        yield
+        return
     token = lease.token
     if not holds(session, lease):
         lease.lose(token)
         raise LeaseLost(f"lease {lease.name!r} is no longer ours (token {token})")
     yield
-    fence(session, lease, renew=renew)
+    fence(session, lease)
 
 
 T = TypeVar("T")

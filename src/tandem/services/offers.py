@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from tandem.core.errors import Conflict, NotFound
 from tandem.core.ids import new_id
@@ -109,6 +109,12 @@ def close_all(work: Work, kind: Kind[O], offers: list[O], target: OfferState, *,
     return sum(close(work, kind, offer, target, reopen=reopen) for offer in offers)
 
 
+def due(kind: Kind[O], now: float) -> Any:
+    """An SQL truth value: some pending offer of this kind is past its deadline (`expire` has work)."""
+    model: Any = kind.model
+    return exists().where(model.state == OfferState.PENDING.value, model.expires_at <= now)
+
+
 def expire(work: Work, kind: Kind[O]) -> int:
     """Expire the pending offers past their deadline; their work is re-offered. Return how many expired."""
     model: Any = kind.model
@@ -133,6 +139,30 @@ def accept(work: Work, kind: Kind[O], agent: Agent, offer: O) -> None:
         raise Conflict(f"go available before accepting {kind.work_noun}")
     if not settle(work, kind, offer, OfferState.ACCEPTED):
         raise Conflict(f"this {kind.noun} is no longer pending", state=offer.state)
+
+
+def take(work: Work, kind: Kind[O], agent: Agent, offer_id: str) -> O:
+    """Settle the agent's own pending offer as accepted and return it, or raise what `own` and `accept` would.
+
+    The usual case is one statement: a compare-and-swap that also checks ownership and the deadline and returns
+    the row (it was a read of the offer, then the CAS). Only when it changes nothing is the offer read, to say
+    why (404, expired, not available, no longer pending), with exactly `own` then `accept`."""
+    model: Any = kind.model
+    if agent.presence == Presence.AVAILABLE.value:
+        offer = work.session.scalars(
+            update(model)
+            .where(model.id == offer_id, model.agent_id == agent.id, model.state == OfferState.PENDING.value,
+                   model.expires_at > work.now)
+            .values(state=OfferState.ACCEPTED.value, answered_at=work.now).returning(model)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).one_or_none()
+        if offer is not None:
+            if kind.settled is not None:
+                kind.settled(work, offer)
+            return offer
+    offer = own(work, kind, agent, offer_id)
+    accept(work, kind, agent, offer)
+    return offer
 
 
 def decline(work: Work, kind: Kind[O], agent: Agent, offer_id: str, reason: str | None) -> O:

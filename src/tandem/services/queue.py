@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, update
 
 from tandem.core.i18n import _t, format_duration
 from tandem.core.ids import new_id
@@ -158,11 +158,12 @@ def mean_handle_seconds(work: Work, default: float, window_s: float = 24 * 3600)
 
 
 def close_entry(work: Work, conversation_id: str, status: str) -> None:
-    """Close the conversation's open queue entry with a final status."""
-    entry = open_handoff(work, conversation_id)
-    if entry is not None:
-        entry.status = status
-        entry.closed_at = work.now
+    """Close the conversation's open queue entry with a final status: one conditional UPDATE (it was a SELECT of
+    the entry, then its UPDATE at flush); an entry object this session holds is updated with it."""
+    closed = work.session.execute(
+        update(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_([WAITING, ASSIGNED]))
+        .values(status=status, closed_at=work.now))
+    if closed.rowcount:  # type: ignore[attr-defined]
         work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id, "dispatch": ROOM_ONLY})
 
 

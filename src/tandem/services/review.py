@@ -101,7 +101,14 @@ def offer_tick(services: Services, lease: Lease | None = None) -> int:
         return made
 
 
-def offer_reviews(work: Work, timeout_s: float, offer_new: bool = True) -> int:
+def housekeeping_due(now: float) -> tuple[Any, Any]:
+    """Two SQL truth values: a review offer is pending (to expire or rescind), an assigned review is overdue."""
+    return (exists().where(ReviewOffer.state == OfferState.PENDING.value),
+            exists().where(ReviewTask.status == ASSIGNED, ReviewTask.due_at <= now))
+
+
+def offer_reviews(work: Work, timeout_s: float, offer_new: bool = True,
+                  due: tuple[bool, bool] | None = None) -> int:
     """Expire, rescind and reopen what is stale, then (`offer_new`) offer open tasks to idle seniors. Return offers
     made.
 
@@ -110,10 +117,9 @@ def offer_reviews(work: Work, timeout_s: float, offer_new: bool = True) -> int:
     idle seniors reads every available agent; the live dispatcher does it at most once per REVIEW_OFFER_S
     (`dispatch.tick`), the rest of this on every pass.
     """
-    # one statement says whether any of the three has anything to do (most passes: nothing)
-    offered, overdue = work.session.execute(select(
-        exists().where(ReviewOffer.state == OfferState.PENDING.value),
-        exists().where(ReviewTask.status == ASSIGNED, ReviewTask.due_at <= work.now))).one()
+    # one statement says whether any of the three has anything to do (most passes: nothing); the live pass asks
+    # it together with its own question about conversation offers (`dispatch.tick`) and passes the answer in
+    offered, overdue = due if due is not None else work.session.execute(select(*housekeeping_due(work.now))).one()
     if offered:
         expire_offers(work)
     if overdue:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, select
 
@@ -65,6 +65,17 @@ AVAILABLE = Presence.AVAILABLE.value
 GENERAL_TOPIC = Topic.ACCOUNT.value
 
 
+class WaitingEntry(NamedTuple):
+    """The columns of a waiting queue entry an offer needs (its row read by a pass; or a Handoff, same names)."""
+
+    id: str
+    conversation_id: str
+    topic: str | None
+    language: str
+    reason: str
+    queued_since: float
+
+
 def routing_config(settings: Settings) -> RoutingConfig:
     """The routing policy for the live service, from settings."""
     return RoutingConfig(offer_timeout_s=settings.offer_timeout_s, heartbeat_timeout_s=settings.heartbeat_timeout_s,
@@ -93,6 +104,8 @@ class LiveRouting:
         # runs now (between drain and pass_ended): what `idle` answers from
         self._waiting: int | None = None
         self._passing = False
+        # the waiting entries the current pass's refresh read, by conversation (the pass's offers reuse them)
+        self.entries: dict[str, WaitingEntry] = {}
 
     def note(self, agents: set[str], conversations: set[str]) -> None:
         """Routing rows of these agents and conversations changed (committed); apply them next pass."""
@@ -142,12 +155,13 @@ class LiveRouting:
         work.session.flush()  # changes this pass made through the ORM are collected at flush
         agents |= work.touched_agents
         convs |= work.touched_conversations
+        self.entries = {}
         if self.router is None or stale:
             self.router = restore(snapshot(work, self.config), work.now, self.config, lambda: new_id("off"))
             counters.count("routing_restores")
             self.next_reconcile = work.now + self.reconcile_s
         else:
-            apply(work, self.router, self.config, agents, convs)
+            self.entries = apply(work, self.router, self.config, agents, convs)
             if self._suspects["agents"] or self._suspects["conversations"]:
                 self._settle(work, agents, convs, final=work.now >= self._settle_at)
             if work.now >= self.next_reconcile:
@@ -190,7 +204,7 @@ class LiveRouting:
             counters.count("routing_disagreements", len(missed))
             log.warning("routing engine disagreed with the database on %d agent(s)/conversation(s), repaired: %s",
                         len(missed), ", ".join(missed[:5]))
-            apply(work, self.router, self.config, missed_agents, missed_convs)
+            self.entries.update(apply(work, self.router, self.config, missed_agents, missed_convs))
         return missed
 
 
@@ -218,18 +232,22 @@ def snapshot(work: Work, config: RoutingConfig) -> Snapshot:
     return Snapshot(records, tuple(convs), tuple(pending))
 
 
-def apply(work: Work, router: Router, config: RoutingConfig, agent_ids: set[str], conv_ids: set[str]) -> None:
-    """Re-read these agents and conversations and put them into the router as a restore would.
+def apply(work: Work, router: Router, config: RoutingConfig, agent_ids: set[str],
+          conv_ids: set[str]) -> dict[str, WaitingEntry]:
+    """Re-read these agents and conversations and put them into the router as a restore would; return the
+    waiting entries read, by conversation.
 
     Core reads, batched over the whole change set: two statements for the agents (their rows with their last
-    offer time, their skills) and two for the conversations (their rows with their waiting queue entry, the
-    offers of those entries), whatever the number of either; plus two for agents who just logged in (what they
-    hold). Before (until 4 Dec 2026) it was three to four ORM queries per agent and per conversation."""
+    offer time, their skills) and one for the conversations (their rows with their waiting queue entry and that
+    entry's offers), whatever the number of either; plus two for agents who just logged in (what they hold).
+    Before (until 4 Dec 2026) it was three to four ORM queries per agent and per conversation, then two
+    statements for the conversations until the offers were joined in."""
     convs = set(conv_ids)
     if agent_ids:
         convs |= _sync_agents(work, router, sorted(agent_ids))
     if convs:
-        _sync_conversations(work, router, config, sorted(convs))
+        return _sync_conversations(work, router, config, sorted(convs))
+    return {}
 
 
 def _sync_agents(work: Work, router: Router, agent_ids: list[str]) -> set[str]:
@@ -273,46 +291,58 @@ def _sync_agents(work: Work, router: Router, agent_ids: list[str]) -> set[str]:
     return related
 
 
-def _sync_conversations(work: Work, router: Router, config: RoutingConfig, conversation_ids: list[str]) -> None:
-    """Forget these conversations and put them back as their rows say now."""
+def _sync_conversations(work: Work, router: Router, config: RoutingConfig,
+                        conversation_ids: list[str]) -> dict[str, WaitingEntry]:
+    """Forget these conversations and put them back as their rows say now; return their waiting entries.
+
+    One statement: each conversation's row, outer-joined to its waiting entry and, when there is one, to the
+    conversation's pending, declined and expired offers (a row per offer; declines and expiries count only for
+    that entry, as in a restore)."""
     rows = work.session.execute(
         select(Conversation.id, Conversation.state, Conversation.topic, Conversation.language,
                Conversation.waiting_since, Conversation.created_at, Conversation.priority, Conversation.assignee_id,
                Handoff.id.label("entry_id"), Handoff.topic.label("entry_topic"),
-               Handoff.language.label("entry_language"), Handoff.queued_since, Handoff.priority.label("entry_priority"))
+               Handoff.language.label("entry_language"), Handoff.queued_since, Handoff.priority.label("entry_priority"),
+               Handoff.reason.label("entry_reason"),
+               Offer.id.label("offer_id"), Offer.agent_id.label("offer_agent"), Offer.created_at.label("offered_at"),
+               Offer.expires_at.label("offer_expires"), Offer.state.label("offer_state"),
+               Offer.handoff_id.label("offer_entry"), Offer.answered_at.label("offer_answered"),
+               Offer.decline_reason.label("offer_reason"))
         .outerjoin(Handoff, and_(Handoff.conversation_id == Conversation.id, Handoff.status == queue.WAITING))
+        .outerjoin(Offer, and_(Handoff.id.is_not(None), Offer.conversation_id == Conversation.id,
+                               Offer.state.in_([OfferState.PENDING.value, OfferState.DECLINED.value,
+                                                OfferState.EXPIRED.value])))
         .where(Conversation.id.in_(conversation_ids))).all()
     found: dict[str, Any] = {}
-    for each in rows:  # a conversation has at most one waiting entry; should there be two, the first is taken
-        found.setdefault(each.id, each)
-    waiting = {row.entry_id: row.id for row in found.values() if row.entry_id is not None}
-    pending: dict[str, list[OfferRecord]] = defaultdict(list)
+    pending: dict[str, dict[str, OfferRecord]] = defaultdict(dict)
     excluded: dict[str, dict[str, float]] = defaultdict(dict)
-    if waiting:
-        for o in work.session.execute(
-                select(Offer.id, Offer.conversation_id, Offer.agent_id, Offer.created_at, Offer.expires_at,
-                       Offer.state, Offer.handoff_id, Offer.answered_at, Offer.decline_reason)
-                .where(Offer.conversation_id.in_(list(waiting.values())),
-                       Offer.state.in_([OfferState.PENDING.value, OfferState.DECLINED.value,
-                                        OfferState.EXPIRED.value]))):
-            if o.state == OfferState.PENDING.value:
-                if o.agent_id in router.agents:
-                    pending[o.conversation_id].append(
-                        OfferRecord(o.id, o.conversation_id, o.agent_id, o.created_at, o.expires_at))
-            elif o.handoff_id in waiting:
-                _exclude(excluded[o.handoff_id], o.agent_id, o.answered_at, o.decline_reason, work.now, config)
+    for each in rows:  # a conversation has at most one waiting entry; should there be two, the first is taken
+        first = found.setdefault(each.id, each)
+        if each.offer_id is None or each.entry_id != first.entry_id:
+            continue
+        if each.offer_state == OfferState.PENDING.value:
+            if each.offer_agent in router.agents:
+                pending[each.id][each.offer_id] = OfferRecord(each.offer_id, each.id, each.offer_agent,
+                                                              each.offered_at, each.offer_expires)
+        elif each.offer_entry == each.entry_id:
+            _exclude(excluded[each.entry_id], each.offer_agent, each.offer_answered, each.offer_reason, work.now,
+                     config)
+    entries: dict[str, WaitingEntry] = {}
     for conversation_id in conversation_ids:
         router.forget(conversation_id)
         row = found.get(conversation_id)
         if row is None:
             continue
         if row.entry_id is not None:
-            offers = tuple(pending.get(conversation_id, ()))
+            offers = tuple(pending[conversation_id].values()) if conversation_id in pending else ()
             put_conversation(router, _waiting_record(
                 conversation_id, row.entry_topic, row.entry_language, row.queued_since, row.entry_priority,
                 bool(offers), excluded.get(row.entry_id, {})), offers)
+            entries[conversation_id] = WaitingEntry(row.entry_id, conversation_id, row.entry_topic,
+                                                    row.entry_language, row.entry_reason, row.queued_since)
         elif row.state == C.WITH_HUMAN.value and row.assignee_id in router.agents:
             put_conversation(router, _busy_record(row))
+    return entries
 
 
 def _spec(agent: Any, skills: dict[str, int]) -> AgentSpec:
