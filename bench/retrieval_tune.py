@@ -6,10 +6,12 @@
         --set evals/retrieval/ferngrove/kb=evals/retrieval/ferngrove/fit.jsonl \
         --set src/tandem/demo/kb=evals/retrieval/kestrel/fit.jsonl \
         --set evals/retrieval/sundrail/kb=evals/retrieval/sundrail/test.jsonl \
-        --set evals/retrieval/tidecar/kb=evals/retrieval/tidecar/test.jsonl        # [--without-level: v2 features]
+        --set evals/retrieval/tidecar/kb=evals/retrieval/tidecar/test.jsonl \
+        --set evals/retrieval/larkspur/kb=evals/retrieval/larkspur/test.jsonl      # [--without-level: v2 features]
 
-Tidecar's blind run is spent (docs/assistant.md): it is the fifth fitting set. Leaving one help center out over
-all five is the main criterion for any change to the ranking or the answer model: it is the closest thing to a
+Tidecar's and Larkspur's blind runs are spent (docs/assistant.md): they are the fifth and sixth fitting sets, and
+their unanswerable questions are in the reference list like the other sets'. Leaving one help center out over
+all six is the main criterion for any change to the ranking or the answer model: it is the closest thing to a
 company nothing was fitted on. The pooled numbers are printed for comparison only.
 
 Never pass a held-out file here: whatever this script reads is fitting data from then on.
@@ -25,7 +27,7 @@ ways:
 - leave one help center out: fitted on the other help centers, scored on this one (the closest thing to a company
   the model has never seen), per help center and pooled over them at a few thresholds;
 - the coefficients fitted on everything (the ones to put in retrieval.py), and the threshold with the best
-  min(abstain precision, abstain recall) out of fold.
+  min(abstain precision, abstain recall) left out in turn, pooled (the out-of-fold best is printed beside it).
 
 The reference list holds the fitting sets' own unanswerable questions; a question is never scored against its own
 line, and out of fold (or leaving a help center out) never against the lines of the questions held out.
@@ -131,10 +133,12 @@ def main() -> None:
     parser.add_argument("--set", dest="sets", action="append", required=True, help="KB=FILE[,FILE...] (fitting only)")
     parser.add_argument("--weights", default="0.03,0.06,0.1")
     parser.add_argument("--without-level", action="store_true", help="the v2 features, for comparison")
+    parser.add_argument("--reference", type=Path, default=retrieval.REFERENCE_PATH,
+                        help="the off-topic reference list (default: the shipped one)")
     args = parser.parse_args()
     global WITH_LEVEL
     WITH_LEVEL = not args.without_level
-    reference = retrieval.reference_questions()
+    reference = retrieval.reference_questions(args.reference)
     cache = Path("/tmp/tandem-tune-cache")
     companies = [load(spec, reference, cache) for spec in args.sets]
     for weight in (float(w) for w in args.weights.split(",")):
@@ -169,6 +173,7 @@ def main() -> None:
                 print(f"    {c.name}: abstain P {prec:.3f} R {rec:.3f} answer acc {ans:.3f}")
                 start += len(n)
         # leave one help center out: its questions' reference lines are removed too
+        threshold = best_threshold
         if len(companies) > 1:
             left_out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
             for k, c in enumerate(companies):
@@ -179,12 +184,16 @@ def main() -> None:
                 y_tr = np.concatenate([~nulls[i] for i in train])
                 p_k = fit(x_tr, y_tr).predict_proba(features(c, weight, own[k] | excluded[None, :]))[:, 1]
                 left_out.append((p_k, nulls[k], rights[k]))
-                prec, rec, ans = scores(p_k, nulls[k], rights[k], best_threshold)
-                print(f"  fitted without {c.name}, scored on it at {best_threshold:.2f}: abstain P {prec:.3f} "
-                      f"R {rec:.3f} answer acc {ans:.3f}")
-            # the main criterion: every help center scored by the model fitted without it, pooled
+            # the main criterion: every help center scored by the model fitted without it, pooled; the threshold
+            # is the one with the best min(abstain P, abstain R) there
             p_out, null_out, right_out = (np.concatenate(part) for part in zip(*left_out, strict=True))
-            for t in sorted({0.5, 0.6, best_threshold, 0.7}):
+            threshold = float(max(THRESHOLDS, key=lambda t: min(scores(p_out, null_out, right_out, t)[:2])))
+            for t in sorted({threshold, retrieval.THRESHOLD}):  # the best one here and the live one
+                for c, (p_k, null_k, right_k) in zip(companies, left_out, strict=True):
+                    prec, rec, ans = scores(p_k, null_k, right_k, t)
+                    print(f"  fitted without {c.name}, scored on it at {t:.2f}: abstain P {prec:.3f} "
+                          f"R {rec:.3f} answer acc {ans:.3f}")
+            for t in sorted({0.5, 0.6, 0.65, threshold, 0.7, retrieval.THRESHOLD}):
                 prec, rec, ans = scores(p_out, null_out, right_out, t)
                 print(f"  left out in turn, pooled, threshold {t:.2f}: abstain P {prec:.3f} R {rec:.3f} "
                       f"answer acc {ans:.3f}")
@@ -192,7 +201,8 @@ def main() -> None:
         coef = ", ".join(f"{v:.3f}" for v in model.coef_[0])
         names = "A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE" + (", A_LEVEL" if WITH_LEVEL else "")
         print(f"  all sets: {names} = {coef}; "
-              f"B = {model.intercept_[0]:.3f}; THRESHOLD = {best_threshold:.2f}")
+              f"B = {model.intercept_[0]:.3f}; THRESHOLD = {threshold:.2f} (best min(P, R) left out in turn; "
+              f"out of fold: {best_threshold:.2f})")
 
 
 if __name__ == "__main__":

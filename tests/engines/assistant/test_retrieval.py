@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, terms
 from tandem.engines.assistant.nlu.multilingual import shared_multilingual
 from tandem.engines.assistant.retrieval import (
+    MEAN_WEIGHT,
     HybridRetriever,
     answer_probability,
     passages,
@@ -150,3 +155,64 @@ def test_off_topic_level_is_standardised_against_this_help_centers_reference_sco
     assert r.off_topic_level(float(levels.mean() + levels.std())) == pytest.approx(1.0)
     answered = r.search("my SIM is locked, where is the PUK code", limit=1)[0]
     assert answered.article.id == "puk" and r.off_topic_level(answered.fused) > 1.0
+
+
+class _HashEncoder:
+    """A stand-in encoder: a fixed random unit vector per text (queries and passages alike), 384 dimensions."""
+
+    def _vector(self, text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+        v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+
+def test_article_dense_score_fuses_its_best_passage_with_the_mean_of_its_passages() -> None:
+    encoder = _HashEncoder()
+    question = "how do i record a greeting"
+    r = HybridRetriever(KnowledgeBase(ARTICLES), encoder, reference=[question])
+    q = encoder.queries([question])[0]
+    s = r.scores(question)
+    for i, article in enumerate(ARTICLES):
+        sims = encoder.passages(passages(article)) @ q
+        expected = (sims.max() + MEAN_WEIGHT * sims.mean()) / (1 + MEAN_WEIGHT)
+        assert s.dense[i] == pytest.approx(float(expected), abs=1e-5)
+    # the reference questions are scored the same way (the off-topic levels are made of these)
+    dense, _ = r.reference_scores([question])
+    assert list(dense[0]) == pytest.approx(list(s.dense), abs=1e-5)
+
+
+def test_an_article_that_agrees_throughout_beats_one_stray_close_passage() -> None:
+    # two articles, the question's vector known: "stray" has one passage a little closer than anything in
+    # "steady", and three unrelated ones; "steady" has four passages all fairly close. Best passage alone would
+    # rank "stray" first.
+    q = np.zeros(384, dtype=np.float32)
+    q[0] = 1.0
+
+    def unit(cos: float, axis: int) -> np.ndarray:
+        v = np.zeros(384, dtype=np.float32)
+        v[0], v[axis] = cos, math.sqrt(1 - cos * cos)
+        return v
+
+    stray = KnowledgeArticle("stray", "Stray", "", "one\n\n## a\n\ntwo\n\n## b\n\nthree")
+    steady = KnowledgeArticle("steady", "Steady", "", "four\n\n## c\n\nfive\n\n## d\n\nsix")
+    table = {t: unit(0.1, 1 + k) for k, t in enumerate(passages(stray))}
+    table[passages(stray)[1]] = unit(0.86, 10)
+    table.update({t: unit(0.8, 20 + k) for k, t in enumerate(passages(steady))})
+
+    class Fixed:
+        def queries(self, texts: Sequence[str]) -> np.ndarray:
+            return np.stack([q for _ in texts])
+
+        def passages(self, texts: Sequence[str]) -> np.ndarray:
+            return np.stack([table[t] for t in texts])
+
+    r = HybridRetriever(KnowledgeBase([stray, steady]), Fixed(), reference=[])
+    s = r.scores("anything")
+    assert s.dense[1] > s.dense[0]
+    assert r.search("anything", limit=1)[0].article.id == "steady"

@@ -5,7 +5,7 @@ Two signals per article, fused into one score the answer threshold applies to:
 - **dense**: multilingual-e5-small similarity between the question ("query: ...") and the article's passages
   ("passage: ..."): its title, its title with its tags, each example question, and its body cut into passages
   along its sections (each prefixed with the title and the section heading). The article's dense score is its
-  best passage. The encoder is multilingual, so a Swedish question finds an English article.
+  best passage fused with the mean over its passages (`MEAN_WEIGHT`). The encoder is multilingual, so a Swedish question finds an English article.
 - **lexical**: Okapi BM25 (`kb.KnowledgeBase`) with Snowball stemming in the help center's language and the
   question's, saturated to 0..1 (`bm25 / (bm25 + LEXICAL_HALF)`), so exact product words (PUK, eSIM, STAC) count.
 
@@ -22,9 +22,9 @@ calibrated probability: a logistic model over
 - the **off-topic level**: the best fused score in standard deviations above the best fused scores the generic
   reference questions reach on *this* help center (computed when the retriever is built), so a help center whose
   articles pull every question up (one broad domain, long bodies) is judged against its own off-topic scores.
-The coefficients and the threshold were fitted on five help centers (Brightwave, Ferngrove, the demo's Kestrel,
-Sundrail and Tidecar, all fitting data) with bench/retrieval_tune.py, leaving each help center out in turn; see
-docs/assistant.md.
+The coefficients and the threshold were fitted on six help centers (Brightwave, Ferngrove, the demo's Kestrel,
+Sundrail, Tidecar and Larkspur, all fitting data) with bench/retrieval_tune.py, the threshold the best
+min(abstain precision, abstain recall) with each help center left out of fitting in turn; see docs/assistant.md.
 
 Passage vectors are cached on disk per article, keyed by the article's content hash and the passage recipe, so a
 restart or a re-import embeds only the articles that changed.
@@ -54,12 +54,15 @@ PASSAGE_CHARS = 600  # a section longer than this is cut at paragraph boundaries
 RECIPE = "v2"  # bump when passages() changes, so cached vectors are not reused for different text
 LEXICAL_HALF = 6.0
 LEXICAL_WEIGHT = 0.06
+# an article's dense score: (its best passage + MEAN_WEIGHT x the mean over all its passages) / (1 + MEAN_WEIGHT), so
+# a question that one section matches well and the rest of the article agrees with beats one stray close passage
+MEAN_WEIGHT = 0.5
 # P(the question is answerable) = sigmoid(A_FUSED*best fused + A_GAP*(best fused - mean fused over articles)
 #     + A_OTHER_LANGUAGE*[question not in the help center's language] + A_REFERENCE*(nearest off-topic reference)
 #     + A_LEVEL*(best fused - mean off-topic level) / sd of the off-topic levels + B)
 # where the off-topic levels are the best fused scores the generic reference questions reach on this help center
-A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = 16.256, 6.087, 3.143, -36.799, 1.567, 16.037
-THRESHOLD = 0.65
+A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = 18.816, 7.508, 3.404, -41.843, 1.653, 18.211
+THRESHOLD = 0.70
 REFERENCE_PATH = Path(__file__).resolve().parents[2] / "data" / "retrieval" / "unanswerable.txt"
 LEXICAL_ONLY_THRESHOLD = 0.04  # no encoder: lexical_weight x saturated BM25 alone (BM25 about 4 and up)
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
@@ -230,6 +233,9 @@ class HybridRetriever:
                 self.reference_vectors = self._reference_vectors(texts, encoder, model_name)
         self._owners = np.asarray(owners, dtype=np.int64)
         self._vectors = np.vstack(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
+        # every article has at least its title as a passage, and its passages are consecutive rows
+        self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]]) if owners else self._owners
+        self._counts = np.diff(np.r_[self._starts, len(self._owners)])
         # how high off-topic questions score on this help center: the generic reference questions' best fused scores
         self.reference_levels = self._levels(generic)
         spread = float(self.reference_levels.std()) if len(self.reference_levels) > 1 else 0.0
@@ -274,15 +280,19 @@ class HybridRetriever:
         if not n or not len(self._vectors):
             return dense, raw
         index = {a.id: i for i, a in enumerate(self.kb.articles)}
-        sims = self.reference_vectors[: len(texts)] @ self._vectors.T
+        dense = self._article_scores(self.reference_vectors[: len(texts)] @ self._vectors.T)
         for k, text in enumerate(texts):
-            best = np.full(n, -1.0, dtype=np.float32)
-            np.maximum.at(best, self._owners, sims[k])
-            dense[k] = best
             cleaned = search_text(text)
             for hit in self.kb.search(cleaned, limit=n, language=detect(cleaned, default=self.kb.language)):
                 raw[k, index[hit.article.id]] = hit.score
         return dense, raw
+
+    def _article_scores(self, sims: np.ndarray) -> np.ndarray:
+        """Passage similarities (questions x passages) to article scores (questions x articles): the best passage
+        and the mean over the article's passages, weighted by MEAN_WEIGHT."""
+        best = np.maximum.reduceat(sims, self._starts, axis=1).astype(np.float64)
+        mean = np.add.reduceat(sims, self._starts, axis=1).astype(np.float64) / self._counts
+        return (best + MEAN_WEIGHT * mean) / (1 + MEAN_WEIGHT)
 
     def _levels(self, texts: Sequence[str]) -> np.ndarray:
         if not self.kb.articles or not len(self._vectors) or not len(self.reference_vectors):
@@ -306,9 +316,7 @@ class HybridRetriever:
         if self.encoder is None or not len(self._vectors):
             return Scores(fused, dense, raw, language, -1.0, None)
         vector = np.asarray(self.encoder.queries([query]), dtype=np.float32)[0]
-        best = np.full(n, -1.0, dtype=np.float32)
-        np.maximum.at(best, self._owners, self._vectors @ vector)
-        dense = best.astype(np.float64)
+        dense = self._article_scores((self._vectors @ vector)[None, :])[0]
         reference = float((self.reference_vectors @ vector).max()) if len(self.reference_vectors) else -1.0
         return Scores(fused + dense, dense, raw, language, reference, vector)
 
