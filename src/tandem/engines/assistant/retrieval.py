@@ -5,7 +5,8 @@ Two signals per article, fused into one score the answer threshold applies to:
 - **dense**: multilingual-e5-small similarity between the question ("query: ...") and the article's passages
   ("passage: ..."): its title, its title with its tags, each example question, and its body cut into passages
   along its sections (each prefixed with the title and the section heading). The article's dense score is its
-  best passage fused with the mean over its passages (`MEAN_WEIGHT`). The encoder is multilingual, so a Swedish question finds an English article.
+  best passage fused with the mean over its passages (`MEAN_WEIGHT`). The encoder is multilingual, so a Swedish
+  question finds an English article.
 - **lexical**: Okapi BM25 (`kb.KnowledgeBase`) with Snowball stemming in the help center's language and the
   question's, saturated to 0..1 (`bm25 / (bm25 + LEXICAL_HALF)`), so exact product words (PUK, eSIM, STAC) count.
 
