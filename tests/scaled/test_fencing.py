@@ -57,6 +57,7 @@ def test_a_deposed_dispatcher_pass_makes_no_offer_and_the_new_leader_does(servic
     assert old.token is not None  # it does not know yet: it still believes it leads
     events: list[tuple[str, object]] = []
     services.bus.publish = lambda topic, event: events.append((topic, event))  # type: ignore[method-assign]
+    services.bus.publish_many = events.extend  # type: ignore[method-assign]  # a unit of work's, after commit
     with pytest.raises(LeaseLost):
         dispatch.tick(services, lease=old)
     assert offers(services) == 0 and events == []  # rolled back: no offer row, no offer pushed to the agent

@@ -22,6 +22,7 @@ from tandem.storage.models_surge import SurgeNotice, SurgeState
 def events(services: Services, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
     seen: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(services.bus, "publish", lambda topic, event: seen.append((topic, event)))
+    monkeypatch.setattr(services.bus, "publish_many", seen.extend)  # a unit of work's events, after its commit
     return seen
 
 

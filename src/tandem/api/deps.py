@@ -12,8 +12,12 @@ from tandem.services import agents as agent_service
 from tandem.services.context import Services
 from tandem.storage.models import Agent
 
+# The dependencies that only read the request or the app are `async def`: FastAPI runs a plain `def` dependency
+# in the threadpool (one hop to a worker thread and back per dependency, per request), and these never block.
+# current_agent opens a transaction, so it stays a plain function.
 
-def get_services(request: Request) -> Services:
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -21,7 +25,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_limiter(request: Request) -> Limiter | None:
+async def get_limiter(request: Request) -> Limiter | None:
     """The app's rate limiter (None when TANDEM_RATE_LIMIT=false)."""
     limiter: Limiter | None = request.app.state.limiter
     return limiter
@@ -30,7 +34,7 @@ def get_limiter(request: Request) -> Limiter | None:
 LimiterDep = Annotated[Limiter | None, Depends(get_limiter)]
 
 
-def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
+async def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
     """Extract a bearer token from the Authorization header."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send 'Authorization: Bearer <token>'")
@@ -40,7 +44,7 @@ def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
 BearerDep = Annotated[str, Depends(bearer)]
 
 
-def conversation_token(x_conversation_token: Annotated[str | None, Header()] = None) -> str:
+async def conversation_token(x_conversation_token: Annotated[str | None, Header()] = None) -> str:
     """The customer's conversation token from the X-Conversation-Token header."""
     if not x_conversation_token:
         raise Unauthorized("send the conversation token in the X-Conversation-Token header")
@@ -58,7 +62,7 @@ def current_agent(services: ServicesDep, token: BearerDep) -> Agent:
 AgentDep = Annotated[Agent, Depends(current_agent)]
 
 
-def current_supervisor(agent: AgentDep) -> Agent:
+async def current_supervisor(agent: AgentDep) -> Agent:
     if agent.role != "supervisor":
         raise Forbidden("supervisors only")
     return agent

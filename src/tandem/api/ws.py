@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -40,6 +41,8 @@ HINT_WINDOW_S = 0.25
 HINT_TYPES = frozenset({"queue.changed", "agents.changed"})
 WAITING_STATES = frozenset(state.value for state in QUEUED_STATES)
 _READER_DONE = object()
+# the topic of the marker a socket's reader leaves in the socket's subscription when it ends (never a bus topic)
+_READER_DONE_TOPIC = "\x00reader-done"
 
 
 class _Hints:
@@ -153,14 +156,26 @@ def _unsubscribe(ws: WebSocket, sub: Any) -> None:
     sub.close()
 
 
-async def _next_event(sub: Any, reader: asyncio.Task[None], timeout: float | None) -> object:
-    """The next bus event, _READER_DONE once the client's side has ended, or None on timeout."""
-    getter = asyncio.ensure_future(sub.get())
-    done, _ = await asyncio.wait({getter, reader}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    if getter in done:
-        return getter.result()
-    getter.cancel()  # nothing was taken from the subscription: a cancelled get leaves the event queued
-    return _READER_DONE if reader in done else None
+def _start_reader(sub: Any, reading: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    """Run the socket's reader (the client's frames) as a task whose end is announced through the socket's own
+    subscription, after the events already queued there: `_next_event` then waits on one thing only."""
+    reader = asyncio.create_task(reading)
+    reader.add_done_callback(lambda _task: sub.deliver(_READER_DONE_TOPIC, {}))
+    return reader
+
+
+async def _next_event(sub: Any, timeout: float | None) -> object:
+    """The next bus event, _READER_DONE once the client's side has ended (its reader started by _start_reader),
+    or None on timeout. One await on the subscription: no task and no asyncio.wait per event (with 200 consoles
+    open, queue hints alone are dozens of socket wake-ups per cycle; issue 17)."""
+    try:
+        # a get cancelled by the timeout takes nothing from the subscription: the event stays queued
+        got = await (sub.get() if timeout is None else asyncio.wait_for(sub.get(), timeout))
+    except TimeoutError:
+        return None
+    if got[0] is _READER_DONE_TOPIC:
+        return _READER_DONE
+    return got
 
 
 async def _receive_text(ws: WebSocket) -> str:
@@ -221,9 +236,9 @@ async def customer_socket(ws: WebSocket, conversation_id: str) -> None:
     try:
         sent = await _send_backlog(ws, services, conversation_id, after)
         waiting = await _send_status(ws, services, conversation_id)
-        reader = asyncio.create_task(_customer_reader(ws, services, conversation_id, token))
+        reader = _start_reader(sub, _customer_reader(ws, services, conversation_id, token))
         try:
-            await _forward(ws, sub, services, conversation_id, sent, reader, waiting)
+            await _forward(ws, sub, services, conversation_id, sent, waiting)
         finally:
             reader.cancel()
     except OverflowError:  # events may have been lost: the client reconnects and resyncs by seq
@@ -286,11 +301,11 @@ async def _send_status(ws: WebSocket, services: Services, conversation_id: str) 
 
 
 async def _forward(ws: WebSocket, sub: Any, services: Services, conversation_id: str, sent: int,
-                   reader: asyncio.Task[None], waiting: bool) -> None:
+                   waiting: bool) -> None:
     loop = asyncio.get_running_loop()
     hints = _Hints()
     while True:
-        got = await _next_event(sub, reader, hints.due_in(loop.time()))
+        got = await _next_event(sub, hints.due_in(loop.time()))
         if got is _READER_DONE:
             break
         if got is None:  # the trailing refresh for a burst of queue hints
@@ -362,12 +377,12 @@ async def agent_socket(ws: WebSocket) -> None:
     digest = token_digest(token)
     try:
         await ws.send_json({"type": "hello", "agent_id": agent_id})
-        reader = asyncio.create_task(_agent_reader(ws, services, token, check))
+        reader = _start_reader(sub, _agent_reader(ws, services, token, check))
         loop = asyncio.get_running_loop()
         hints = _Hints()
         try:
             while True:
-                got = await _next_event(sub, reader, hints.due_in(loop.time()))
+                got = await _next_event(sub, hints.due_in(loop.time()))
                 if got is _READER_DONE:
                     break
                 if got is None:  # one trailing hint stands for the burst: the console reloads its queue once

@@ -113,12 +113,11 @@ def _next_seq(work: Work, conv: Conversation) -> int:
     # one atomic increment in the database: concurrent writers (threads or replicas) never share a number; the
     # same statement stamps updated_at, and the in-session copy takes both as already stored (no second UPDATE
     # at flush)
-    seq = int(work.session.execute(
+    seq = int(work.write(
         update(Conversation)
         .where(Conversation.id == conv.id)
         .values(last_seq=Conversation.last_seq + 1, updated_at=work.now)
         .returning(Conversation.last_seq)
-        .execution_options(synchronize_session=False)
     ).scalar_one())
     set_committed_value(conv, "last_seq", seq)
     set_committed_value(conv, "updated_at", work.now)
@@ -130,13 +129,12 @@ def transition(work: Work, conv: Conversation, target: ConversationState, **fiel
     current = ConversationState(conv.state)
     move_conversation(current, target)
     values = {"state": target.value, "updated_at": work.now, **fields}
-    result = work.session.execute(
+    result = work.write(
         update(Conversation)
         .where(Conversation.id == conv.id, Conversation.state == current.value)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise Conflict("the conversation changed meanwhile; retry", conversation_id=conv.id)
     for key, value in values.items():  # stored by the UPDATE above: not marked for another one at flush
         set_committed_value(conv, key, value)

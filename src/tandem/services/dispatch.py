@@ -230,9 +230,9 @@ _NOT_ELIGIBLE = {
 
 def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     """Give the conversation to the agent with two conditional updates; rescind every other offer."""
-    load = work.session.execute(
+    load = work.write(
         update(Agent).where(Agent.id == agent.id, Agent.load < Agent.capacity)
-        .values(load=Agent.load + 1).returning(Agent.load).execution_options(synchronize_session=False)
+        .values(load=Agent.load + 1).returning(Agent.load)
     ).scalar_one_or_none()
     if load is None:
         raise Conflict("you are at your chat capacity")
@@ -248,11 +248,10 @@ def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     if conv is None:
         raise Conflict("another agent already took this conversation")
     _rescind_others(work, conversation_id)
-    work.session.execute(
+    work.write(
         update(Handoff).where(Handoff.conversation_id == conversation_id,
                               Handoff.status.in_([queue.WAITING, queue.ASSIGNED]))
-        .values(status=queue.ASSIGNED, agent_id=agent.id, assigned_at=work.now)
-        .execution_options(synchronize_session=False))
+        .values(status=queue.ASSIGNED, agent_id=agent.id, assigned_at=work.now))
     work.touch(conversation=conversation_id)
     conversations.append(work, conv, author=Author.SYSTEM,
                          body=_t(conv.language, "{name} joined the conversation.", name=agent.name),
@@ -292,8 +291,7 @@ def release(work: Work, conv: Conversation, *, target: ConversationState, reason
         conversations.transition(work, conv, target, assignee_id=None, closed_at=work.now if closed else None,
                                  resolved_by="human" if closed else None)
         queue.close_entry(work, conv.id, queue.CLOSED)
-    work.session.execute(update(Agent).where(Agent.id == agent_id, Agent.load > 0)
-                         .values(load=Agent.load - 1).execution_options(synchronize_session=False))
+    work.write(update(Agent).where(Agent.id == agent_id, Agent.load > 0).values(load=Agent.load - 1))
     work.emit(f"agent:{agent_id}", {"type": "released", "conversation_id": conv.id, "reason": reason})
 
 

@@ -78,7 +78,8 @@ def outcome_of(target: ConversationState, reason: str) -> Outcome:
 
 def stint_rates(work: Work, conv: Conversation, agent_id: str) -> Rates:
     """The rates of the offer this agent accepted for the current stint; queue claims get the default rates."""
-    offer = work.session.scalars(select(Offer).where(
+    # a row tuple, not an Offer object: this runs on every release (issue 17)
+    offer = work.session.execute(select(Offer.base_pay, Offer.per_minute_pay, Offer.surge_bonus, Offer.id).where(
         Offer.conversation_id == conv.id, Offer.agent_id == agent_id, Offer.state == OfferState.ACCEPTED.value,
         Offer.answered_at == conv.assigned_at)).first()
     if offer is None:

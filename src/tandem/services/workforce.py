@@ -243,17 +243,23 @@ def earned_tier(count: int, mean: float | None, rated: int, policy: Certificatio
 
 def evaluate_tiers(work: Work, agent_id: str, policy: Certification | None = None) -> list[str]:
     """Raise every certified topic to the tier the agent's record earned; return the topics raised."""
-    can_rise = [skill for skill in work.session.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id))
-                if skill.tier < Tier.SENIOR and not skill.granted_by.startswith(HOLD_PREFIX)]
+    # row tuples, not ORM objects: this runs on every resolve and almost never raises anything (issue 17); the
+    # skills to raise are loaded as objects only when there are some
+    can_rise = [(topic, tier) for topic, tier, granted_by in work.session.execute(
+                    select(AgentSkill.topic, AgentSkill.tier, AgentSkill.granted_by)
+                    .where(AgentSkill.agent_id == agent_id))
+                if tier < Tier.SENIOR and not granted_by.startswith(HOLD_PREFIX)]
     if not can_rise:  # senior or held everywhere: the record need not be read
         return []
     count, mean, rated = record_of(work, agent_id)
     target = earned_tier(count, mean, rated, policy or work.settings.certification)
-    raised = []
-    for skill in can_rise:
-        if skill.tier < target:
+    raised = [topic for topic, tier in can_rise if tier < target]
+    if raised:
+        skills = {skill.topic: skill for skill in work.session.scalars(
+            select(AgentSkill).where(AgentSkill.agent_id == agent_id, AgentSkill.topic.in_(raised)))}
+        for topic in raised:
+            skill = skills[topic]
             skill.tier, skill.granted_at, skill.granted_by = int(target), work.now, "record"
-            raised.append(skill.topic)
     if raised:
         audit.record(work, actor="system", action="tier.promoted", subject=agent_id, topics=raised,
                      tier=target.name.lower(), resolved=count, csat=mean, rated=rated)
