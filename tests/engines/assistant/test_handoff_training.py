@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 @pytest.mark.slow
 @pytest.mark.timeout(2400)  # ~10,400 texts and their first and final clauses through the encoder, then 10 C/balance
-# fits x 5 folds: ~16 min on the 2-core machine at load 3.5-4 (v11), longer when it is busy
+# fits x 5 folds: ~16 min on the 2-core machine at load 3.5-4 (v11), 21 min at load 4-5 (v13)
 def test_retraining_reproduces_the_committed_weights() -> None:
     fitted, report = train(REPO, shared_multilingual())
     committed = shared_backstop()
@@ -34,7 +34,9 @@ def test_retraining_reproduces_the_committed_weights() -> None:
     assert cosine > 0.999
     assert abs(fitted.intercept - committed.intercept) < 0.05 * max(1.0, abs(committed.intercept))
     assert abs(fitted.threshold - committed.threshold) <= 0.02
-    assert report["dev_recall"] >= 0.9
+    # a floor under the whole pipeline on dev, not the model's score: v13 added 72 dev lines of the kinds v12 missed
+    # on test12 (v12 recalls 0.849 of the 901 dev rows, v13 0.853; on the 829 older rows both were above 0.92)
+    assert report["dev_precision"] >= 0.97 and report["dev_recall"] >= 0.84
 
 
 def test_threshold_is_the_middle_of_the_best_tied_range() -> None:
