@@ -231,3 +231,22 @@ def test_every_fitting_sets_unanswerable_question_is_in_the_reference_list() -> 
              if line.strip() and (row := json.loads(line))["article_id"] is None]
     assert len(nulls) > 250
     assert [q for q in nulls if q not in shipped] == []
+
+
+def test_a_question_in_another_language_gains_the_glossary_concepts_english_bm25() -> None:
+    from tandem.engines.assistant.glossary import Glossary, parse
+
+    kb = KnowledgeBase(ARTICLES, language="en")
+    glossary = Glossary(parse("refund | fr: remboursement, rembourser\n"))
+    question = "Est-ce que je peux obtenir un remboursement complet, s'il vous plaît ?"
+    plain = HybridRetriever(kb, None, glossary=None).scores(question)
+    expanded = HybridRetriever(kb, None, glossary=glossary).scores(question)
+    assert plain.language == expanded.language == "fr"
+    returns = [a.id for a in ARTICLES].index("returns")
+    assert plain.lexical[returns] == 0.0  # BM25 alone cannot meet 'remboursement' with 'refund'
+    assert expanded.lexical[returns] > 0.0
+    assert HybridRetriever(kb, None, glossary=glossary).search(question, limit=1)[0].article.id == "returns"
+    # an English question is searched as written: the glossary is not looked up
+    english = "can I get a full refund"
+    assert list(HybridRetriever(kb, None, glossary=None).scores(english).lexical) == \
+        list(HybridRetriever(kb, None, glossary=glossary).scores(english).lexical)

@@ -9,6 +9,9 @@ Two signals per article, fused into one score the answer threshold applies to:
   question finds an English article.
 - **lexical**: Okapi BM25 (`kb.KnowledgeBase`) with Snowball stemming in the help center's language and the
   question's, saturated to 0..1 (`bm25 / (bm25 + LEXICAL_HALF)`), so exact product words (PUK, eSIM, STAC) count.
+  A question in another language than an English help center also gets the BM25 of the English words of the
+  customer-service concepts it names (`glossary.py`, a hand-written vocabulary in 14 languages), times
+  `GLOSS_WEIGHT`, so "remboursement" meets "refund" on the lexical side too.
 
 fused = dense + lexical_weight × lexical ranks the articles. Whether the best one answers the question is a
 calibrated probability: a logistic model over
@@ -23,8 +26,8 @@ calibrated probability: a logistic model over
 - the **off-topic level**: the best fused score in standard deviations above the best fused scores the generic
   reference questions reach on *this* help center (computed when the retriever is built), so a help center whose
   articles pull every question up (one broad domain, long bodies) is judged against its own off-topic scores.
-The coefficients and the threshold were fitted on six help centers (Brightwave, Ferngrove, the demo's Kestrel,
-Sundrail, Tidecar and Larkspur, all fitting data) with bench/retrieval_tune.py, the threshold the best
+The coefficients and the threshold were fitted on seven help centers (Brightwave, Ferngrove, the demo's Kestrel,
+Sundrail, Tidecar, Larkspur and Thymewell, all fitting data) with bench/retrieval_tune.py, the threshold the best
 min(abstain precision, abstain recall) with each help center left out of fitting in turn; see docs/assistant.md.
 
 Passage vectors are cached on disk per article, keyed by the article's content hash and the passage recipe, so a
@@ -47,6 +50,7 @@ from typing import Protocol
 
 import numpy as np
 
+from tandem.engines.assistant import glossary as glossary_module
 from tandem.engines.assistant.kb import KnowledgeArticle, KnowledgeBase, detect
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,9 @@ PASSAGE_CHARS = 600  # a section longer than this is cut at paragraph boundaries
 RECIPE = "v2"  # bump when passages() changes, so cached vectors are not reused for different text
 LEXICAL_HALF = 6.0
 LEXICAL_WEIGHT = 0.06
+# a question in another language than an English help center: BM25 of the English words of the glossary concepts
+# it names (glossary.py), times GLOSS_WEIGHT, joins its own BM25 before saturation
+GLOSS_WEIGHT = 0.75
 # an article's dense score: (its best passage + MEAN_WEIGHT x the mean over all its passages) / (1 + MEAN_WEIGHT), so
 # a question that one section matches well and the rest of the article agrees with beats one stray close passage
 MEAN_WEIGHT = 0.5
@@ -62,7 +69,7 @@ MEAN_WEIGHT = 0.5
 #     + A_OTHER_LANGUAGE*[question not in the help center's language] + A_REFERENCE*(nearest off-topic reference)
 #     + A_LEVEL*(best fused - mean off-topic level) / sd of the off-topic levels + B)
 # where the off-topic levels are the best fused scores the generic reference questions reach on this help center
-A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = 18.816, 7.508, 3.404, -41.843, 1.653, 18.211
+A_FUSED, A_GAP, A_OTHER_LANGUAGE, A_REFERENCE, A_LEVEL, B = 19.921, 7.453, 2.211, -43.030, 1.439, 18.765
 THRESHOLD = 0.70
 REFERENCE_PATH = Path(__file__).resolve().parents[2] / "data" / "retrieval" / "unanswerable.txt"
 LEXICAL_ONLY_THRESHOLD = 0.04  # no encoder: lexical_weight x saturated BM25 alone (BM25 about 4 and up)
@@ -213,8 +220,13 @@ class HybridRetriever:
 
     def __init__(self, kb: KnowledgeBase, encoder: Encoder | None, *, cache_dir: Path | None = None,
                  model_name: str = "multilingual-e5-small", lexical_weight: float = LEXICAL_WEIGHT,
-                 reference: Sequence[str] | None = None) -> None:
+                 reference: Sequence[str] | None = None,
+                 glossary: glossary_module.Glossary | None | bool = True) -> None:
+        """`glossary`: the cross-lingual glossary for the lexical side (True: the shipped one; None or False:
+        none)."""
         self.kb = kb
+        self.glossary = glossary_module.load() if glossary is True else (glossary or None)
+        self._index = {a.id: i for i, a in enumerate(kb.articles)}
         self.encoder = encoder
         self.lexical_weight = lexical_weight
         self.cache = VectorCache(cache_dir)
@@ -280,13 +292,25 @@ class HybridRetriever:
         raw = np.zeros((len(texts), n))
         if not n or not len(self._vectors):
             return dense, raw
-        index = {a.id: i for i, a in enumerate(self.kb.articles)}
         dense = self._article_scores(self.reference_vectors[: len(texts)] @ self._vectors.T)
         for k, text in enumerate(texts):
             cleaned = search_text(text)
-            for hit in self.kb.search(cleaned, limit=n, language=detect(cleaned, default=self.kb.language)):
-                raw[k, index[hit.article.id]] = hit.score
+            raw[k] = self._lexical(cleaned, detect(cleaned, default=self.kb.language))
         return dense, raw
+
+    def _lexical(self, query: str, language: str) -> np.ndarray:
+        """Raw BM25 for every article: the question's own, plus GLOSS_WEIGHT x the BM25 of the English words of
+        the glossary concepts it names when it is in another language than an English help center."""
+        n = len(self.kb.articles)
+        raw = np.zeros(n, dtype=np.float64)
+        for hit in self.kb.search(query, limit=n, language=language):
+            raw[self._index[hit.article.id]] = hit.score
+        if self.glossary is not None and language != self.kb.language and self.kb.language == "en":
+            english = self.glossary.english(query, language)
+            if english:
+                for hit in self.kb.search(" ".join(english), limit=n, language="en"):
+                    raw[self._index[hit.article.id]] += GLOSS_WEIGHT * hit.score
+        return raw
 
     def _article_scores(self, sims: np.ndarray) -> np.ndarray:
         """Passage similarities (questions x passages) to article scores (questions x articles): the best passage
@@ -310,8 +334,7 @@ class HybridRetriever:
         query = search_text(query)
         n = len(self.kb.articles)
         language = detect(query, default=self.kb.language)
-        lexical = {h.article.id: h.score for h in self.kb.search(query, limit=n, language=language)}
-        raw = np.array([lexical.get(a.id, 0.0) for a in self.kb.articles], dtype=np.float64)
+        raw = self._lexical(query, language)
         fused = self.lexical_weight * raw / (raw + LEXICAL_HALF)
         dense = np.zeros(n, dtype=np.float64)
         if self.encoder is None or not len(self._vectors):
