@@ -12,8 +12,8 @@
 
 Tidecar's, Larkspur's and Thymewell's blind runs are spent (docs/assistant.md): they are the fifth, sixth and seventh
 fitting sets, and their unanswerable questions are in the reference list like the other sets'. Leaving one help
-center out over all seven is the main criterion for any change to the ranking or the answer model: it is the closest thing to a
-company nothing was fitted on. The pooled numbers are printed for comparison only.
+center out over all seven is the main criterion for any change to the ranking or the answer model: it is the
+closest thing to a company nothing was fitted on. The pooled numbers are printed for comparison only.
 
 Never pass a held-out file here: whatever this script reads is fitting data from then on.
 
