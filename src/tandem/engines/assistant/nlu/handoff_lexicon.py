@@ -12,6 +12,7 @@ from tandem.engines.assistant.nlu.handoff_asia import (
     TURKISH,
     VIETNAMESE,
 )
+from tandem.engines.assistant.nlu.handoff_bare import NEW_ORDER, extended, new_language
 from tandem.engines.assistant.nlu.handoff_english import BOT_REFUSALS, ENGLISH, FUZZY_KEYWORDS
 from tandem.engines.assistant.nlu.handoff_europe import (
     CZECH,
@@ -37,7 +38,7 @@ from tandem.engines.assistant.nlu.handoff_rules import LanguageRules
 
 __all__ = ["BOT_REFUSALS", "BOT_REFUSALS_BY_LANGUAGE", "FUZZY_KEYWORDS", "LANGUAGES", "LanguageRules"]
 
-LANGUAGES: dict[str, LanguageRules] = {
+_V13: dict[str, LanguageRules] = {
     "en": ENGLISH,
     "sv": SWEDISH,
     "no": NORWEGIAN,
@@ -67,3 +68,7 @@ LANGUAGES: dict[str, LanguageRules] = {
 }
 
 # Refusing the bot is itself a request for a person; these are not subject to negation checks.
+
+# v14 (handoff_bare): bare role words and call-back frames added to every language, and ten more languages.
+LANGUAGES: dict[str, LanguageRules] = {code: extended(code, rules) for code, rules in _V13.items()}
+LANGUAGES.update((code, new_language(code)) for code in NEW_ORDER)
