@@ -67,6 +67,18 @@ CALLBACKS = [
     ("th", "ช่วยโทรกลับหาผมด้วยครับ"),
     ("ar", "ممكن تتصلوا بي"),
     ("hi", "mujhe wapas call karo"),
+    # someone to call, and the ten new languages' "talk to / connect me to a person" frames
+    ("es", "Que me llame alguien de facturación, por favor"),
+    ("ro", "Să mă sune cineva de la suport"),
+    ("nl", "Kan iemand van de klantenservice mij terugbellen?"),
+    ("ko", "담당자분이 연락 주세요"),
+    ("he", "אני רוצה לדבר עם נציג על החשבון"),
+    ("he", "efshar ledaber im natzig?"),
+    ("fa", "میخوام با کارشناس صحبت کنم"),
+    ("lt", "Noriu pakalbėti su operatoriumi dėl sąskaitos"),
+    ("ms", "Saya nak cakap dengan ejen"),
+    ("et", "Tahan rääkida klienditeenindajaga"),
+    ("th", "อยากคุยกับเจ้าหน้าที่ค่ะ"),
 ]
 
 # Mentions and negations: a person named in a sentence, a call that happened, a call the customer will make,
@@ -103,6 +115,15 @@ NEAR_MISSES = [
     "Nu mă sunați",
     "Ich rufe Sie morgen zurück",
     "Je vous rappelle demain",
+    "לא רוצה לדבר עם נציג, רק תשלחו מייל",
+    "דיברתי עם נציג אתמול",
+    "با کارشناس صحبت کردم",
+    "Kalbėjau su operatoriumi vakar",
+    "Saya tak nak cakap dengan ejen",
+    "Rääkisin eile klienditeenindajaga",
+    "ไม่อยากคุยกับเจ้าหน้าที่",
+    "Nu vreau să mă sune nimeni",
+    "El agente me llamó ayer",
 ]
 
 

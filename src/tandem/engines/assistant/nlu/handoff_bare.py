@@ -112,7 +112,8 @@ ROLE_WORDS: dict[str, str] = {
     "bg": r"оператор|човек|жив човек|консултант|служител|operator|chovek|konsultant",
     "ca": r"humà|un humà|operador|operadora|agent|assessor|una persona|persona real",
     "et": r"inimene|inimest|operaator|klienditeenindaja|teenindaja|elav inimene|päris inimene|konsultant",
-    "fa": r"اپراتور|کارشناس|پشتیبان|پشتیبانی|آدم|انسان|نماینده|operator|karshenas|poshtiban|ensan",
+    "fa": r"اپراتور|کارشناس|پشتیبان|پشتیبانی|آدم|انسان|نماینده|آدم واقعی|انسان واقعی|"
+          r"operator|karshenas|poshtiban|ensan",
     "ms": r"ejen|manusia|pegawai|operator|wakil|khidmat pelanggan|staf|admin|orang",
     "lt": r"operatorius|operatoriaus|operatorių|žmogus|žmogaus|žmogų|gyvas žmogus|konsultantas|konsultanto|"
           r"darbuotojas|darbuotojo",
@@ -248,6 +249,49 @@ CALLBACK: dict[str, tuple[str, ...]] = {
            r"\b(?:prašau|gal galite|ar galite|galite)\s+(?:man\s+)?(?:paskambinti|perskambinti)\b"),
 }
 
+
+# Asking for *someone* to call ("que me llame alguien", "să mă sune cineva", "ممكن حد يتصل فيني", "연락 주세요"), and
+# for the ten new languages a plain "I want to talk to / connect me to" a person frame, so they are not left to the
+# model alone. Negatable like the rest.
+MORE_FRAMES: dict[str, tuple[str, ...]] = {
+    "es": (r"\bque\s+(?:alguien\s+)?me\s+(?:llame|llamen|devuelva la llamada|devuelvan la llamada)\b",
+           r"\bque\s+alguien\s+(?:\w+\s+){0,4}me\s+(?:llame|devuelva la llamada)\b"),
+    "ro": (r"\bsă\s+mă\s+(?:sune|sunați|contacteze)\b",),
+    "nl": (r"\b(?:kan|kunt|wil)\s+iemand\s+(?:\w+\s+){0,4}(?:me|mij)\s+(?:terug)?(?:bellen|opbellen)\b",),
+    "ar": (r"(?:ممكن|ياريت|يا ريت|أرجو|ارجو|اريد|أريد|ابغى|ابي|بدي|عايز)\s+(?:أن\s+|ان\s+)?(?:حد|أحد|احد|شخص)?\s*"
+           r"(?:\S+\s+){0,2}(?:يتصل|يكلمني|يرن|يتواصل)\s*(?:بي|علي|عليا|فيني|معي)",),
+    "ko": (r"연락\s*(?:좀\s*)?(?:주세요|부탁|주실\s*수|해\s*주세요|주시겠)",),
+    "lt": (r"\btegul\s+(?:\w+\s+){0,5}(?:man\s+)?paskambin(?:a|tų)\b",
+           r"\b(?:noriu|norėčiau|galima|ar galima|prašau|ar galiu)\s+(?:\w+\s+){0,2}(?:kalbėti|kalbėt|pakalbėti|"
+           r"susisiekti|sujungti|sujunkite)\s+(?:su\s+)?(?:\w+\s+)?(?:operatoriumi|žmogumi|konsultantu|darbuotoju|"
+           r"kažkuo|klientų aptarnavimu|gyvu žmogumi)\b",
+           r"\b(?:ar galima|galima|prašau)\s+(?:su\s+)?(?:operatoriaus|žmogaus|konsultanto|operatorių)\b"),
+    "he": (r"(?:רוצה|אפשר|ניתן|אשמח)\s+(?:\S+\s+)?(?:לדבר|לשוחח)\s+(?:עם\s+)?(?:\S+\s+)?(?:נציג|נציגה|בן אדם|"
+           r"מוקדן|אדם אמיתי|מישהו אמיתי)",
+           r"(?:תביא|תביאו|תן|תנו)\s+לי\s+(?:נציג|נציגה|בן אדם|מישהו אמיתי)",
+           r"(?:תעבירו|תעביר|שיעבירו|העבירו)\s+אותי\s+(?:ל|אל\s+)?(?:נציג|נציגה|שירות לקוחות|בן אדם|לנציג|"
+           r"לשירות לקוחות)",
+           r"\b(?:efshar|rotze|rotza|ani rotze|ani rotza)\s+(?:ledaber|ledaber)\s+(?:im\s+)?(?:natzig|nazig|natsig|"
+           r"ben adam|mishehu amiti)\b",
+           r"\b(?:tavi|tavu|ten|tni|tnu)\s+li\s+(?:natzig|nazig|natsig|ben adam|mishehu amiti)\b"),
+    "fa": (r"(?:منو|من را|مرا)\s+(?:به\s+)?(?:\S+\s+){0,2}(?:اپراتور|کارشناس|پشتیبانی|پشتیبان|نماینده)\s+وصل\s+"
+           r"(?:کنید|کنین|کن)",
+           r"با\s+(?:یه\s+|یک\s+)?(?:اپراتور|کارشناس|پشتیبان|پشتیبانی|آدم واقعی|انسان|نماینده)\s+(?:صحبت|حرف)\s+"
+           r"(?:کنم|بزنم)",
+           r"\b(?:operator|karshenas|poshtibani|poshtiban)\s+(?:\w+\s+)?vasl\s+(?:konid|konin|kon)\b",
+           r"\b(?:mikham|mikhastam|mikhaam)\s+(?:ba\s+)?(?:operator|karshenas|poshtiban|ye adam)\s+(?:sohbat|harf)\b"),
+    "ms": (r"\b(?:nak|nk|mahu|ingin|boleh)\s+(?:\w+\s+)?(?:cakap|bercakap|ckp|bual|berbual|disambungkan|sambung)\s+"
+           r"(?:dengan|dgn|ke|kepada|kpd)\s+(?:\w+\s+)?(?:ejen|manusia|pegawai|orang|org|khidmat pelanggan|wakil|"
+           r"staf|operator)\b",),
+    "et": (r"\b(?:tahan|tahaksin|soovin|sooviksin|palun|saaksin|kas saaks)\s+(?:\w+\s+){0,2}(?:rääkida|ühendage|"
+           r"ühendada|suhelda)\s+(?:\w+\s+){0,2}(?:inimesega|operaatoriga|klienditeenindajaga|klienditeenindusega|"
+           r"kellegagi|teenindajaga|konsultandiga)\b",
+           r"\bkas\s+(?:seal\s+)?on\s+(?:üldse\s+)?(?:elav|päris)\s+inimene\b"),
+    "th": (r"(?:ขอ|อยาก|ต้องการ)\s*(?:คุย|พูด|ปรึกษา|ติดต่อ)\s*(?:กับ)?\s*(?:แอดมิน|พนักงาน|เจ้าหน้าที่|คนจริง)",
+           r"\b(?:kho|ao|yak)\s+(?:khui|kui|khuy)\s+(?:kap|gap|kab)\s+(?:jao na ti|jao na tee|admin|khon jing|"
+           r"phanakngan)\b"),
+}
+
 # The ten languages that had no rules before v14: solo and call-back frames are all they have, plus negation.
 NEGATION: dict[str, str] = {
     "he": r"(?:^|\s)(?:לא|אל|בלי|אין צורך|אין|lo|al|bli)(?:\s|$)",
@@ -272,9 +316,10 @@ def bare_body(code: str) -> str:
 def extended(code: str, rules: LanguageRules) -> LanguageRules:
     """A language's v13 rules with the v14 bare body added to its solo and its call-back frames appended."""
     solo = f"{rules.solo}|{bare_body(code)}" if rules.solo else bare_body(code)
-    return replace(rules, frames=rules.frames + CALLBACK[code], solo=solo)
+    return replace(rules, frames=rules.frames + CALLBACK[code] + MORE_FRAMES.get(code, ()), solo=solo)
 
 
 def new_language(code: str) -> LanguageRules:
     """Rules for a language that had none before v14."""
-    return LanguageRules(frames=CALLBACK[code], solo=bare_body(code), negation_before=NEGATION[code])
+    return LanguageRules(frames=CALLBACK[code] + MORE_FRAMES.get(code, ()), solo=bare_body(code),
+                         negation_before=NEGATION[code])
