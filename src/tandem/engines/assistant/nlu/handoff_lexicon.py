@@ -36,8 +36,10 @@ from tandem.engines.assistant.nlu.handoff_europe import (
 from tandem.engines.assistant.nlu.handoff_refusals import BOT_REFUSALS_BY_LANGUAGE
 from tandem.engines.assistant.nlu.handoff_rules import LanguageRules
 
+# BOT_REFUSALS_BY_LANGUAGE: refusing the bot is itself a request for a person, not subject to negation checks
 __all__ = ["BOT_REFUSALS", "BOT_REFUSALS_BY_LANGUAGE", "FUZZY_KEYWORDS", "LANGUAGES", "LanguageRules"]
 
+# the rules as of v13; LANGUAGES below extends them
 _V13: dict[str, LanguageRules] = {
     "en": ENGLISH,
     "sv": SWEDISH,
@@ -66,8 +68,6 @@ _V13: dict[str, LanguageRules] = {
     "id": INDONESIAN,
     "vi": VIETNAMESE,
 }
-
-# Refusing the bot is itself a request for a person; these are not subject to negation checks.
 
 # v14 (handoff_bare): bare role words and call-back frames added to every language, and ten more languages.
 LANGUAGES: dict[str, LanguageRules] = {code: extended(code, rules) for code, rules in _V13.items()}
