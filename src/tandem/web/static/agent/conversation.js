@@ -30,7 +30,7 @@ export async function loadChats() {
   for (const c of r.conversations) {
     if (!state.chats.has(c.id)) {
       state.chats.set(c.id, { id: c.id, info: c, messages: [], nodes: [], lastSeq: 0, unread: 0, customer: null, card: null,
-        suggestions: [], suggestionId: null, whispers: [], typingUntil: 0, canned: null, translated: new Map() });
+        suggestions: [], suggestionsLoading: false, suggestionsAgain: false, suggestionId: null, whispers: [], typingUntil: 0, canned: null, translated: new Map() });
     }
   }
   await Promise.all([...state.chats.keys()].map(fetchConvo));
@@ -104,7 +104,7 @@ export function onMessage(id, m) {
   if (m.author === "customer") {
     c.typingUntil = 0;
     if (state.active !== id || document.hidden) { c.unread++; beep(); }
-    if (state.active === id) loadSuggestions(id);
+    if (state.active === id) loadSuggestions(id, true);
   }
   if (state.active === id) {
     const t0 = performance.now(); showNode(c.nodes[c.nodes.length - 1]); perf.appends.push(performance.now() - t0); renderTyping();

@@ -1,14 +1,27 @@
 // Suggested replies (Alt+1..3 inserts one for editing) and canned responses (type "/" in an empty reply).
 import { $, api, wb, state, activeChat } from "./state.js";
 
-export async function loadSuggestions(id) {
+// One request per chat at a time: each batch the server stores marks the one before it ignored, so two requests in
+// flight could leave the console showing a batch whose use is no longer recorded. `refresh` (a new customer
+// message) asks for one more load after the one in flight; otherwise a load already under way is enough.
+export async function loadSuggestions(id, refresh = false) {
+  const c = state.chats.get(id);
+  if (!c) return;
+  if (c.suggestionsLoading) { if (refresh) c.suggestionsAgain = true; return; }
+  c.suggestionsLoading = true;
   try {
     const r = await api("POST", wb(id, "/suggestions"));
-    const c = state.chats.get(id);
-    if (!c) return;
+    if (state.chats.get(id) !== c) return;
     c.suggestions = r.suggestions;
     if (state.active === id) renderSuggestions(c);
   } catch (_) { /* suggestions are optional help */ }
+  finally {
+    c.suggestionsLoading = false;
+    if (c.suggestionsAgain) {
+      c.suggestionsAgain = false;
+      if (state.active === id && state.chats.get(id) === c) loadSuggestions(id, true);
+    }
+  }
 }
 
 export function renderSuggestions(c) {
