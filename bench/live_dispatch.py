@@ -293,11 +293,24 @@ class Live:
         return cpu_seconds([p.pid for p in self.procs]), tx, hb
 
 
+def frame_type(raw: str | bytes) -> str:
+    """A frame's "type" without parsing it (the server writes "type" first); "other" when it is not there."""
+    if isinstance(raw, bytes):
+        return "binary"
+    if raw.startswith('{"type": "') or raw.startswith('{"type":"'):
+        start = raw.index('"', 8) + 1
+        end = raw.find('"', start)
+        if end > start:
+            return raw[start:end]
+    return "other"
+
+
 async def socket_agent(base: str, token: str, offers: dict[str, float], cycles: list[int],
                        stop: asyncio.Event, ready: asyncio.Event, counter: list[int], total: int,
-                       gate: asyncio.Semaphore) -> None:
+                       gate: asyncio.Semaphore, frames: dict[str, int]) -> None:
     """One console: pings every PING_S, takes every offer (accept, first reply, resolve) without blocking its
-    reader, and skips the queue hints unparsed so the bench keeps up with the frames it receives."""
+    reader, and skips the queue hints unparsed so the bench keeps up with the frames it receives. Every frame
+    it receives is counted in `frames` by type (over all consoles)."""
     ws_base = base.replace("http://", "ws://")
     auth = {"Authorization": f"Bearer {token}"}
     async with gate:  # connect a few at a time, as consoles do after a deploy, not 200 in one instant
@@ -332,6 +345,8 @@ async def socket_agent(base: str, token: str, offers: dict[str, float], cycles: 
         jobs = []
         try:
             async for raw in ws:
+                kind = frame_type(raw)
+                frames[kind] = frames.get(kind, 0) + 1
                 if '"offer"' not in raw[:20]:  # hints, pongs, assigned/released: not needed here
                     continue
                 event = json.loads(raw)
@@ -473,6 +488,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     cycles = [0]
     stop, ready = asyncio.Event(), asyncio.Event()
     counter = [0]
+    frames: dict[str, int] = {}  # frames the consoles received, by type
     n_sock = min(args.sockets, live.agents)
     homes = [live.bases[i % len(live.bases)] for i in range(n_sock)]
     beat_stop = threading.Event()
@@ -480,7 +496,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
         threading.Thread(target=beat_loop, args=(live.services, live.ids[n_sock:], beat_stop), daemon=True).start()
     gate = asyncio.Semaphore(10)
     tasks = [asyncio.create_task(socket_agent(homes[i], live.tokens[i], offers, cycles, stop, ready, counter,
-                                              n_sock, gate)) for i in range(n_sock)]
+                                              n_sock, gate, frames)) for i in range(n_sock)]
     await asyncio.wait_for(ready.wait(), 300)
     await asyncio.sleep(3)
     # idle cost: pings and heartbeats with nothing to dispatch
@@ -491,6 +507,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     passes1 = live.passes()
     idle_cpu_s, idle_tx_s = (cpu1 - cpu0) / idle_s, (tx1 - tx0) / idle_s
     hb_per_s = (hb1 - hb0) / idle_s
+    frames1 = dict(frames)
     t0 = time.perf_counter()
     asked = await escalate(live.bases, args.escalations, args.rate)
     deadline = time.perf_counter() + 60
@@ -499,6 +516,7 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
     phase = time.perf_counter() - t0
     cpu2, tx2, _ = live.totals()
     passes2 = live.passes()
+    frames2 = dict(frames)
     burst = await login_burst(live, args, offers) if args.login_burst else {}
     stop.set()
     beat_stop.set()
@@ -522,6 +540,10 @@ async def live_run(live: Live, args: argparse.Namespace) -> dict[str, Any]:
         "transactions_per_cycle_gross": round((tx2 - tx1) / done, 2), "idle_transactions_per_s": round(idle_tx_s, 2),
         "dispatch_passes_per_cycle_gross": round((passes2 - passes1) / done, 2),
         "db_heartbeat_writes_per_s": round(hb_per_s, 1),
+        # frames the socket consoles received over the escalation phase, per completed cycle (pongs included)
+        "frames_per_cycle": round((sum(frames2.values()) - sum(frames1.values())) / done, 2),
+        "frames_per_cycle_by_type": {k: round((n - frames1.get(k, 0)) / done, 2)
+                                     for k, n in sorted(frames2.items()) if n > frames1.get(k, 0)},
         "idle_cpu_ms_per_s": round(idle_cpu_s * 1000, 1),
         "presence_after": presence, "escalations": len(asked),
         "routing_restores": metric(text_all, "tandem_routing_restores_total"),

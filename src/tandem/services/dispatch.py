@@ -248,10 +248,11 @@ def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     if conv is None:
         raise Conflict("another agent already took this conversation")
     _rescind_others(work, conversation_id)
-    work.write(
+    taken = work.write(
         update(Handoff).where(Handoff.conversation_id == conversation_id,
                               Handoff.status.in_([queue.WAITING, queue.ASSIGNED]))
-        .values(status=queue.ASSIGNED, agent_id=agent.id, assigned_at=work.now))
+        .values(status=queue.ASSIGNED, agent_id=agent.id, assigned_at=work.now)
+        .returning(Handoff.topic, Handoff.language)).all()
     work.touch(conversation=conversation_id)
     conversations.append(work, conv, author=Author.SYSTEM,
                          body=_t(conv.language, "{name} joined the conversation.", name=agent.name),
@@ -259,7 +260,10 @@ def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     work.emit(f"conv:{conv.id}", {"type": "state", "state": conv.state, "conversation_id": conv.id,
                                   "agent_name": agent.name})
     work.emit(f"agent:{agent.id}", {"type": "assigned", "conversation_id": conv.id})
-    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id, "dispatch": False})
+    hint: dict[str, Any] = {"type": "queue.changed", "conversation_id": conv.id, "dispatch": False}
+    if taken:
+        hint["cells"] = queue.cells(taken)
+    work.emit("queue", hint)
     return conv
 
 
@@ -283,9 +287,11 @@ def release(work: Work, conv: Conversation, *, target: ConversationState, reason
     if target == C.WAITING_HUMAN:
         entry = queue.open_handoff(work, conv.id)
         conversations.transition(work, conv, target, assignee_id=None, waiting_since=conv.waiting_since)
+        hint: dict[str, Any] = {"type": "queue.changed", "conversation_id": conv.id}
         if entry is not None:
             entry.status, entry.agent_id, entry.reason = queue.WAITING, None, reason
-        work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+            hint["cells"] = queue.cells([(entry.topic, entry.language)])
+        work.emit("queue", hint)
     else:
         closed = target == C.RESOLVED
         conversations.transition(work, conv, target, assignee_id=None, closed_at=work.now if closed else None,

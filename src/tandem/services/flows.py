@@ -73,8 +73,9 @@ def _follow_language(work: Work, conv: Conversation, msg: Message) -> None:
     conv.language = language
     entry = queue.open_handoff(work, conv.id)
     if entry is not None and entry.status == queue.WAITING:  # offered from now on by the current language
-        entry.language = language
-        work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+        before, entry.language = entry.language, language
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id,
+                            "cells": queue.cells([(entry.topic, before), (entry.topic, language)])})
 
 
 def assistant_turn(services: Services, conversation_id: str, text: str) -> None:

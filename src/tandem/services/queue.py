@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -53,7 +54,8 @@ def request_human(work: Work, conv: Conversation, *, reason: EscalationReason, t
         escalation_reason=reason, assignee_id=None,
     )
     work.session.flush()
-    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id})
+    work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id,
+                        "cells": [[entry.topic, entry.language]]})
     return entry
 
 
@@ -162,9 +164,17 @@ def close_entry(work: Work, conversation_id: str, status: str) -> None:
     the entry, then its UPDATE at flush); an entry object this session holds is updated with it."""
     closed = work.session.execute(
         update(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_([WAITING, ASSIGNED]))
-        .values(status=status, closed_at=work.now))
-    if closed.rowcount:  # type: ignore[attr-defined]
-        work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id, "dispatch": ROOM_ONLY})
+        .values(status=status, closed_at=work.now).returning(Handoff.topic, Handoff.language)).all()
+    if closed:
+        work.emit("queue", {"type": "queue.changed", "conversation_id": conversation_id, "dispatch": ROOM_ONLY,
+                            "cells": cells(closed)})
+
+
+def cells(rows: Iterable[Any]) -> list[list[str | None]]:
+    """The (topic, language) cells of queue entries, for a queue event's "cells": who the change concerns
+    (api/ws.py sends its hint only to the consoles of agents who could take work in one of them). An event
+    without "cells" concerns everyone. `rows`: (topic, language) pairs or rows."""
+    return [list(cell) for cell in dict.fromkeys((topic, language) for topic, language in rows)]
 
 
 def queue_view(entry: Handoff, conv: Conversation) -> dict[str, Any]:

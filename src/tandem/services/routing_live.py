@@ -401,3 +401,33 @@ def ineligibility(work: Work, config: RoutingConfig, agent: Agent, entries: list
     return {e.id: engine_ineligibility(config, skills, languages, e.topic or GENERAL_TOPIC, e.language,
                                        work.now - e.queued_since, excluded.get(e.id, {}).get(agent.id), work.now)
             for e in entries}
+
+
+class QueueReach:
+    """The waiting-queue cells (topic, language) an agent could ever be shown or offered: the router's rule
+    (`engines.routing.ineligibility`) at the most relaxed step of the wait, exclusions of single entries aside.
+
+    The agent sockets use it to send a queue hint only to the consoles it concerns (api/ws.py): an agent is not
+    told that work they are not certified for moved, and a console of another topic or language does not reload
+    its queue for nothing. Built from what the socket's session check read; answers from memory.
+    """
+
+    __slots__ = ("config", "skills", "languages", "_known")
+
+    def __init__(self, config: RoutingConfig, skills: dict[str, int], languages: frozenset[str]) -> None:
+        self.config, self.skills, self.languages = config, dict(skills), languages
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def covers(self, topic: str | None, language: str) -> bool:
+        """Whether a change to the waiting entries of this topic and language can concern this agent."""
+        key = (topic or GENERAL_TOPIC, language)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = engine_ineligibility(self.config, self.skills, self.languages, key[0],
+                                                            language, INF) is None
+        return known
+
+
+def queue_reach(work: Work, config: RoutingConfig, agent: Agent) -> QueueReach:
+    """The agent's QueueReach from their skills (one statement) and languages."""
+    return QueueReach(config, agent_service.skills_of(work, [agent.id])[agent.id], frozenset(agent.languages))
