@@ -171,15 +171,22 @@ class DispatchLoop:
         dispatch.tick(self.services, self.live, unit=unit, reviews=True, new_reviews=new_reviews)
 
     def start(self) -> None:
-        # Queue events reach `_listen_queue` from every replica, this one included. With the in-process bus that
-        # delivery and this direct call land in the same turn of the event loop and make one pass. Through Redis a
-        # replica's own events come back a round trip later, often while the pass the direct call started is
-        # running, and asked for a second pass (1.3 passes per cycle scaled, 1.0 embedded): there the leader hears
-        # its own queue events through the bus only, like everyone else's.
-        if isinstance(self.services.bus, InProcessBus):
-            self.services.on_queue_change = self.poke
+        # Scaled (Redis), queue and routing changes reach `_listen_queue` and `_listen_routing` from every replica,
+        # this one included. A replica's own queue events come back a round trip later, often while the pass a
+        # direct call would have started is running, and asked for a second pass (1.3 passes per cycle): there the
+        # leader hears its own queue events through the bus only, like everyone else's; its own routing changes
+        # come through `note` at once and the listener skips them by origin.
+        # With the in-process bus this process is the only publisher (every event comes from `Services.work`, which
+        # calls both hooks directly), so no bus listener is started: they only ever heard the process's own
+        # events, a wake-up of this loop for every queue and routing event (five to seven a cycle) to poke a
+        # dispatcher already poked or to skip a routing event by its origin (issue 17, 5 Dec 2026).
         self.services.on_routing_change = self.live.note
+        embedded = isinstance(self.services.bus, InProcessBus)
+        if embedded:
+            self.services.on_queue_change = self.poke
         self.loop.start()
+        if embedded:
+            return
         # queue and routing changes made on other replicas arrive through the bus
         self._listener = asyncio.create_task(self._listen_queue())
         self._routing_listener = asyncio.create_task(self._listen_routing())

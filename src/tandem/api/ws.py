@@ -26,6 +26,7 @@ from tandem.domain.conversation import QUEUED_STATES
 from tandem.services import agents as agent_service
 from tandem.services import conversations, flows, queue, routing_live, workbench
 from tandem.services.context import Services
+from tandem.services.presence import MemoryHeartbeats
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -525,7 +526,10 @@ async def _ping(services: Services, token: str, check: SessionCheck,
         check = await run_in_threadpool(_agent_check, services, token)
         rechecked(check)
         return check
-    await run_in_threadpool(services.heartbeats.beat, (check.agent_id,), now)  # Redis in scaled mode: off the loop
+    if isinstance(services.heartbeats, MemoryHeartbeats):  # a dict update under a lock: no thread hop for it
+        services.heartbeats.beat((check.agent_id,), now)
+    else:
+        await run_in_threadpool(services.heartbeats.beat, (check.agent_id,), now)  # Redis (scaled): off the loop
     return check
 
 
