@@ -27,7 +27,11 @@ For each pool size the bench does two things, in this process and in this run:
    the same phase, per cycle, idle transactions subtracted; `transactions_per_cycle_gross` the same without the
    subtraction (the idle rate is `idle_transactions_per_s`: mostly the dispatcher's timer passes, which the
    escalation phase's queue-triggered passes partly replace, so the net figure undercounts a pass's cost), and
-   `dispatch_passes_per_cycle_gross` the dispatcher passes over the phase per cycle.
+   `dispatch_passes_per_cycle_gross` the dispatcher passes over the phase per cycle. `frames_per_cycle` is the
+   WebSocket frames the socket consoles received over the phase per cycle (pongs included, nothing subtracted),
+   `frames_per_cycle_by_type` the same by the frame's "type" (queue hints are `queue.changed`/`agents.changed`).
+   The bench's consoles do not reload the queue on a hint, as the real console does (GET /api/agent/queue), so
+   that cost is not in `cpu_ms_per_cycle`.
 
 Output with --json: one object {"runs": [{"agents": ..., "pass_ms_p50": ..., ...}, ...]}.
 """
