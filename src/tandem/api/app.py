@@ -116,9 +116,9 @@ def create_app(services: Services, run_dispatcher: bool = True) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)  # outermost: first
     app.state.dispatcher = dispatcher
     _install_error_handlers(app)
-    app.include_router(routes_customer.router)
-    app.include_router(routes_i18n.router)
+    app.include_router(routes_customer.router)  # the routers of a cycle's requests first (api/hot.py)
     app.include_router(routes_agent.router)
+    app.include_router(routes_i18n.router)
     app.include_router(routes_ops.router)
     app.include_router(routes_privacy.router)
     app.include_router(routes_audit.router)

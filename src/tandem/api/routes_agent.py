@@ -10,6 +10,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from tandem.api.deps import AgentDep, BearerDep, LimiterDep, ServicesDep
+from tandem.api.hot import hot_first
 from tandem.api.ratelimit import Limiter
 from tandem.api.responses import (
     AgentConversationDetail,
@@ -138,15 +139,17 @@ def my_offers(agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
 
 
 # The hot requests of a cycle (accept, decline, reply, resolve, hand back) check the session inside their own
-# transaction (`agent_service.authenticate`) instead of through AgentDep, which opens a transaction of its own:
-# one transaction and one read of the agent per request instead of two. A request without a bearer header is
-# still refused before anything runs (BearerDep).
+# transaction instead of through AgentDep, which opens a transaction of its own: one transaction per request.
+# They read the session and its agent as one Core row (`agent_service.authenticate_caller`, a `Caller`), not as
+# an ORM object; reply, resolve and hand back read the conversation they name in the same statement
+# (`authenticate_with_conversation`). A request without a bearer header is still refused before anything runs
+# (BearerDep); a dead session is 401 before anything about the conversation is said.
 
 
 @router.post("/offers/{offer_id}/accept", response_model=Assigned, summary="Accept an offer (first accept wins)")
 def accept_offer(offer_id: str, token: BearerDep, services: ServicesDep) -> dict[str, Any]:
     with services.work() as work:
-        conv = dispatch.accept(work, agent_service.authenticate(work, token), offer_id)
+        conv = dispatch.accept(work, agent_service.authenticate_caller(work, token), offer_id)
         return {"conversation_id": conv.id, "state": conv.state}
 
 
@@ -154,7 +157,8 @@ def accept_offer(offer_id: str, token: BearerDep, services: ServicesDep) -> dict
 def decline_offer(offer_id: str, token: BearerDep, services: ServicesDep,
                   body: DeclineBody | None = None) -> dict[str, Any]:
     with services.work() as work:
-        dispatch.decline(work, agent_service.authenticate(work, token), offer_id, body.reason if body else None)
+        dispatch.decline(work, agent_service.authenticate_caller(work, token), offer_id,
+                         body.reason if body else None)
     return {"ok": True}
 
 
@@ -181,11 +185,19 @@ class AgentReply(AgentMessage):
 
 
 def _own_conversation(work: Work, agent: Agent, conversation_id: str) -> Conversation:
+    return _mine(work.session.get(Conversation, conversation_id), agent, conversation_id)
+
+
+def _mine(conv: Conversation | None, agent: agent_service.AgentRef, conversation_id: str) -> Conversation:
     # object-level authorization: the same answer for "does not exist" and "not yours"
-    conv = work.session.get(Conversation, conversation_id)
     if conv is None or (conv.assignee_id != agent.id and agent.role != "supervisor"):
         raise NotFound("no such conversation among yours", conversation_id=conversation_id)
     return conv
+
+
+def _caller_and_own(work: Work, token: str, conversation_id: str) -> tuple[agent_service.Caller, Conversation]:
+    agent, conv = agent_service.authenticate_with_conversation(work, token, conversation_id)
+    return agent, _mine(conv, agent, conversation_id)
 
 
 @router.get("/conversations/{conversation_id}", response_model=AgentConversationDetail,
@@ -221,8 +233,7 @@ def _agent_conv_view(conv: Conversation) -> dict[str, Any]:
 def reply(conversation_id: str, body: AgentReply, token: BearerDep, services: ServicesDep) -> dict[str, Any]:
     text = conversations.clean_body(body.body, services.settings.max_message_chars)
     with services.work() as work:
-        agent = agent_service.authenticate(work, token)
-        conv = _own_conversation(work, agent, conversation_id)
+        agent, conv = _caller_and_own(work, token, conversation_id)
         if conv.state != C.WITH_HUMAN.value or conv.assignee_id != agent.id:
             raise NotFound("no such conversation among yours", conversation_id=conversation_id)
         msg, created = conversations.append(work, conv, author=Author.AGENT, body=text, client_id=body.client_id,
@@ -234,8 +245,7 @@ def reply(conversation_id: str, body: AgentReply, token: BearerDep, services: Se
 
 def _release(services: Services, token: str, conversation_id: str, target: C, reason: str) -> dict[str, Any]:
     with services.work() as work:
-        agent = agent_service.authenticate(work, token)
-        conv = _own_conversation(work, agent, conversation_id)
+        agent, conv = _caller_and_own(work, token, conversation_id)
         if conv.assignee_id != agent.id:
             raise NotFound("no such conversation among yours", conversation_id=conversation_id)
         dispatch.release(work, conv, target=target, reason=reason)
@@ -256,3 +266,7 @@ def resolve(conversation_id: str, token: BearerDep, services: ServicesDep) -> di
              summary="Hand the conversation back to the assistant")
 def handback(conversation_id: str, token: BearerDep, services: ServicesDep) -> dict[str, Any]:
     return _release(services, token, conversation_id, C.AI, "handed_back")
+
+
+# a cycle's requests first (api/hot.py)
+hot_first(router, accept_offer, reply, resolve, decline_offer, handback)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Query
 
 from tandem.api.deps import CustomerTokenDep, LimiterDep, ServicesDep
+from tandem.api.hot import hot_first
 from tandem.api.ratelimit import Limiter
 from tandem.api.responses import (
     ConversationCreated,
@@ -131,3 +132,7 @@ def rate(conversation_id: str, body: RatingCreate, token: CustomerTokenDep, serv
         conv = conversations.get_for_customer(work, conversation_id, token)
         conversations.rate(work, conv, body.score, body.comment)
         return {"rating": conv.rating}
+
+
+# a cycle's requests first (api/hot.py); creation is first already
+hot_first(router, create_conversation, request_human, post_message)

@@ -186,12 +186,12 @@ def expire_offers(work: Work) -> int:
     return offers.expire(work, CONVERSATION)
 
 
-def decline(work: Work, agent: Agent, offer_id: str, reason: str | None) -> None:
+def decline(work: Work, agent: agent_service.AgentRef, offer_id: str, reason: str | None) -> None:
     """Decline a pending offer; the conversation goes to the next agent."""
     offers.decline(work, CONVERSATION, agent, offer_id, reason)
 
 
-def accept(work: Work, agent: Agent, offer_id: str) -> Conversation:
+def accept(work: Work, agent: agent_service.AgentRef, offer_id: str) -> Conversation:
     """Accept an offer: exactly one accept wins per conversation, and never beyond the agent's capacity."""
     offer = offers.take(work, CONVERSATION, agent, offer_id)
     conv = assign(work, agent, offer.conversation_id)
@@ -228,7 +228,7 @@ _NOT_ELIGIBLE = {
 }
 
 
-def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
+def assign(work: Work, agent: agent_service.AgentRef, conversation_id: str) -> Conversation:
     """Give the conversation to the agent with two conditional updates; rescind every other offer."""
     load = work.write(
         update(Agent).where(Agent.id == agent.id, Agent.load < Agent.capacity)
@@ -236,7 +236,8 @@ def assign(work: Work, agent: Agent, conversation_id: str) -> Conversation:
     ).scalar_one_or_none()
     if load is None:
         raise Conflict("you are at your chat capacity")
-    set_committed_value(agent, "load", load)
+    if isinstance(agent, Agent):  # an ORM object in this session: it takes the stored value (a Caller has none)
+        set_committed_value(agent, "load", load)
     # the winning UPDATE returns the row it wrote: no second read of the conversation
     conv = work.session.scalars(
         update(Conversation)

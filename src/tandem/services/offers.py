@@ -27,8 +27,8 @@ from tandem.core.errors import Conflict, NotFound
 from tandem.core.ids import new_id
 from tandem.domain.offer import OfferState
 from tandem.domain.presence import Presence
+from tandem.services.agents import AgentRef
 from tandem.services.context import Work
-from tandem.storage.models import Agent
 
 
 class OfferRow(Protocol):
@@ -122,7 +122,7 @@ def expire(work: Work, kind: Kind[O]) -> int:
     return close_all(work, kind, due, OfferState.EXPIRED)
 
 
-def own(work: Work, kind: Kind[O], agent: Agent, offer_id: str) -> O:
+def own(work: Work, kind: Kind[O], agent: AgentRef, offer_id: str) -> O:
     """The agent's offer; the same 404 for missing and someone else's."""
     offer = work.session.get(kind.model, offer_id)
     if offer is None or offer.agent_id != agent.id:
@@ -130,7 +130,7 @@ def own(work: Work, kind: Kind[O], agent: Agent, offer_id: str) -> O:
     return offer
 
 
-def accept(work: Work, kind: Kind[O], agent: Agent, offer: O) -> None:
+def accept(work: Work, kind: Kind[O], agent: AgentRef, offer: O) -> None:
     """Settle the agent's offer as accepted, or say why not (409). The caller then takes the work with its own
     conditional update, in the same transaction."""
     if offer.state == OfferState.PENDING.value and offer.expires_at <= work.now:
@@ -141,7 +141,7 @@ def accept(work: Work, kind: Kind[O], agent: Agent, offer: O) -> None:
         raise Conflict(f"this {kind.noun} is no longer pending", state=offer.state)
 
 
-def take(work: Work, kind: Kind[O], agent: Agent, offer_id: str) -> O:
+def take(work: Work, kind: Kind[O], agent: AgentRef, offer_id: str) -> O:
     """Settle the agent's own pending offer as accepted and return it, or raise what `own` and `accept` would.
 
     The usual case is one statement: a compare-and-swap that also checks ownership and the deadline and returns
@@ -165,7 +165,7 @@ def take(work: Work, kind: Kind[O], agent: Agent, offer_id: str) -> O:
     return offer
 
 
-def decline(work: Work, kind: Kind[O], agent: Agent, offer_id: str, reason: str | None) -> O:
+def decline(work: Work, kind: Kind[O], agent: AgentRef, offer_id: str, reason: str | None) -> O:
     """Decline the agent's pending offer (with an optional reason, 200 characters kept); the work goes to the next
     agent."""
     offer = own(work, kind, agent, offer_id)
