@@ -60,9 +60,9 @@ def test_each_request_of_a_cycle_is_one_transaction_writing_the_conversation_onc
         {"commits": 2, "conversation_updates": 2}
     assert tick(seeded) == 1
     [offer] = client.get("/api/agent/offers", headers=ana).json()["offers"]
-    # the session is checked in the request's own transaction; the row: taken, then the "joined" message
+    # the session is checked in the request's own transaction; the row: taken, with the "joined" message's number
     assert cost(seeded, lambda: client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana), 200) == \
-        {"commits": 1, "conversation_updates": 2}
+        {"commits": 1, "conversation_updates": 1}
     reply = cost(seeded, lambda: client.post(f"/api/agent/conversations/{cid}/messages", headers=ana,
                                              json={"body": "Hello, I can help."}), 201)
     assert reply == {"commits": 1, "conversation_updates": 1}  # the sequence number and updated_at together
@@ -165,8 +165,9 @@ def test_the_statements_of_a_cycle(client: TestClient, seeded: Services) -> None
     with statements(engine) as seen:
         assert client.post(f"/api/agent/offers/{offer['id']}/accept", headers=ana).status_code == 200
     # the session; the offer taken (ownership, deadline and state in one UPDATE); the agent's load; the
-    # conversation; the other pending offers; the entry; the "joined" message (two); the audit record
-    assert len(seen) == 9, seen
+    # conversation, taking the "joined" message's number in the same UPDATE; the other pending offers; the entry;
+    # the "joined" message; the audit record
+    assert len(seen) == 8, seen
     with statements(engine) as seen:
         assert client.post(f"/api/agent/conversations/{cid}/messages", headers=ana,
                            json={"body": "Hello", "client_id": "c1"}).status_code == 201

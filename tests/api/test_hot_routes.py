@@ -105,6 +105,18 @@ def test_the_light_check_lets_the_cycle_through(client: TestClient, seeded: Serv
     assert other != cid
 
 
+def test_the_joined_message_takes_the_next_number_with_the_assignment(client: TestClient, seeded: Services) -> None:
+    cid, ana, _ = _assigned(client, seeded)
+    r = client.post(f"/api/agent/conversations/{cid}/messages", headers=ana, json={"body": "Hello"})
+    assert r.status_code == 201
+    detail = client.get(f"/api/agent/conversations/{cid}", headers=ana).json()
+    seqs = [m["seq"] for m in detail["messages"]]
+    assert seqs == list(range(1, len(seqs) + 1)) and detail["last_seq"] == seqs[-1]
+    events = [m["meta"].get("event") for m in detail["messages"]]
+    assert events[-2:] == ["agent_joined", None] and events.count("agent_joined") == 1
+    assert r.json()["seq"] == seqs[-1]
+
+
 def _sample_path(path_format: str) -> str:
     return re.sub(r"\{[^}:]+(:path)?\}", "x1", path_format)
 

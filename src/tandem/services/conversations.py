@@ -79,12 +79,17 @@ def clean_body(body: Any, max_chars: int) -> str:
 
 
 def append(work: Work, conv: Conversation, *, author: Author, body: str, client_id: str | None = None,
-           agent_id: str | None = None, meta: dict[str, Any] | None = None) -> tuple[Message, bool]:
-    """Store a message with the next sequence number; a repeated client_id returns the stored one."""
+           agent_id: str | None = None, meta: dict[str, Any] | None = None,
+           reserved_seq: int | None = None) -> tuple[Message, bool]:
+    """Store a message with the next sequence number; a repeated client_id returns the stored one.
+
+    `reserved_seq`: the number the caller's own conditional UPDATE of this conversation already took for it
+    (`last_seq = last_seq + 1`, with `updated_at`, in the UPDATE that also changed the conversation: `NEXT_SEQ`),
+    so the increment is not a statement of its own."""
     existing = find_by_client_id(work, conv.id, client_id)
     if existing is not None:
         return existing, False
-    seq = _next_seq(work, conv)
+    seq = _next_seq(work, conv) if reserved_seq is None else reserved_seq
     msg = Message(
         conversation_id=conv.id, seq=seq, author=author.value, agent_id=agent_id, client_id=client_id,
         body=mask_cards(body), meta=meta or {}, created_at=work.now,
@@ -107,6 +112,11 @@ def find_by_client_id(work: Work, conversation_id: str, client_id: str | None) -
     return work.session.scalars(
         select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
     ).first()
+
+
+# the values a conditional UPDATE of a conversation adds to take the next message number in the same statement
+# (read it back with RETURNING and pass it to append as reserved_seq)
+NEXT_SEQ = {"last_seq": Conversation.last_seq + 1}
 
 
 def _next_seq(work: Work, conv: Conversation) -> int:

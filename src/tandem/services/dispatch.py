@@ -243,7 +243,9 @@ def assign(work: Work, agent: agent_service.AgentRef, conversation_id: str) -> C
         update(Conversation)
         .where(Conversation.id == conversation_id, Conversation.assignee_id.is_(None),
                Conversation.state.in_([C.WAITING_HUMAN.value, C.OFFERED.value]))
-        .values(assignee_id=agent.id, state=C.WITH_HUMAN.value, assigned_at=work.now, updated_at=work.now)
+        # the "joined" message's number is taken by the same statement (conversations.NEXT_SEQ)
+        .values(assignee_id=agent.id, state=C.WITH_HUMAN.value, assigned_at=work.now, updated_at=work.now,
+                **conversations.NEXT_SEQ)
         .returning(Conversation).execution_options(synchronize_session=False, populate_existing=True)
     ).one_or_none()
     if conv is None:
@@ -257,7 +259,7 @@ def assign(work: Work, agent: agent_service.AgentRef, conversation_id: str) -> C
     work.touch(conversation=conversation_id)
     conversations.append(work, conv, author=Author.SYSTEM,
                          body=_t(conv.language, "{name} joined the conversation.", name=agent.name),
-                         meta={"event": "agent_joined", "agent_name": agent.name})
+                         meta={"event": "agent_joined", "agent_name": agent.name}, reserved_seq=conv.last_seq)
     work.emit(f"conv:{conv.id}", {"type": "state", "state": conv.state, "conversation_id": conv.id,
                                   "agent_name": agent.name})
     work.emit(f"agent:{agent.id}", {"type": "assigned", "conversation_id": conv.id})
