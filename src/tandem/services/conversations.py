@@ -134,21 +134,29 @@ def _next_seq(work: Work, conv: Conversation) -> int:
     return seq
 
 
-def transition(work: Work, conv: Conversation, target: ConversationState, **fields: Any) -> None:
-    """Move a conversation to target if legal and if nobody moved it meanwhile (compare-and-swap on state)."""
+def transition(work: Work, conv: Conversation, target: ConversationState, *, take_seq: bool = False,
+               **fields: Any) -> int | None:
+    """Move a conversation to target if legal and if nobody moved it meanwhile (compare-and-swap on state).
+
+    `take_seq`: the same UPDATE also takes the next message number and returns it, for a message the caller
+    appends next (`append(reserved_seq=)`); else None."""
     current = ConversationState(conv.state)
     move_conversation(current, target)
     values = {"state": target.value, "updated_at": work.now, **fields}
-    result = work.write(
-        update(Conversation)
-        .where(Conversation.id == conv.id, Conversation.state == current.value)
-        .values(**values)
-    )
-    if result.rowcount != 1:
+    stmt = update(Conversation).where(Conversation.id == conv.id, Conversation.state == current.value)
+    if take_seq:
+        seq = work.write(stmt.values(**values, **NEXT_SEQ).returning(Conversation.last_seq)).scalar_one_or_none()
+        moved_rows = 0 if seq is None else 1
+    else:
+        seq, moved_rows = None, work.write(stmt.values(**values)).rowcount
+    if moved_rows != 1:
         raise Conflict("the conversation changed meanwhile; retry", conversation_id=conv.id)
     for key, value in values.items():  # stored by the UPDATE above: not marked for another one at flush
         set_committed_value(conv, key, value)
+    if seq is not None:
+        set_committed_value(conv, "last_seq", seq)
     moved(work, conv.id, target)
+    return seq
 
 
 def moved(work: Work, conversation_id: str, target: ConversationState) -> None:

@@ -161,14 +161,15 @@ def _escalate(work: Work, services: Services, conv: Conversation, *, reason: Esc
               detected: HumanRequest | None = None) -> Handoff:
     if language:  # the language the customer asked in: for the reply, the queue entry and routing
         conv.language = language
-    entry = queue.request_human(work, conv, reason=reason, note=note,
-                                detected_by=detected.layer if detected else None,
-                                detection_score=detected.score if detected else None)
+    # the conversation's move to the queue also takes the handoff message's number (one UPDATE, not two)
+    entry, seq = queue.open_request(work, conv, reason=reason, note=note,
+                                    detected_by=detected.layer if detected else None,
+                                    detection_score=detected.score if detected else None, take_seq=True)
     meta: dict[str, Any] = {"event": "handoff", "reason": reason, "handoff_id": entry.id}
     if detected is not None:
         meta["detected_by"], meta["detection_score"] = detected.layer, detected.score
     conversations.append(work, conv, author=Author.SYSTEM, body=phrase("handoff", language or conv.language),
-                         meta=meta)
+                         meta=meta, reserved_seq=seq)
     return entry
 
 

@@ -39,9 +39,18 @@ def request_human(work: Work, conv: Conversation, *, reason: EscalationReason, t
                   note: str | None = None, queued_since: float | None = None,
                   detected_by: str | None = None, detection_score: float | None = None) -> Handoff:
     """Queue the conversation for a human; idempotent while a request is already open."""
+    return open_request(work, conv, reason=reason, topic=topic, note=note, queued_since=queued_since,
+                        detected_by=detected_by, detection_score=detection_score)[0]
+
+
+def open_request(work: Work, conv: Conversation, *, reason: EscalationReason, topic: str | None = None,
+                 note: str | None = None, queued_since: float | None = None, detected_by: str | None = None,
+                 detection_score: float | None = None, take_seq: bool = False) -> tuple[Handoff, int | None]:
+    """`request_human`, and with `take_seq` the message number its conversation UPDATE took for the caller's next
+    message (None when the request was already open: nothing was written)."""
     open_entry = open_handoff(work, conv.id)
     if open_entry is not None:
-        return open_entry
+        return open_entry, None
     entry = Handoff(
         id=new_id("hand"), conversation_id=conv.id, reason=reason, topic=routed_topic(work, conv, topic),
         language=conv.language, priority=conv.priority, status=WAITING, requested_at=work.now,
@@ -49,14 +58,14 @@ def request_human(work: Work, conv: Conversation, *, reason: EscalationReason, t
         detected_by=detected_by, detection_score=detection_score,
     )
     work.session.add(entry)
-    conversations.transition(
-        work, conv, ConversationState.WAITING_HUMAN, waiting_since=entry.queued_since,
+    seq = conversations.transition(
+        work, conv, ConversationState.WAITING_HUMAN, take_seq=take_seq, waiting_since=entry.queued_since,
         escalation_reason=reason, assignee_id=None,
     )
     work.session.flush()
     work.emit("queue", {"type": "queue.changed", "conversation_id": conv.id,
                         "cells": [[entry.topic, entry.language]]})
-    return entry
+    return entry, seq
 
 
 def open_handoff(work: Work, conversation_id: str) -> Handoff | None:
