@@ -199,20 +199,30 @@ def authenticate(work: Work, token: str | None) -> Agent:
 
 def authenticate_session(work: Work, token: str | None) -> tuple[Agent, float]:
     """The agent behind a live session token and when that session expires; Unauthorized if it is not live."""
-    if not token:
-        raise Unauthorized("missing agent token")
     # the session and its agent in one statement: every hot request of a cycle (accept, reply, resolve) checks one
     row = work.session.execute(
         select(AgentSession.expires_at, AgentSession.revoked, Agent)
         .outerjoin(Agent, Agent.id == AgentSession.agent_id)
-        .where(AgentSession.token_digest == token_digest(token))
+        .where(AgentSession.token_digest == _digest(token))
     ).one_or_none()
-    if row is None or row.revoked or row.expires_at <= work.now:
+    _judge(row, row is not None and row.Agent is not None and row.Agent.active, work.now)
+    assert row is not None  # _judge refuses a missing session
+    return row.Agent, row.expires_at
+
+
+def _digest(token: str | None) -> str:
+    if not token:
+        raise Unauthorized("missing agent token")
+    return token_digest(token)
+
+
+def _judge(row: Any, active: bool, now: float) -> None:
+    """The refusals of every session check, in this order: a dead (unknown, revoked or expired) session, then a
+    disabled or deleted account. `row` is the session's row (None when the token is unknown)."""
+    if row is None or row.revoked or row.expires_at <= now:
         raise Unauthorized("session expired or invalid; log in again")
-    agent: Agent | None = row.Agent
-    if agent is None or not agent.active:
+    if not active:
         raise Unauthorized("agent account is disabled")
-    return agent, row.expires_at
 
 
 class AgentRef(Protocol):
@@ -254,21 +264,15 @@ _SESSION_AGENT = AgentSession.__table__.outerjoin(Agent.__table__, _AGENT.id == 
 
 
 def _caller(row: Any, now: float) -> Caller:
-    # the same refusals, in the same order, as authenticate_session
-    if row is None or row.revoked or row.expires_at <= now:
-        raise Unauthorized("session expired or invalid; log in again")
-    if row.id is None or not row.active:
-        raise Unauthorized("agent account is disabled")
+    _judge(row, row is not None and row.id is not None and row.active, now)
     return Caller(row.id, row.name, row.role, row.presence, row.expires_at)
 
 
 def authenticate_caller(work: Work, token: str | None) -> Caller:
     """The agent behind a live session token (one Core statement), or Unauthorized."""
-    if not token:
-        raise Unauthorized("missing agent token")
     row = work.session.connection().execute(
         select(*_CALLER_COLUMNS).select_from(_SESSION_AGENT)
-        .where(_SESSION.token_digest == token_digest(token))).one_or_none()
+        .where(_SESSION.token_digest == _digest(token))).one_or_none()
     return _caller(row, work.now)
 
 
@@ -277,12 +281,10 @@ def authenticate_with_conversation(work: Work, token: str | None,
     """`authenticate_caller` and the conversation the request names (None if there is none), in one statement:
     reply, resolve and hand back read both. The session is judged first, so a dead session is 401 whether or not
     the conversation exists."""
-    if not token:
-        raise Unauthorized("missing agent token")
     row = work.session.execute(
         select(*_CALLER_COLUMNS, Conversation).select_from(_SESSION_AGENT)
         .outerjoin(Conversation, Conversation.id == conversation_id)
-        .where(_SESSION.token_digest == token_digest(token))).one_or_none()
+        .where(_SESSION.token_digest == _digest(token))).one_or_none()
     caller = _caller(row, work.now)
     assert row is not None  # _caller refuses a missing session
     return caller, row.Conversation
