@@ -34,6 +34,12 @@ def test_retraining_reproduces_the_committed_weights() -> None:
     assert cosine > 0.999
     assert abs(fitted.intercept - committed.intercept) < 0.05 * max(1.0, abs(committed.intercept))
     assert abs(fitted.threshold - committed.threshold) <= 0.02
+    assert (fitted.char_coef is None) == (committed.char_coef is None)
+    if fitted.char_coef is not None and committed.char_coef is not None:  # v15: the character n-gram model
+        char_cosine = float(fitted.char_coef @ committed.char_coef / np.linalg.norm(fitted.char_coef)
+                            / np.linalg.norm(committed.char_coef))
+        assert char_cosine > 0.999
+        assert abs(fitted.char_intercept - committed.char_intercept) < 0.05 * max(1.0, abs(committed.char_intercept))
     # a floor under the whole pipeline on dev, not the model's score: v13 added 72 dev lines of the kinds v12 missed
     # on test12 (v12 recalls 0.849 of the 901 dev rows, v13 0.853; on the 829 older rows both were above 0.92)
     assert report["dev_precision"] >= 0.97 and report["dev_recall"] >= 0.84

@@ -6,6 +6,10 @@ whole message's vector, or 768 over the whole message's and its final clause's v
 `tandem/data/handoff/backstop.npz`, so the server trains nothing at start-up; `handoff_training` rebuilds them
 from the corpus in `evals/handoff_corpus/` and a test checks that re-training reproduces them.
 
+v15 adds a second model in the same file: logistic regression over hashed character 2-5-grams (`handoff_chars`),
+for short, romanised, txt-speak and unmarked messages the encoder reads poorly. The backstop's probability is the
+average of the two models' (weights in `Backstop.combine`); the character model costs well under a millisecond.
+
 Why the final clause: a request after a problem statement ("my account has been locked since Monday, can I talk
 to someone at yours?") has a whole-message vector that is mostly about the problem. The final clause's vector is
 a second input of the same logistic model (not a maximum over fragments, which read parts of ordinary messages as
@@ -26,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tandem.engines.assistant.nlu import handoff_chars
 from tandem.engines.assistant.nlu.multilingual import DIMENSIONS, MultilingualEmbedder, shared_multilingual
 
 WEIGHTS = Path(__file__).resolve().parents[3] / "data" / "handoff" / "backstop.npz"
@@ -49,6 +54,11 @@ class Backstop:
     intercept: float
     threshold: float
     corpus_sha256: str = ""
+    # v15: a logistic model over hashed character n-grams (`handoff_chars`), its probability averaged with the
+    # encoder model's: (1 - char_weight) * p_e5 + char_weight * p_chars. None: the encoder model alone.
+    char_coef: np.ndarray | None = None  # (handoff_chars.SLOTS,)
+    char_intercept: float = 0.0
+    char_weight: float = 0.0
 
     @property
     def uses_final_clause(self) -> bool:
@@ -70,20 +80,36 @@ class Backstop:
         return features(texts, encoder, with_final_clause=self.uses_final_clause,
                         with_first_clause=self.uses_first_clause)
 
+    def char_probabilities(self, texts: list[str]) -> np.ndarray | None:
+        """P(request) from the character n-gram model alone, or None without one."""
+        if self.char_coef is None:
+            return None
+        return 1.0 / (1.0 + np.exp(-handoff_chars.logits(texts, self.char_coef, self.char_intercept)))
+
+    def combine(self, encoder_probabilities: np.ndarray, char_probabilities: np.ndarray | None) -> np.ndarray:
+        """The backstop's probability from its two models' (the encoder model's alone without a char model)."""
+        if char_probabilities is None:
+            return encoder_probabilities
+        return (1.0 - self.char_weight) * encoder_probabilities + self.char_weight * char_probabilities
+
     def score(self, text: str, embedder: MultilingualEmbedder | None = None) -> float:
         """The probability for one customer message (raises EncoderUnavailable if the model cannot load)."""
         encoder = embedder if embedder is not None else shared_multilingual()
-        return float(self.probabilities(self.features([text], encoder))[0])
+        p = self.combine(self.probabilities(self.features([text], encoder)), self.char_probabilities([text]))
+        return float(p[0])
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(
-            path,
-            coef=self.coef.astype(np.float32),
-            intercept=np.float64(self.intercept),
-            threshold=np.float64(self.threshold),
-            corpus_sha256=np.str_(self.corpus_sha256),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "coef": self.coef.astype(np.float32), "intercept": np.asarray(self.intercept, dtype=np.float64),
+            "threshold": np.asarray(self.threshold, dtype=np.float64), "corpus_sha256": np.asarray(self.corpus_sha256),
+        }
+        if self.char_coef is not None:
+            # float16 halves the file (the weights are small numbers; the refit test compares them by cosine)
+            arrays.update(char_coef=self.char_coef.astype(np.float16),
+                          char_intercept=np.asarray(self.char_intercept, dtype=np.float64),
+                          char_weight=np.asarray(self.char_weight, dtype=np.float64))
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # numpy's stub takes allow_pickle for **kwds
 
 
 def final_clause(text: str) -> str:
@@ -150,17 +176,25 @@ def load(path: Path = WEIGHTS) -> Backstop:
     try:
         with np.load(path, allow_pickle=False) as data:
             coef = np.asarray(data["coef"], dtype=np.float32)
+            chars = "char_coef" in data.files
             backstop = Backstop(coef, float(data["intercept"]), float(data["threshold"]),
-                                str(data["corpus_sha256"]))
+                                str(data["corpus_sha256"]),
+                                np.asarray(data["char_coef"], dtype=np.float32) if chars else None,
+                                float(data["char_intercept"]) if chars else 0.0,
+                                float(data["char_weight"]) if chars else 0.0)
     except Exception as exc:  # OSError, KeyError, ValueError from a damaged file
         raise BackstopUnavailable(f"handoff backstop weights unreadable at {path}: {exc}") from exc
     shapes = ((DIMENSIONS,), (2 * DIMENSIONS,), (3 * DIMENSIONS,))
     if coef.shape not in shapes or not np.isfinite(coef).all() or not 0.0 < backstop.threshold < 1.0:
         raise BackstopUnavailable(f"handoff backstop weights at {path} have the wrong shape or values")
+    char = backstop.char_coef
+    if char is not None and (char.shape != (handoff_chars.SLOTS,) or not np.isfinite(char).all()
+                             or not 0.0 <= backstop.char_weight <= 1.0):
+        raise BackstopUnavailable(f"handoff backstop character weights at {path} have the wrong shape or values")
     return backstop
 
 
 @lru_cache(maxsize=1)
 def shared_backstop() -> Backstop:
-    """The process-wide backstop (weights are a few kilobytes; the encoder is shared)."""
+    """The process-wide backstop (the weights are about 1 MB in memory; the encoder is shared)."""
     return load()
