@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy import event, insert, text
 
 from tandem.api.app import REVIEW_OFFER_S, DispatchLoop, create_app
 from tandem.core.clock import FakeClock
@@ -52,6 +53,7 @@ from tandem.domain.skills import Tier, Topic
 from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
 from tandem.storage.models import Agent, AgentSession, AgentSkill
+from tandem.testing import pg
 from tandem.testing.sql import statements
 
 STEPS = ("create", "handoff", "pass", "accept", "first_reply", "resolve", "pass_after")
@@ -138,12 +140,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     url = args.database_url or f"sqlite:///{data / 'cycle.sqlite3'}"
     database = None
     if url.startswith("postgresql"):  # a fresh database next to the one named, dropped at the end
-        database = f"tandem_cycle_{os.getpid()}_{int(time.time())}"
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{database}"'))
-        admin.dispose()
-        url = url.rsplit("/", 1)[0] + "/" + database
+        database = url = pg.create_database("tandem_cycle", args.database_url)
     clock = FakeClock()
     settings = Settings(data_dir=data, database_url=url, env="test", intent_model=False, rate_limit=False,
                         offer_timeout_s=3600)
@@ -153,10 +150,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         services.db.dispose()
         if database is not None:
-            admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            admin.dispose()
+            pg.drop_database(database, args.database_url)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def cycles(services: Services, clock: FakeClock, args: argparse.Namespace) -> dict[str, Any]:

@@ -44,6 +44,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -66,12 +67,13 @@ from tandem.services import conversations, dispatch, queue
 from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
 from tandem.storage.models import Agent, AgentSession, AgentSkill, Offer
+from tandem.testing import pg
 
 # one Argon2 hash for every bench agent: sessions are inserted, only --login-burst logs in with the password
 PASSWORD = "bench-password"
 PASSWORD_HASH = agent_service.hash_password(PASSWORD)
 PING_S = 10.0
-PG_ADMIN = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN = pg.ADMIN_URL  # TANDEM_TEST_PG
 REDIS = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
@@ -188,14 +190,7 @@ class Live:
         self.database: str | None = None
         self.data = Path(tempfile.mkdtemp(prefix="tandem-live-"))
         if scaled:
-            from sqlalchemy import create_engine, text
-
-            self.database = f"tandem_live_{os.getpid()}_{agents}_{int(time.time())}"
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{self.database}"'))
-            admin.dispose()
-            self.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.database
+            self.database = self.url = pg.create_database(f"tandem_live_{agents}", PG_ADMIN)
         else:
             self.url = f"sqlite:///{self.data / 'tandem.sqlite3'}"
         self.prefix = prefix = f"tandem-bench-{os.getpid()}-{agents}"
@@ -273,12 +268,8 @@ class Live:
                 proc.kill()
         self.services.db.dispose()
         if self.database:
-            from sqlalchemy import create_engine, text
-
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
-            admin.dispose()
+            pg.drop_database(self.database, PG_ADMIN)
+        shutil.rmtree(self.data, ignore_errors=True)  # the SQLite file, replicas' data dirs, the beat-id file
 
     def metrics(self) -> str:
         return "\n".join(httpx.get(b + "/metrics", timeout=30).text for b in self.bases)

@@ -33,6 +33,8 @@ from typing import Any
 import httpx
 import websockets
 
+from tandem.testing import pg
+
 QUESTIONS = ["How long does a refund take?", "Can I pause a payment?", "What is the late fee?",
              "How do I update my card?", "How does pay in 4 work?", "I didn't receive my order",
              "How do I change my due date?", "Can I pay off early?"]
@@ -83,20 +85,13 @@ def start_server(data: Path, port: int, agents: int) -> subprocess.Popen[bytes]:
     return proc
 
 
-PG_ADMIN = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN = pg.ADMIN_URL  # TANDEM_TEST_PG
 REDIS = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def start_replicas(count: int, agents: int) -> tuple[list[subprocess.Popen[bytes]], list[str], str]:
-    """A fresh PostgreSQL database with the load agents, and `count` replicas on it and Redis."""
-    from sqlalchemy import create_engine, text
-
-    name = f"tandem_load_{os.getpid()}_{int(time.time())}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    """A fresh PostgreSQL database with the load agents, and `count` replicas on it and Redis (and its URL)."""
+    url = pg.create_database("tandem_load", PG_ADMIN)
     add_agents(None, agents, url)
     procs, bases = [], []
     for i in range(count):
@@ -109,16 +104,7 @@ def start_replicas(count: int, agents: int) -> tuple[list[subprocess.Popen[bytes
         bases.append(f"http://127.0.0.1:{port}")
     for base, proc in zip(bases, procs, strict=True):
         wait_healthy(base, proc)
-    return procs, bases, name
-
-
-def drop_database(name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return procs, bases, url
 
 
 def add_agents(data: Path | None, count: int, database_url: str | None = None) -> None:
@@ -271,7 +257,7 @@ def main() -> None:
         for proc in procs:
             proc.wait(10)
         if database:
-            drop_database(database)
+            pg.drop_database(database, PG_ADMIN)
     for r in results:
         print(json.dumps(r) if args.json else "  ".join(f"{k}={v}" for k, v in r.items()))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +14,9 @@ from tandem.core.clock import FakeClock
 from tandem.core.settings import Settings
 from tandem.services.bootstrap import build_services
 from tandem.services.context import Services
+from tandem.testing import pg
 
-PG_ADMIN_URL = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = pg.ADMIN_URL  # TANDEM_TEST_PG, default the local `test` database
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,33 +34,12 @@ def pytest_configure(config: pytest.Config) -> None:
             model.model_rebuild(force=True)
 
 
-def _pg_reachable() -> bool:
-    try:
-        engine = create_engine(PG_ADMIN_URL)
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped at the end."""
-    if not _pg_reachable():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_ADMIN_URL}")
-        pytest.skip("PostgreSQL not reachable")
-    name = f"tandem_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A fresh PostgreSQL database for this test session, dropped at the end (required in CI, else skipped)."""
+    pg.require_postgres(PG_ADMIN_URL)
+    with pg.scratch_database("tandem_test", PG_ADMIN_URL) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -28,14 +28,15 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
+
+from tandem.testing import pg
 
 from .conftest import _wait_ready, free_port
 
 pytestmark = pytest.mark.browser
 
 COMPANY = Path(__file__).parent / "wheelhouse"
-PG_ADMIN_URL = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = pg.ADMIN_URL
 AGENT = ("rosa@wheelhouse.example", "Rosa Vik", "rosa-long-password-1")
 LEAD = ("lead@wheelhouse.example", "Jonas Lead", "lead-long-password-22")
 TOPICS = """
@@ -72,19 +73,9 @@ def run(args: list[str], env: dict[str, str], cwd: Path, stdin: str | None = Non
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    name = f"tandem_wheelhouse_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - say why this is skipped
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    pg.require_postgres(PG_ADMIN_URL)
+    with pg.scratch_database("tandem_wheelhouse", PG_ADMIN_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +17,7 @@ from tandem.storage.db import alembic_config, migrate
 from tandem.storage.models import Base, Offer
 from tandem.storage.models_quality import ReviewOffer, ReviewTask
 from tandem.storage.models_surge import SurgeNotice, SurgeState
+from tandem.testing import pg
 
 MONEY_REVISION = "money_cents_1"
 MONEY_PARENTS = ("0007", "0009_webhook_salt")
@@ -31,19 +31,11 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    from tests.conftest import PG_ADMIN_URL, _pg_reachable
-    if not _pg_reachable():
-        pytest.skip("PostgreSQL not reachable")
-    name = f"tandem_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    pg.require_postgres()
+    with pg.scratch_database("tandem_mig") as url:
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def test_the_migrations_build_the_models_schema(empty_engine: Engine) -> None:

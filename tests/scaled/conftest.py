@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +20,6 @@ from typing import Any, cast
 import httpx
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 
 from tandem.bus.inprocess import InProcessBus
 from tandem.core.clock import SystemClock
@@ -30,8 +28,9 @@ from tandem.domain.skills import Tier, Topic
 from tandem.services import agents
 from tandem.services.context import Services
 from tandem.storage.db import Database, migrate
+from tandem.testing import pg
 
-PG_ADMIN_URL = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = pg.ADMIN_URL
 REDIS_URL = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
 AGENT_PASSWORD = "scaled-pass-1"
 TANDEM = Path(sys.executable).with_name("tandem")
@@ -58,21 +57,10 @@ def redis_url() -> str:
 @pytest.fixture
 def fresh_pg() -> Iterator[str]:
     """An empty PostgreSQL database for one test, dropped afterwards."""
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception:
+    if not pg.reachable(PG_ADMIN_URL):
         _unavailable(f"PostgreSQL at {PG_ADMIN_URL}")
-    name = f"tandem_scaled_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg.scratch_database("tandem_scaled", PG_ADMIN_URL) as url:
+        yield url
 
 
 def free_port() -> int:
