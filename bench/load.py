@@ -86,6 +86,7 @@ def start_server(data: Path, port: int, agents: int) -> subprocess.Popen[bytes]:
 
 
 PG_ADMIN = pg.ADMIN_URL  # TANDEM_TEST_PG
+DEMO_KB = Path(__file__).resolve().parents[1] / "src" / "tandem" / "demo" / "kb"
 REDIS = os.environ.get("TANDEM_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
@@ -93,6 +94,10 @@ def start_replicas(count: int, agents: int) -> tuple[list[subprocess.Popen[bytes
     """A fresh PostgreSQL database with the load agents, and `count` replicas on it and Redis (and its URL)."""
     url = pg.create_database("tandem_load", PG_ADMIN)
     add_agents(None, agents, url)
+    # the demo's help center, as an operator imports theirs: without one every question is unanswered, the assistant
+    # hands the chat to the queue after two turns, and a customer's third question waits for a person, not the AI
+    subprocess.run([sys.executable, "-m", "tandem", "kb", "import", str(DEMO_KB)], check=True,
+                   env={**os.environ, "TANDEM_DATABASE_URL": url, "TANDEM_ENV": "test"}, stdout=subprocess.DEVNULL)
     procs, bases = [], []
     for i in range(count):
         port = free_port()
