@@ -25,8 +25,9 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(2400)  # ~10,400 texts and their first and final clauses through the encoder, then 10 C/balance
-# fits x 5 folds: ~16 min on the 2-core machine at load 3.5-4 (v11), 21 min at load 4-5 (v13)
+@pytest.mark.timeout(2400)  # ~16,400 texts and their first and final clauses through the encoder, then 10 C/balance
+# fits x 5 folds: ~16 min on the 2-core machine at load 3.5-4 (v11), 21 min at load 4-5 (v13); v15 (5 C fits x 5
+# folds, then the character model): 9.6 min at load 1.5-2.5
 def test_retraining_reproduces_the_committed_weights() -> None:
     fitted, report = train(REPO, shared_multilingual())
     committed = shared_backstop()

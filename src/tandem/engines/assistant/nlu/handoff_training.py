@@ -59,8 +59,8 @@ FINAL_CLAUSE = True
 # second encoder pass cost ~15 ms of CPU p95 per message for one dev row, docs/assistant.md)
 FIRST_CLAUSE = False
 # v15: the character n-gram model beside the encoder's (`handoff_chars`), its C and its share of the averaged
-# probability, both chosen by fitting without each spent blind split in turn (test10-test15) and measuring on it
-# (docs/assistant.md, v15); CHAR_WEIGHT 0 fits the encoder model alone
+# probability, both chosen by fitting without the spent blind splits test13-15 and measuring on each of them, then
+# checked the same way on test10-12 (docs/assistant.md, v15); CHAR_WEIGHT 0 fits the encoder model alone
 CHAR_C = 30.0
 CHAR_WEIGHT = 0.5
 # languages whose customers often type without their letters' marks ("orda gercek biri var mi"): their training rows
