@@ -54,22 +54,21 @@ def require_postgres(admin_url: str = ADMIN_URL) -> None:
 def create_database(prefix: str, admin_url: str = ADMIN_URL) -> str:
     """Create an empty database named `prefix_<10 hex digits>` and return its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    _admin(admin_url, f'CREATE DATABASE "{name}"')
     return sibling_url(admin_url, name)
 
 
 def drop_database(url: str, admin_url: str = ADMIN_URL) -> None:
     """Drop the database `url` names, closing its connections first; nothing happens if it is gone already."""
-    name = url.rsplit("/", 1)[1]
+    _admin(admin_url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _admin(admin_url: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE and DROP DATABASE cannot run inside one)."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(statement))
     finally:
         admin.dispose()
 
