@@ -63,6 +63,12 @@ def fresh_pg() -> Iterator[str]:
         yield url
 
 
+# The replicas' uvicorn closes a keep-alive connection after 5 s idle; a client that reuses one at that moment gets
+# "Server disconnected without sending a response" (seen in CI after a 20 s wait for a re-offer). Test clients drop
+# idle connections well before that.
+CLIENT_LIMITS = httpx.Limits(keepalive_expiry=1.0)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

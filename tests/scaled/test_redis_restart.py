@@ -20,7 +20,7 @@ import redis
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from .conftest import Replica, free_port, migrate_and_create_agent
+from .conftest import CLIENT_LIMITS, Replica, free_port, migrate_and_create_agent
 from .test_replicas import recv_until
 
 pytestmark = pytest.mark.timeout(90)
@@ -72,7 +72,7 @@ def test_redis_restart_loses_nothing_and_sockets_resync(fresh_pg: str, private_r
     replica.wait_ready()
 
     async def scenario() -> float:
-        async with httpx.AsyncClient(base_url=replica.base, timeout=10) as http:
+        async with httpx.AsyncClient(base_url=replica.base, timeout=10, limits=CLIENT_LIMITS) as http:
             conv = (await http.post("/api/conversations", json={"language": "en"})).json()
             headers = {"X-Conversation-Token": conv["token"]}
             sock = await connect(f"{replica.ws_base}/ws/conversations/{conv['id']}")

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from websockets.asyncio.client import ClientConnection, connect
 
-from .conftest import AGENT_PASSWORD, Replica, TcpProxy, migrate_and_create_agent
+from .conftest import AGENT_PASSWORD, CLIENT_LIMITS, Replica, TcpProxy, migrate_and_create_agent
 
 pytestmark = pytest.mark.timeout(60)
 AGENT_EMAIL = "ada@agents.example"
@@ -95,7 +95,7 @@ def test_customer_on_a_and_agent_on_b_complete_a_conversation(
     b.wait_ready()
 
     async def scenario() -> None:
-        async with httpx.AsyncClient(timeout=10) as http:
+        async with httpx.AsyncClient(timeout=10, limits=CLIENT_LIMITS) as http:
             token, auth = await agent_login(http, b)
             agent_ws = await open_agent_socket(b, token)
             cid, ctoken = await start_chat(http, a)
@@ -143,7 +143,7 @@ def test_killing_the_dispatching_replica_hands_over_and_loses_nothing(
     assert lease_row(fresh_pg)["token"] == 1  # type: ignore[index]  # B is a standby
 
     async def scenario() -> dict[str, float]:
-        async with httpx.AsyncClient(timeout=10) as http:
+        async with httpx.AsyncClient(timeout=10, limits=CLIENT_LIMITS) as http:
             token, auth = await agent_login(http, b)
             agent_ws = await open_agent_socket(b, token)
             # customer 1 talks to A: acknowledged messages, a handoff dispatched by A, an agent on B
@@ -215,7 +215,7 @@ def test_database_outage_answers_503_and_recovers_without_restart(
         a = Replica("a", via_proxy, None, tmp_path)
         replicas.append(a)
         a.wait_ready()
-        with httpx.Client(base_url=a.base, timeout=15) as http:
+        with httpx.Client(base_url=a.base, timeout=15, limits=CLIENT_LIMITS) as http:
             r = http.post("/api/conversations", json={"language": "en"})
             assert r.status_code == 201, r.text
             cid, h = r.json()["id"], {"X-Conversation-Token": r.json()["token"]}
