@@ -125,9 +125,15 @@ _KEYWORDS_BY_LENGTH: dict[int, tuple[str, ...]] = {
 }
 
 
+# a regex escape such as \S or \W: folding would lower-case it into its opposite (\s, \w)
+_ESCAPE = re.compile(r"(\\[A-Za-z])")
+
+
 def _compile(pattern: str) -> re.Pattern[str]:
-    """Compile a pattern written in natural spelling against folded text."""
-    return re.compile(_APOSTROPHES.sub(" ", fold(pattern)))
+    """Compile a pattern written in natural spelling against folded text (its escapes left as written)."""
+    pieces = _ESCAPE.split(pattern)
+    folded = "".join(piece if i % 2 else fold(piece) for i, piece in enumerate(pieces))
+    return re.compile(_APOSTROPHES.sub(" ", folded))
 
 
 def _language_rules(code: str, rules: LanguageRules) -> list[_Rule]:
@@ -163,12 +169,17 @@ def _negated(rule: _Rule, clause: str, match: re.Match[str]) -> bool:
     return after is not None and after.search(clause[match.end() :]) is not None
 
 
+# characters before a match that a negation cue must sit in, where words have no spaces: "不要"; Thai's longest cue,
+# "ไม่ต้องการ" (folded "ไมตองการ", eight), and a space
+_CUE_CHARS = {"th": 10}
+
+
 def _window(rule: _Rule, clause: str, match: re.Match[str]) -> str:
     """The text a negation cue must sit in: the match plus a few words (or characters) before it."""
     head = clause[: match.start()]
     if LANGUAGES[rule.language].unspaced:
         # a Chinese A-not-A question ("能不能", "可不可以", "有没有", "是不是") asks, it does not negate
-        return _A_NOT_A.sub("", head)[-4:]
+        return _A_NOT_A.sub("", head)[-_CUE_CHARS.get(rule.language, 4) :]
     return " ".join(head.split()[-4:] + [match.group()])
 
 

@@ -287,7 +287,19 @@ MORE_FRAMES: dict[str, tuple[str, ...]] = {
            r"ühendada|suhelda)\s+(?:\w+\s+){0,2}(?:inimesega|operaatoriga|klienditeenindajaga|klienditeenindusega|"
            r"kellegagi|teenindajaga|konsultandiga)\b",
            r"\bkas\s+(?:seal\s+)?on\s+(?:üldse\s+)?(?:elav|päris)\s+inimene\b"),
-    "th": (r"(?:ขอ|อยาก|ต้องการ)\s*(?:คุย|พูด|ปรึกษา|ติดต่อ)\s*(?:กับ)?\s*(?:แอดมิน|พนักงาน|เจ้าหน้าที่|คนจริง)",
+    "th": (r"(?:ขอ|อยาก|ต้องการ|รบกวน|ช่วย)\s*(?:คุย|พูด|ปรึกษา|ติดต่อ)\s*(?:กับ)?\s*(?:แอดมิน|พนักงาน|เจ้าหน้าที่|"
+           r"คนจริง|คน|หัวหน้า|ผู้จัดการ|ฝ่ายบริการลูกค้า)",
+           # "ขอเจ้าหน้าที่หน่อย", "ขอสายหัวหน้า", "ขอต่อสายเจ้าหน้าที่": may I have / put me through to
+           r"ขอ\s*(?:ต่อสาย|สาย|ต่อ)?\s*(?:แอดมิน|พนักงาน|เจ้าหน้าที่|คนจริง|หัวหน้า|ผู้จัดการ|ฝ่ายบริการลูกค้า|คนคุย)",
+           # connect the line / move the chat to a person ("ต่อสายเจ้าหน้าที่ให้หน่อย", "โอนแชทนี้ไปให้พนักงาน")
+           r"(?:ต่อสาย|โอนสาย|โอนแชท)\s*(?:\S{0,10}?)(?:แอดมิน|พนักงาน|เจ้าหน้าที่|คนจริง|หัวหน้า|ผู้จัดการ|คน)",
+           # "is anyone / a real person / an agent there (free)?"
+           r"มี\s*(?:คน|ใคร|พนักงาน|เจ้าหน้าที่|แอดมิน)\s*(?:จริง\s*ๆ?|ตัวจริง)?\s*(?:อยู่|ว่าง)?\s*(?:ไหม|มั้ย|มั๊ย|บ้างไหม)",
+           # let a staff member call back / check / take over ("อยากให้พนักงานโทรกลับ", "ให้คนจริงรับเรื่องต่อ")
+           r"ให้\s*(?:แอดมิน|พนักงาน|เจ้าหน้าที่|คนจริง|หัวหน้า|เพื่อนร่วมงาน\S{0,6}?|ฝ่าย\S{1,10}?)\s*(?:ตัวจริง)?\s*"
+           r"(?:ช่วย)?\s*(?:โทรกลับ|โทรมา|โทรหา|ติดต่อกลับ|เช็ค|เช็ก|ดู(?:ให้|เคส|เรื่อง|หน่อย|ได้)|ตรวจสอบ|รับเรื่อง|ตอบ)",
+           # "a person, come and talk" ("เอาคนมาคุย", "เอาคนจริง")
+           r"เอา\s*คน\s*(?:จริง\s*ๆ?)?\s*(?:มา)?\s*คุย|เอา\s*คนจริง",
            r"\b(?:kho|ao|yak)\s+(?:khui|kui|khuy)\s+(?:kap|gap|kab)\s+(?:jao na ti|jao na tee|admin|khon jing|"
            r"phanakngan)\b"),
 }
@@ -295,7 +307,9 @@ MORE_FRAMES: dict[str, tuple[str, ...]] = {
 # The ten languages that had no rules before v14: solo and call-back frames are all they have, plus negation.
 NEGATION: dict[str, str] = {
     "he": r"(?:^|\s)(?:לא|אל|בלי|אין צורך|אין|lo|al|bli)(?:\s|$)",
-    "th": r"(?:ไม่|อย่า|ไม่ต้อง|mai|mai tong)",
+    # right before the match ("ไม่ต้อง|ให้เจ้าหน้าที่โทรมา"), so "ของยังไม่มาเลย ขอคุยกับเจ้าหน้าที่" (it has not come,
+    # let me talk to an agent) stays a request; "อย่า" (don't) folds to the first letters of "อยาก" (want)
+    "th": r"(?:ไม่|ไม่ต้อง|ไม่อยาก|ไม่ต้องการ|ไม่เอา|อย่า(?!ก)|mai|mai tong|mai ao)\s*$",
     "sk": r"\b(?:nie|nechcem|nepotrebujem|netreba|bez|nikdy|ne)\b",
     "hr": r"\b(?:ne|nemojte|nemoj|bez|nikad|nikada|ne trebam|ne treba)\b",
     "bg": r"(?:^|\s)(?:не|без|никога|няма нужда|ne)(?:\s|$)",
@@ -306,6 +320,10 @@ NEGATION: dict[str, str] = {
     "lt": r"\b(?:ne|nereikia|nenoriu|be|niekada)\b",
 }
 NEW_ORDER = ("he", "th", "sk", "hr", "bg", "ca", "et", "fa", "ms", "lt")
+# Thai writes no spaces between words: a negation cue is looked for in the characters right before the match, as
+# for Chinese and Japanese, not in "the last four words" (one Thai "word" can be the whole sentence before it, so
+# "เงินคืนยังไม่เข้ามา ... อยากคุยกับเจ้าหน้าที่", the refund has not come ... I want an agent, read as declined)
+UNSPACED = frozenset({"th"})
 
 
 def bare_body(code: str) -> str:
@@ -322,4 +340,4 @@ def extended(code: str, rules: LanguageRules) -> LanguageRules:
 def new_language(code: str) -> LanguageRules:
     """Rules for a language that had none before v14."""
     return LanguageRules(frames=CALLBACK[code] + MORE_FRAMES.get(code, ()), solo=bare_body(code),
-                         negation_before=NEGATION[code])
+                         negation_before=NEGATION[code], unspaced=code in UNSPACED)
