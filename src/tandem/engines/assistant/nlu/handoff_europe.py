@@ -17,7 +17,7 @@ SWEDISH = LanguageRules(
     ),
     solo=r"(?:(?:jag vill ha|ge mig|en|riktig|levande)\s+)*(?:människa|handläggare|kundtjänst|operatör|"
     r"riktig person|levande person)(?:\s+(?:tack|nu|snälla|direkt))*",
-    negation_before=r"\b(?:inte|ej|aldrig|ingen|inga|slippa)\b",
+    negation_before=r"\b(?:inte|ej|aldrig|ingen|inga|slippa|inget behov)\b",
 )
 
 NORWEGIAN = LanguageRules(
@@ -30,7 +30,7 @@ NORWEGIAN = LanguageRules(
     ),
     solo=r"(?:(?:jeg vil ha|gi meg|et|en|ekte)\s+)*(?:menneske|saksbehandler|kundeservice|operatør|ekte person)"
     r"(?:\s+(?:takk|nå|please|fort))*",
-    negation_before=r"\b(?:ikke|ikkje|aldri|ingen)\b",
+    negation_before=r"\b(?:ikke|ikkje|aldri|ingen|noe behov|noko behov|intet behov)\b",
 )
 
 DANISH = LanguageRules(
@@ -43,7 +43,7 @@ DANISH = LanguageRules(
     ),
     solo=r"(?:(?:jeg vil have|giv mig|et|en|rigtigt|rigtig)\s+)*(?:menneske|medarbejder|kundeservice|"
     r"rigtig person)(?:\s+(?:tak|nu|please))*",
-    negation_before=r"\b(?:ikke|aldrig|ingen)\b",
+    negation_before=r"\b(?:ikke|aldrig|ingen|noget behov|intet behov)\b",
 )
 
 FINNISH = LanguageRules(

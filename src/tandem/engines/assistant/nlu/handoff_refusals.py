@@ -46,7 +46,10 @@ BOT_REFUSALS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
     "hi": (r"\b(?:bot|robot)\s+(?:se\s+)?(?:baat\s+)?(?:nahi|nahin|nhi|mat)\b",
            r"(?:बॉट|बोट|रोबोट)\s+(?:से\s+)?(?:बात\s+)?(?:नहीं|नही|मत)"),
     "el": (r"\bδεν\s+(?:θελω|θελουμε)\s+(?:\w+\s+){0,3}με\s+(?:ενα\s+|το\s+)?(?:μποτ|ρομποτ|μηχανη|bot|robot)\b",
-           r"\bden\s+thel(?:o|w)\s+(?:\w+\s+){0,3}me\s+(?:bot|robot|mixani)\b"),
+           r"\bden\s+thel(?:o|w)\s+(?:\w+\s+){0,3}me\s+(?:bot|robot|mixani)\b",
+           # "I don't want a robot (, I want an employee)"
+           r"\bδεν\s+(?:θελω|θελουμε)\s+(?:ενα\s+|το\s+)?(?:μποτ|ρομποτ|μηχανη|bot|robot)\b",
+           r"\bden\s+thel(?:o|w)\s+(?:to\s+)?(?:bot|robot|rompot|mixani)\b"),
     "ro": (r"\bnu\s+(?:vreau|doresc|as vrea)\s+(?:\w+\s+){0,3}cu\s+(?:un\s+|o\s+)?(?:bot|robot|robotul|botul|"
            r"masina|calculator)\b",),
     "hu": (r"\bnem\s+(?:akarok|szeretnék|kérek)\s+(?:egy\s+)?(?:bottal|robottal|géppel|chatbottal|gépet|robotot|"
