@@ -49,7 +49,8 @@ HINDI = LanguageRules(
     # "नहीं" / "मत" (not) after the verb, or a past tense right after it: "कर्मचारी से बात हुई थी" (I talked to
     # an employee) tells what happened, it asks for nothing
     # "... hai ya nahi" (is there ... or not?) asks; it does not decline
-    negation_after=r"^(?:.{0,14}(?<!ya )(?<!ki )(?<!या )(?<!कि )(?:नहीं|मत|nahi|nahin|nhi|mat)|\s*(?:हुई|हुआ|हुए|की थी|किया था|कर ली|कर चुका|"
+    negation_after=r"^(?:.{0,14}(?<!ya )(?<!ki )(?<!या )(?<!कि )(?:नहीं|मत|nahi|nahin|nhi|mat)|"
+    r"\s*(?:हुई|हुआ|हुए|की थी|किया था|कर ली|कर चुका|"
     r"कर चुकी|hui|hua|hue|ki thi|kiya tha|kar li|kar chuka|kar chuki)(?:\s|$))",
 )
 
