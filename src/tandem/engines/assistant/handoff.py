@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tandem.engines.assistant.nlu.handoff_declines import DECLINES_BY_LANGUAGE
 from tandem.engines.assistant.nlu.handoff_lexicon import (
     BOT_REFUSALS,
     BOT_REFUSALS_BY_LANGUAGE,
@@ -219,4 +220,13 @@ def read_request(text: str) -> tuple[HandoffMatch | None, HandoffMatch | None]:
                     declined = declined or HandoffMatch(rule.language, rule.name, match.group().strip())
                 elif not _named_not_asked(rule, parts, index):
                     return HandoffMatch(rule.language, rule.name, match.group().strip()), None
+    if declined is None:  # "no need for an agent", "don't transfer me": a person declined in so many words (v17)
+        declined = next((HandoffMatch(rule.language, rule.name, hit.group().strip()) for part in parts
+                         for rule in _declines() if (hit := rule.pattern.search(part))), None)
     return None, declined
+
+
+@lru_cache(maxsize=1)
+def _declines() -> tuple[_Rule, ...]:
+    return tuple(_Rule(code, f"{code}.decline{i}", _compile(p), False)
+                 for code, patterns in DECLINES_BY_LANGUAGE.items() for i, p in enumerate(patterns))
