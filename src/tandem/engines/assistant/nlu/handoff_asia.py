@@ -16,7 +16,9 @@ TURKISH = LanguageRules(
     ),
     solo=r"(?:(?:bir|gerçek)\s+)*(?:müşteri temsilcisi|temsilci|canlı destek|yetkili|operatör|gerçek insan)"
     r"(?:\s+(?:lütfen|istiyorum|hemen|şimdi|acil))*",
-    negation_after=r"^\w*\s*(?:istemiyorum|istemem|istemiyoruz|gerek yok|gerekmiyor|değil)",
+    # also the verb's own negative right after the match: "temsilciye aktar|mayın" (don't transfer me)
+    negation_after=r"^(?:\w*\s*(?:istemiyorum|istemem|istemiyoruz|gerek yok|gerekmiyor|değil)|"
+    r"m[ae](?:y[ıi]n(?:[ıi]z)?|s[ıi]n(?:[ıi]z)?)\b)",
 )
 
 ARABIC = LanguageRules(
@@ -63,7 +65,7 @@ JAPANESE = LanguageRules(
     ),
     solo=r"(?:オペレーター|オペレータ|担当者|有人対応|人間)(?:\s*(?:お願いします|おねがいします|お願い|ください|"
     r"を|に|と|で|さん))*",
-    negation_after=r"^.{0,6}(?:たくない|たくありません|なくていい|ないで|不要|結構|しないで)",
+    negation_after=r"^.{0,6}(?:たくない|たくありません|なくていい|なくても?(?:大丈夫|結構|平気)|ないで|不要|結構|しないで)",
     unspaced=True,
 )
 

@@ -108,7 +108,8 @@ ROLE_WORDS: dict[str, str] = {
           r"phanakngan|panakngan",
     "he": r"נציג|נציגה|נציג שירות|נציג אנושי|בן אדם|אדם|מוקדן|מוקדנית|natzig|nazig|natsig|netzig|ben adam",
     "sk": r"operátor|operátora|operátorka|človek|človeka|živý človek|pracovník|konzultant",
-    "hr": r"operater|operatera|operaterka|čovjek|čovjeka|živa osoba|agent|djelatnik|službenik|savjetnik",
+    "hr": r"operater|operatera|operaterka|čovjek|čovjeka|živa osoba|živu osobu|prava osoba|pravu osobu|osobu|"
+          r"agent|agenta|djelatnik|djelatnika|službenik|službenika|savjetnik|savjetnika",
     "bg": r"оператор|човек|жив човек|консултант|служител|operator|chovek|konsultant",
     "ca": r"humà|un humà|operador|operadora|agent|assessor|una persona|persona real",
     "et": r"inimene|inimest|operaator|klienditeenindaja|teenindaja|elav inimene|päris inimene|konsultant",
@@ -134,7 +135,7 @@ LEAD: dict[str, str] = {
     "bg": r"искам|дайте|iskam",
     "et": r"palun|tahan|soovin",
     "sk": r"chcem|dajte mi",
-    "hr": r"želim|trebam|zelim|trebam",
+    "hr": r"želim|trebam|hoću|daj mi|dajte mi|treba mi",
     "ca": r"vull|un|una|voldria",
     "id": r"mau|minta|pengen|butuh",
     "vi": r"cho gặp|gặp|cho tôi gặp|xin gặp",
@@ -254,6 +255,17 @@ CALLBACK: dict[str, tuple[str, ...]] = {
 # for the ten new languages a plain "I want to talk to / connect me to" a person frame, so they are not left to the
 # model alone. Negatable like the rest.
 MORE_FRAMES: dict[str, tuple[str, ...]] = {
+    # v18: Croatian had only call-back frames and bare words: "daj mi operatera", "želim razgovarati s osobom",
+    # "prebacite me na podršku", "jel radi itko tamo" (is anyone working there?)
+    "hr": (r"\b(?:daj|dajte)\s+mi\s+(?:\w+\s+)?(?:operatera|operaterku|čovjeka|osobu|agenta|djelatnika|nekoga|"
+           r"živu osobu|pravu osobu|službenika|savjetnika)\b",
+           r"\b(?:želim|hoću|trebam|htio bih|htjela bih|mogu li|može li|da li mogu)\s+(?:\w+\s+){0,2}(?:razgovarati|"
+           r"pričati|popričati|razgovor|chatati)\s+(?:s|sa)\s+(?:\w+\s+)?(?:operaterom|čovjekom|osobom|agentom|"
+           r"djelatnikom|nekim|službenikom|savjetnikom|nekim od vas)\b",
+           r"\b(?:spojite|prebacite|spoji|prebaci|preusmjerite)\s+me\s+(?:na|s|sa|do|prema)\s+(?:\w+\s+)?(?:operatera|"
+           r"čovjeka|osobu|agenta|djelatnika|podršku|korisničku službu|službu za korisnike|nekoga)\b",
+           r"^(?:halo\s+)?(?:jel|je li|ima li|radi li|jel radi|jel ima)\s+(?:radi\s+|ima\s+)?(?:itko|iko|ikoga)"
+           r"(?:\s+(?:tamo|tu|ovdje|živ|na vezi|stvaran))?$"),
     "es": (r"\bque\s+(?:alguien\s+)?me\s+(?:llame|llamen|devuelva la llamada|devuelvan la llamada)\b",
            r"\bque\s+alguien\s+(?:\w+\s+){0,4}me\s+(?:llame|devuelva la llamada)\b"),
     "ro": (r"\bsă\s+mă\s+(?:sune|sunați|contacteze)\b",),

@@ -11,6 +11,10 @@ from __future__ import annotations
 _BOT_LATIN = r"(?:bot|bots|botten|boten|robot|roboten|robotten|chatbot|chattbot|roboter|robo|robô|ai|ki|ia)"
 
 BOT_REFUSALS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    # v18: "osobu, ne bota" (a person, not a bot), "neću s botom" (not with a bot)
+    "hr": (r"^(?:ne|neću|necu|nećem)\s+(?:s\s+|sa\s+)?(?:bota|robota|botom|robotom|strojem|automat|automatom)$",
+           r"\b(?:ne\s+želim|ne\s+zelim|neću|necu|ne\s+mogu\s+više)\s+(?:\w+\s+)?(?:s|sa)\s+(?:botom|robotom|strojem|"
+           r"automatom)\b"),
     "sv": (rf"\b(?:vill|orkar|tänker)\s+inte\s+(?:\w+\s+){{0,2}}med\s+(?:en\s+|ett\s+|er\s+|den\s+|denna\s+)?"
            rf"(?:{_BOT_LATIN}|maskin|maskinen|dator)\b",),
     "no": (rf"\b(?:vil|gidder|orker)\s+(?:ikke|ikkje)\s+(?:\w+\s+){{0,2}}med\s+(?:en\s+|et\s+|den\s+|denne\s+)?"
