@@ -114,3 +114,47 @@ def test_a_handoff_reason_outside_the_escalation_reasons_is_refused(client: Test
     assert r.status_code == 422
     assert client.post(f"/api/conversations/{cid}/handoff", json={"reason": "vulnerability"},
                        headers=token).status_code == 202
+
+
+def _backstop_says_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tandem.engines.assistant.human_request import MODEL, HumanRequest
+    from tandem.services import flows
+
+    monkeypatch.setattr(flows, "detect_request", lambda text, **_: HumanRequest(MODEL, 0.6, "en", "backstop p=0.600"))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "topic"),
+    [
+        ("Someone used my card for a purchase I never made, I think it's fraud", "sensitive_topic", "fraud"),
+        ("THAT DIDN'T HELP AT ALL!!! This is useless!!! Absolutely terrible!!!", "frustration", None),
+    ],
+)
+def test_the_assistants_own_reason_outranks_the_backstops_reading(client: TestClient, services: Services,
+                                                                  monkeypatch: pytest.MonkeyPatch, text: str,
+                                                                  reason: str, topic: str | None) -> None:
+    """A message the learned backstop reads as a request and the assistant escalates for a sensitive topic or
+    frustration keeps the assistant's reason and topic: they route (a senior agent), the backstop only guesses."""
+    _backstop_says_yes(monkeypatch)
+    cid, h = start_chat(client)
+    client.post(f"/api/conversations/{cid}/messages", json={"body": text}, headers=h)
+    assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "waiting_human"
+    with services.work() as work:
+        conv = work.session.get(Conversation, cid)
+        assert conv is not None and conv.escalation_reason == reason
+        if topic:
+            assert conv.topic == topic
+
+
+def test_the_backstops_request_stands_when_the_assistant_would_answer(client: TestClient, services: Services,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _backstop_says_yes(monkeypatch)
+    cid, h = start_chat(client)
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "How long does a refund take?"}, headers=h)
+    assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "waiting_human"
+    with services.work() as work:
+        entry = work.session.scalars(select(Handoff).where(Handoff.conversation_id == cid)).one()
+        assert entry.reason == "customer_request" and entry.detected_by == "model" and entry.detection_score == 0.6
+        ai = [m for m in work.session.scalars(select(Message).where(Message.conversation_id == cid))
+              if m.author == "ai"]
+        assert ai == []  # the assistant read the message, but its answer is not sent once the customer is queued

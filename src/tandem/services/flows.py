@@ -12,7 +12,7 @@ from tandem.core.errors import Conflict
 from tandem.domain.conversation import Author, ConversationState
 from tandem.engines.assistant.base import AssistantTurn, Turn, TurnContext
 from tandem.engines.assistant.escalation import EscalationReason
-from tandem.engines.assistant.human_request import HumanRequest, detect_request
+from tandem.engines.assistant.human_request import RULE, HumanRequest, detect_request
 from tandem.engines.assistant.nlu.language import follow_language, script_language
 from tandem.engines.assistant.phrases import phrase
 from tandem.services import conversations, dispatch, guardrail, queue
@@ -78,33 +78,51 @@ def _follow_language(work: Work, conv: Conversation, msg: Message) -> None:
                             "cells": queue.cells([(entry.topic, before), (entry.topic, language)])})
 
 
+# what the assistant's own checks escalate for that outranks the backstop's reading of the same message: they route
+# (a sensitive topic or an angry customer goes to a senior agent), and they are certain where the backstop guesses
+_ASSISTANT_REASONS_FIRST = frozenset({EscalationReason.FRUSTRATION, EscalationReason.SENSITIVE_TOPIC,
+                                      EscalationReason.VULNERABILITY})
+
+
 def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
     """Run the rules, then the assistant; escalate whenever either says so. Never leave the customer alone.
 
     A typed request for a person is found by the rules, or when they miss by the learned backstop (outside the
-    transaction: it costs one encoder pass); a broken model leaves the rules' answer in place."""
+    transaction: it costs one encoder pass); a broken model leaves the rules' answer in place. A rule's request is
+    queued at once; the backstop's is queued after the assistant has read the message too, and when the assistant
+    escalates it for frustration, a sensitive topic or vulnerability, that reason and topic are kept ("THIS IS
+    USELESS!!!" is anger the backstop may read as a request; a fraud report it reads so still needs a senior agent)."""
     request = detect_request(text)
     with services.work() as work:
         conv = conversations.get(work, conversation_id)
         if conv.state != C.AI.value:
             return
-        if request is not None:
-            # the followed language (hysteresis, _follow_language) already took long messages and repeated
-            # switches into account; a request switches it at once only when its writing system names the
-            # language (真人客服 in a Swedish chat). "human please" in a Swedish chat stays Swedish: two Latin
-            # words are enough for the detector to say English, not for the conversation to change language.
-            switch = script_language(text) == request.language != conv.language
-            _escalate(work, services, conv, reason=EscalationReason.CUSTOMER_REQUEST,
-                      language=request.language if switch else None,
-                      detected=request)
+        if request is not None and request.layer == RULE:
+            _escalate_request(work, services, conv, text, request)
             return
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
     turn = _safe_respond(services, ctx)
+    if request is not None and turn.escalation not in _ASSISTANT_REASONS_FIRST:
+        with services.work() as work:
+            conv = conversations.get(work, conversation_id)
+            if conv.state == C.AI.value:
+                _escalate_request(work, services, conv, text, request)
+        return
     try:
         _store_turn(services, conversation_id, turn)
     except Conflict:
         # the customer pressed "Talk to a human" meanwhile: they are queued, and the assistant stays quiet
         log.info("conversation %s left the assistant while it was answering", conversation_id)
+
+
+def _escalate_request(work: Work, services: Services, conv: Conversation, text: str, request: HumanRequest) -> None:
+    # the followed language (hysteresis, _follow_language) already took long messages and repeated switches into
+    # account; a request switches it at once only when its writing system names the language (真人客服 in a Swedish
+    # chat). "human please" in a Swedish chat stays Swedish: two Latin words are enough for the detector to say
+    # English, not for the conversation to change language.
+    switch = script_language(text) == request.language != conv.language
+    _escalate(work, services, conv, reason=EscalationReason.CUSTOMER_REQUEST,
+              language=request.language if switch else None, detected=request)
 
 
 def _store_turn(services: Services, conversation_id: str, turn: AssistantTurn) -> None:
