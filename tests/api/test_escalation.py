@@ -158,3 +158,18 @@ def test_the_backstops_request_stands_when_the_assistant_would_answer(client: Te
         ai = [m for m in work.session.scalars(select(Message).where(Message.conversation_id == cid))
               if m.author == "ai"]
         assert ai == []  # the assistant read the message, but its answer is not sent once the customer is queued
+
+
+def test_an_action_taken_while_the_backstops_request_waits_is_shown_first(client: TestClient, seeded: Services,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The assistant reads a backstop request too; if it acted on the account, the customer sees the result before
+    being queued (an action is never taken unseen)."""
+    _backstop_says_yes(monkeypatch)
+    cid, h = start_chat(client, customer_ref="cus_demo_maya")
+    client.post(f"/api/conversations/{cid}/messages", json={"body": "pause ord_maya_pay4 for 7 days"}, headers=h)
+    assert client.get(f"/api/conversations/{cid}", headers=h).json()["state"] == "waiting_human"
+    messages = client.get(f"/api/conversations/{cid}/messages", headers=h).json()["messages"]
+    acted = [m for m in messages if m["author"] == "ai" and (m["meta"] or {}).get("actions")]
+    assert acted and acted[0]["meta"]["actions"][0]["action"] == "pause_payment"
+    handoff = [m for m in messages if (m["meta"] or {}).get("event") == "handoff"]
+    assert handoff and handoff[0]["seq"] > acted[0]["seq"] and handoff[0]["meta"]["reason"] == "customer_request"

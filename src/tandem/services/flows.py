@@ -91,7 +91,9 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
     transaction: it costs one encoder pass); a broken model leaves the rules' answer in place. A rule's request is
     queued at once; the backstop's is queued after the assistant has read the message too, and when the assistant
     escalates it for frustration, a sensitive topic or vulnerability, that reason and topic are kept ("THIS IS
-    USELESS!!!" is anger the backstop may read as a request; a fraud report it reads so still needs a senior agent)."""
+    USELESS!!!" is anger the backstop may read as a request; a fraud report it reads so still needs a senior agent).
+    Should the assistant have acted on the account meanwhile ("pause my payment, then get me someone"), its reply
+    with the result is posted before the customer is queued: nothing is done to an account unseen."""
     request = detect_request(text)
     with services.work() as work:
         conv = conversations.get(work, conversation_id)
@@ -103,6 +105,11 @@ def assistant_turn(services: Services, conversation_id: str, text: str) -> None:
         ctx = TurnContext(conversation_id, text, conv.language, _history(work, conv), conv.customer_ref)
     turn = _safe_respond(services, ctx)
     if request is not None and turn.escalation not in _ASSISTANT_REASONS_FIRST:
+        if turn.actions:  # an account action ran while the assistant read it: the customer sees its result first
+            try:
+                _store_turn(services, conversation_id, turn)
+            except Conflict:
+                return
         with services.work() as work:
             conv = conversations.get(work, conversation_id)
             if conv.state == C.AI.value:
