@@ -21,6 +21,7 @@ DECLINES = [
     ("lt", "nereikia jungti su konsultantu"),
     ("ru", "оператор не нужен, всё понятно"),
     ("pl", "nie przełączajcie mnie, chcę tylko saldo"),
+    ("es", "no me pasen con un agente, ya está resuelto"),
 ]
 
 
@@ -40,5 +41,6 @@ def test_a_request_in_the_same_message_wins(text: str) -> None:
     assert request is not None
 
 
-def test_a_transfer_to_the_bot_is_not_declined() -> None:
-    assert read_request("don't transfer me to the bot") == (None, None)
+@pytest.mark.parametrize("text", ["don't transfer me to the bot", "no me pases al bot"])
+def test_a_transfer_to_the_bot_is_not_declined(text: str) -> None:
+    assert read_request(text) == (None, None)

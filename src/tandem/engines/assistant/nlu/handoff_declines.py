@@ -14,6 +14,7 @@ punctuation is gone and apostrophes are spaces.
 from __future__ import annotations
 
 _NOT_TO_BOT = r"(?!\s+(?:to|with)\s+(?:the\s+|a\s+|another\s+)?(?:bot|robot|machine|ai)\b)"
+_NOT_TO_BOT_ES = r"(?!\s+(?:al|a un|a una|con el|con un|con una)\s+(?:bot|robot|chatbot|asistente virtual)\b)"
 
 DECLINES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
     "en": (r"\b(?:no need|don t need|do not need|dont need|not necessary)\s+(?:to\s+(?:transfer|connect|put through|"
@@ -42,7 +43,7 @@ DECLINES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
            r"\bne\s+me\s+(?:transférez|passez|transfère|passe)\s+pas\b"),
     "es": (r"\bno\s+(?:hace falta|es necesario|necesito)\s+(?:que\s+me\s+(?:pases|pasen|transfieras|transfieran)|"
            r"(?:un\s+|una\s+)?(?:agente|humano|asesor|operador|ejecutivo))\b",
-           rf"\bno\s+me\s+(?:pases|pasen|transfieras|transfieran|derives|deriven)\b{_NOT_TO_BOT}"),
+           rf"\bno\s+me\s+(?:pases|pasen|transfieras|transfieran|derives|deriven)\b{_NOT_TO_BOT_ES}"),
     "ca": (r"\bno\s+cal\s+(?:que\s+em\s+passeu|passar-me|passar me|cap\s+agent|un\s+agent|una\s+persona)\b",
            r"\bno\s+em\s+(?:passeu|transferiu)\b"),
     "it": (r"\bnon\s+(?:serve|c e bisogno di|ho bisogno di)\s+(?:un\s+|una\s+)?(?:operatore|umano|consulente)\b",
