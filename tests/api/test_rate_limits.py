@@ -151,3 +151,40 @@ def test_the_app_uses_redis_in_scaled_mode(services: Services, redis_storage_url
     client = redis.Redis.from_url(redis_storage_url)
     client.delete(*client.keys(prefix + "*"))
     client.close()
+
+
+def test_customers_behind_one_address_do_not_share_a_message_budget(services: Services) -> None:
+    # a carrier or office NAT puts many customers behind one address: their messages are limited per
+    # conversation, only starting conversations is limited per address (60 a minute)
+    with TestClient(create_app(services, run_dispatcher=False)) as client:
+        chats = [start_chat(client) for _ in range(30)]
+        codes = [client.post(f"/api/conversations/{cid}/messages", json={"body": f"question {i} {k}"},
+                             headers=h).status_code for k in range(3) for i, (cid, h) in enumerate(chats)]
+        assert codes == [201] * 90  # 90 messages from one address in well under a minute
+        started = [client.post("/api/conversations", json={"language": "en"}).status_code for _ in range(31)]
+        assert started[:30] == [201] * 30 and started[30] == 429  # the 61st start from this address this minute
+
+
+def test_a_conversations_other_writes_have_their_own_budget(services: Services) -> None:
+    with TestClient(create_app(services, run_dispatcher=False)) as client:
+        cid, h = start_chat(client)
+        stranger = {"X-Conversation-Token": "not-the-token"}
+        for _ in range(12):  # a stranger's refused calls do not use the conversation's budget
+            assert client.post(f"/api/conversations/{cid}/handoff", headers=stranger).status_code == 401
+        codes = [client.post(f"/api/conversations/{cid}/handoff", headers=h).status_code for _ in range(11)]
+        assert codes[:10] == [202] * 10 and codes[10] == 429
+        limited = client.post(f"/api/conversations/{cid}/end", headers=h)  # the same budget
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        other, oh = start_chat(client)
+        assert client.post(f"/api/conversations/{other}/handoff", headers=oh).status_code == 202
+
+
+def test_the_customers_address_comes_from_a_trusted_proxy_only(services: Services) -> None:
+    from tandem.cli.serve import proxy_options
+    from tandem.core.settings import Settings
+
+    assert proxy_options(services.settings) == {"proxy_headers": True, "forwarded_allow_ips": ["127.0.0.1"]}
+    lb = services.settings.model_copy(update={"trusted_proxies": "10.0.0.0/8, 192.168.1.7"})
+    assert proxy_options(lb)["forwarded_allow_ips"] == ["10.0.0.0/8", "192.168.1.7"]
+    with pytest.raises(ValueError, match="trusted_proxies"):
+        Settings(env="test", trusted_proxies="10.0.0.0/8 load-balancer")

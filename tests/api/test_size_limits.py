@@ -78,11 +78,12 @@ def test_an_oversized_frame_gets_an_error_and_the_socket_stays(client: TestClien
 
 @pytest.fixture(scope="module")
 def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`tandem serve` itself (uvicorn), with a small frame limit."""
+    """`tandem serve` itself (uvicorn), with a small frame limit and one trusted proxy that is not the tests'."""
     folder = tmp_path_factory.mktemp("limits")
     port = _free_port()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}, "TANDEM_ENV": "test",
-           "TANDEM_DATA_DIR": str(folder), "TANDEM_INTENT_MODEL": "false", "TANDEM_MAX_FRAME_BYTES": "4096"}
+           "TANDEM_DATA_DIR": str(folder), "TANDEM_INTENT_MODEL": "false", "TANDEM_MAX_FRAME_BYTES": "4096",
+           "TANDEM_TRUSTED_PROXIES": "10.9.9.9"}  # the only proxy trusted: not the tests' 127.0.0.1
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "tandem", "serve", "--port", str(port)], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
@@ -141,3 +142,15 @@ def test_the_real_server_refuses_big_bodies_and_closes_on_huge_frames(real_serve
     error, code = asyncio.run(talk())
     assert error["type"] == "error"
     assert code == 1009
+
+
+def test_the_real_server_ignores_x_forwarded_for_from_a_peer_that_is_not_a_trusted_proxy(real_server: str) -> None:
+    # TANDEM_TRUSTED_PROXIES reaches uvicorn: the tests' 127.0.0.1 is not in it, so whatever X-Forwarded-For it
+    # sends, it is the client, and a script cannot dodge the 60-a-minute limit on starting conversations by
+    # naming a new address each time (uvicorn's own default would have trusted 127.0.0.1)
+    def start(customer: str) -> int:
+        return httpx.post(f"http://{real_server}/api/conversations", json={"language": "en"}, timeout=10,
+                          headers={"X-Forwarded-For": customer}).status_code
+
+    codes = [start(f"203.0.113.{i}") for i in range(61)]  # 61 "customers": one of them over the address's 60
+    assert codes[-1] == 429 and set(codes) == {201, 429}  # (other tests here may have started one already)

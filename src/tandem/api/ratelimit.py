@@ -2,9 +2,10 @@
 by every replica (scaled mode: TANDEM_REDIS_URL), so N replicas do not allow N times the budget.
 
 Three kinds of limit:
-- per client address and route class (login, sign-up, customer writes): `RateLimitMiddleware`;
+- per client address on three routes (agent login, sign-up, starting a conversation): `RateLimitMiddleware`;
 - per conversation, on customer messages over HTTP and WebSocket (each one costs an assistant turn or a paid
-  model call): `Limiter.conversation_message`;
+  model call): `Limiter.conversation_message`; and on the customer's other writes in it (hand-off request, end,
+  rating): `Limiter.conversation_write_allowed` / `conversation_write_done`;
 - per account, on failed logins, with windows that grow (a minute, an hour, a day), so each further failure
   waits longer whatever address it comes from: `Limiter.login_allowed` / `login_failed`.
 """
@@ -28,7 +29,10 @@ from tandem.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# (method, path prefix) -> windows per client address; the first match wins
+# (method, path) -> windows per client address, on these exact paths. Starting conversations is limited per
+# address; the messages, ratings and hand-offs inside one are limited per conversation (`conversation_message`),
+# not per address: customers behind one carrier or office NAT share an address, and their conversations must not
+# share one budget. The address is the customer's behind the proxies in `trusted_proxies` (cli/serve.py).
 ADDRESS_LIMITS: tuple[tuple[str, str, str], ...] = (
     ("POST", "/api/agent/login", "10/minute"),
     ("POST", "/api/workforce/signup", "5/hour"),
@@ -36,6 +40,9 @@ ADDRESS_LIMITS: tuple[tuple[str, str, str], ...] = (
 )
 # failed logins per account: at most 5 a minute, 20 an hour, 50 a day, then the account waits
 LOGIN_FAILURES = "5/minute;20/hour;50/day"
+# a customer's other writes in one conversation (asking for a person, ending it, rating it): each is a database
+# write that a script holding the conversation's token could repeat; people need a few
+CONVERSATION_WRITES = "10/minute;30/hour"
 
 
 class Limiter:
@@ -49,6 +56,7 @@ class Limiter:
         self.namespace = namespace
         self.conversation_messages = parse_many(conversation_messages)
         self.login_failures = parse_many(LOGIN_FAILURES)
+        self.conversation_writes = parse_many(CONVERSATION_WRITES)
         self.address = [(m, p, parse_many(spec)) for m, p, spec in ADDRESS_LIMITS]
 
     @classmethod
@@ -95,6 +103,25 @@ class Limiter:
             raise RateLimited("you are sending messages faster than we can answer them; this one was not sent, "
                               f"send it again in {math.ceil(wait)} s", wait)
 
+    def conversation_write_allowed(self, conversation_id: str) -> None:
+        """Raise RateLimited while the conversation has used up CONVERSATION_WRITES (the customer's hand-off
+        requests, ends and ratings). Only writes that were done count (`conversation_write_done`, after the token
+        was checked in the write's own transaction), so a stranger's refused calls cannot use up the budget."""
+        key = ("convw", conversation_id)
+        try:
+            blocked = not all(self.windows.test(i, self.namespace, *key) for i in self.conversation_writes)
+            wait = self._wait(self.conversation_writes, *key) if blocked else 0.0
+        except Exception:
+            log.warning("rate-limit storage unavailable; allowing the request", exc_info=True)
+            return
+        if wait:
+            raise RateLimited("too many requests in this conversation; this one was not done, "
+                              f"try again in {math.ceil(wait)} s", wait)
+
+    def conversation_write_done(self, conversation_id: str) -> None:
+        """Count one hand-off request, end or rating done in the conversation."""
+        self.hit(self.conversation_writes, "convw", conversation_id)
+
     def login_allowed(self, email: str) -> None:
         """Raise RateLimited while the account has used up its failed-login windows (without checking the
         password, so a locked account answers the same whether the guess was right)."""
@@ -134,10 +161,10 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        for method, prefix, items in self.limiter.address:
-            if request.method == method and request.url.path.startswith(prefix):
+        for method, path, items in self.limiter.address:
+            if request.method == method and request.url.path.rstrip("/") == path:
                 client = request.client.host if request.client else "unknown"
-                wait = await self.limiter.ahit(items, "addr", prefix, client)
+                wait = await self.limiter.ahit(items, "addr", path, client)
                 if wait > 0:
                     await _too_many(wait)(scope, receive, send)
                     return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Query
@@ -95,6 +97,17 @@ def post_message(conversation_id: str, body: MessageCreate, token: CustomerToken
     return {"seq": ack.seq, "client_id": ack.client_id, "duplicate": ack.duplicate}
 
 
+@contextmanager
+def _write_budget(limiter: Limiter | None, conversation_id: str) -> Iterator[None]:
+    """A hand-off request, end or rating: refused while the conversation's budget is used up, counted once done
+    (so after its token was checked, in the write's own transaction: no extra one on the hot path)."""
+    if limiter is not None:
+        limiter.conversation_write_allowed(conversation_id)
+    yield
+    if limiter is not None:
+        limiter.conversation_write_done(conversation_id)
+
+
 def store_customer_message(services: Services, limiter: Limiter | None, conversation_id: str, token: str,
                            body: Any, client_id: Any) -> flows.Ack:
     """Count the message against its conversation's limit (after the token is checked, so a stranger cannot use
@@ -108,9 +121,10 @@ def store_customer_message(services: Services, limiter: Limiter | None, conversa
 
 @router.post("/{conversation_id}/handoff", status_code=202, response_model=HandoffStatus,
              summary="Ask for a human (always queues)")
-def request_human(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
+def request_human(conversation_id: str, token: CustomerTokenDep, services: ServicesDep, limiter: LimiterDep,
                   body: HandoffCreate | None = None) -> dict[str, Any]:
-    done = flows.request_human(services, conversation_id, token, (body or HandoffCreate()).reason)
+    with _write_budget(limiter, conversation_id):
+        done = flows.request_human(services, conversation_id, token, (body or HandoffCreate()).reason)
     status = None
     if done.waiting is not None:  # the wait estimate reads aggregates only, after the request has committed
         with services.work() as work:
@@ -121,17 +135,21 @@ def request_human(conversation_id: str, token: CustomerTokenDep, services: Servi
 
 @router.post("/{conversation_id}/end", response_model=ConversationEnded,
              summary="The customer ends the conversation")
-def end_conversation(conversation_id: str, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
-    return {"state": flows.customer_end(services, conversation_id, token)}
+def end_conversation(conversation_id: str, token: CustomerTokenDep, services: ServicesDep,
+                     limiter: LimiterDep) -> dict[str, Any]:
+    with _write_budget(limiter, conversation_id):
+        return {"state": flows.customer_end(services, conversation_id, token)}
 
 
 @router.post("/{conversation_id}/rating", response_model=RatingOut,
              summary="Rate an ended conversation 1-5 with a comment")
-def rate(conversation_id: str, body: RatingCreate, token: CustomerTokenDep, services: ServicesDep) -> dict[str, Any]:
-    with services.work() as work:
+def rate(conversation_id: str, body: RatingCreate, token: CustomerTokenDep, services: ServicesDep,
+         limiter: LimiterDep) -> dict[str, Any]:
+    with _write_budget(limiter, conversation_id), services.work() as work:
         conv = conversations.get_for_customer(work, conversation_id, token)
         conversations.rate(work, conv, body.score, body.comment)
-        return {"rating": conv.rating}
+        rating = conv.rating
+    return {"rating": rating}
 
 
 # a cycle's requests first (api/hot.py); creation is first already

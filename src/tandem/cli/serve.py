@@ -12,7 +12,7 @@ import click
 
 from tandem.cli.common import cli_settings, config_option
 from tandem.core import deploy, logsafe
-from tandem.core.settings import ConfigError, Settings
+from tandem.core.settings import ConfigError, Settings, proxy_entries
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -57,7 +57,20 @@ def _run(settings: Settings, host: str, port: int, open_browser: bool, demo: boo
         click.echo("  Demo customer in the chat: Maya (maya@example.com)\n")
     if open_browser:
         threading.Timer(1.5, lambda: webbrowser.open(f"{base}/chat")).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning", **websocket_options(services.settings))
+    uvicorn.run(app, host=host, port=port, log_level="warning", **websocket_options(services.settings),
+                **proxy_options(services.settings))
+
+
+class ProxyOptions(TypedDict):
+    proxy_headers: bool
+    forwarded_allow_ips: list[str]
+
+
+def proxy_options(settings: Settings) -> ProxyOptions:
+    """uvicorn reads X-Forwarded-For (the customer's address) and X-Forwarded-Proto only from the peers in
+    `trusted_proxies`; from anyone else the peer itself is the client, so a customer cannot pick the address its
+    rate limits count against."""
+    return {"proxy_headers": True, "forwarded_allow_ips": proxy_entries(settings.trusted_proxies)}
 
 
 class WebSocketOptions(TypedDict):

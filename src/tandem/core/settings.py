@@ -10,6 +10,7 @@ keys; `tandem config check` prints the effective values with secrets masked.
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import os
 import tomllib
 from collections.abc import Iterator
@@ -39,6 +40,11 @@ _SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _COLOUR = r"^#[0-9a-fA-F]{6}$"
 # the file read by Settings() in this context (load_settings sets it); None: no file
 _CONFIG_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("tandem_config_file", default=None)
+
+
+def proxy_entries(value: str) -> list[str]:
+    """The entries of a `trusted_proxies` value: addresses, networks or '*', space- or comma-separated."""
+    return [e for e in value.replace(",", " ").split() if e]
 
 
 class ConfigError(ValueError):
@@ -224,6 +230,11 @@ class Settings(BaseSettings):
     # logins (api/ratelimit.py); off only for load tests. Shared through Redis when redis_url is set.
     rate_limit: bool = True
     rate_limit_prefix: str = "tandem-limits"
+    # the reverse proxies / load balancers in front of this replica (addresses or networks, space- or
+    # comma-separated, e.g. "10.0.0.0/8"; "*" trusts any peer): their X-Forwarded-For names the customer's address,
+    # which the per-address limits key on. A proxy not listed here is the client, and every customer behind it
+    # shares its budget
+    trusted_proxies: str = "127.0.0.1"
     # customer messages per conversation, over HTTP and WebSocket together ("n/period;n/period", `limits` syntax)
     conversation_message_limit: str = "5/5seconds;20/minute"
     # the intent classifier trains once (about a minute on 2 cores) and is cached here, shared across data dirs
@@ -276,6 +287,18 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_limits(cls, value: str) -> str:
         parse_many(value)  # raises ValueError naming the string it could not read
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _parse_proxies(cls, value: str) -> str:
+        for entry in proxy_entries(value):
+            if entry != "*":
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/8) "
+                                     "nor '*'") from None
         return value
 
     # the company: who it is, what it looks like, what it talks about, what it pays
