@@ -88,6 +88,17 @@ class Limiter:
             log.warning("rate-limit storage unavailable; allowing the request", exc_info=True)
             return 0.0
 
+    def full(self, items: list[RateLimitItem], *key: str) -> float:
+        """Without counting anything: 0 while every window has room, else seconds until the fullest frees up
+        (0 too when the storage cannot answer: a rate limit must not take the service down with it)."""
+        try:
+            if all(self.windows.test(item, self.namespace, *key) for item in items):
+                return 0.0
+            return self._wait(items, *key)
+        except Exception:
+            log.warning("rate-limit storage unavailable; allowing the request", exc_info=True)
+            return 0.0
+
     def _wait(self, items: list[RateLimitItem], *key: str) -> float:
         now, wait = time.time(), 0.0
         for item in items:
@@ -107,13 +118,7 @@ class Limiter:
         """Raise RateLimited while the conversation has used up CONVERSATION_WRITES (the customer's hand-off
         requests, ends and ratings). Only writes that were done count (`conversation_write_done`, after the token
         was checked in the write's own transaction), so a stranger's refused calls cannot use up the budget."""
-        key = ("convw", conversation_id)
-        try:
-            blocked = not all(self.windows.test(i, self.namespace, *key) for i in self.conversation_writes)
-            wait = self._wait(self.conversation_writes, *key) if blocked else 0.0
-        except Exception:
-            log.warning("rate-limit storage unavailable; allowing the request", exc_info=True)
-            return
+        wait = self.full(self.conversation_writes, "convw", conversation_id)
         if wait:
             raise RateLimited("too many requests in this conversation; this one was not done, "
                               f"try again in {math.ceil(wait)} s", wait)
@@ -125,13 +130,7 @@ class Limiter:
     def login_allowed(self, email: str) -> None:
         """Raise RateLimited while the account has used up its failed-login windows (without checking the
         password, so a locked account answers the same whether the guess was right)."""
-        key = email.strip().lower()
-        try:
-            blocked = not all(self.windows.test(i, self.namespace, "login", key) for i in self.login_failures)
-            wait = self._wait(self.login_failures, "login", key) if blocked else 0.0
-        except Exception:
-            log.warning("rate-limit storage unavailable; allowing the login attempt", exc_info=True)
-            return
+        wait = self.full(self.login_failures, "login", email.strip().lower())
         if wait:
             raise RateLimited("too many failed logins for this account; try again later", wait)
 
